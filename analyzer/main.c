@@ -1,0 +1,100 @@
+/*
+ * main.c - the h5snoop command table, exit codes, and the one place that
+ * prints errors.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "h5snoop/trace_schema.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct h5snoop_error *err);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"record", cmd_record, "run a program with tracing on"},
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: h5snoop COMMAND [OPTIONS] [ARGS...]\n"
+		"\n"
+		"Records and explains the byte-range requests of HDF5 "
+		"readers.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out,
+		"\n'h5snoop COMMAND --help' describes a command.\n"
+		"Options: -h, --help; --version\n");
+}
+
+int h5snoop_usage_error(struct h5snoop_error *err, const char *command,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->usage_command = command;
+	return H5SNOOP_EXIT_USAGE;
+}
+
+int h5snoop_fail(struct h5snoop_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return H5SNOOP_EXIT_ERROR;
+}
+
+/* A failed flush of stdout is a failed write (perf's rule). */
+static int finish(int status, const struct h5snoop_error *err)
+{
+	if (err->message[0]) {
+		fprintf(stderr, "h5snoop: error: %s\n", err->message);
+		if (err->usage_command)
+			fprintf(stderr, "Try 'h5snoop %s --help'.\n",
+				err->usage_command);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "h5snoop: error: cannot write output\n");
+		return status ? status : H5SNOOP_EXIT_ERROR;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct h5snoop_error err = {.message = "", .usage_command = NULL};
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return H5SNOOP_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		print_usage(stdout);
+		return finish(H5SNOOP_EXIT_OK, &err);
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("h5snoop %s (trace format %d)\n",
+		       H5SNOOP_VERSION_STRING, H5SNOOP_TRACE_VERSION);
+		return finish(H5SNOOP_EXIT_OK, &err);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return finish(commands[i].run(argc - 1, argv + 1,
+						      &err),
+				      &err);
+	fprintf(stderr, "h5snoop: error: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "Try 'h5snoop --help'.\n");
+	return H5SNOOP_EXIT_USAGE;
+}

@@ -1,0 +1,84 @@
+/*
+ * trace_schema.h - fixed-width layout of an h5snoop CTF 1.8 trace.
+ *
+ * Shared by the shim (writer) and the analyzer (reader).  The event structs
+ * are generated from trace_schema.def; they hold each event's fixed part,
+ * exactly as it lies in a stream file (packed, little-endian: the shim only
+ * builds on little-endian hosts).  Strings and sequences follow the fixed
+ * part in the order the .def declares them.
+ *
+ * Must never: change without bumping H5SNOOP_TRACE_VERSION.
+ */
+#ifndef H5SNOOP_TRACE_SCHEMA_H
+#define H5SNOOP_TRACE_SCHEMA_H
+
+#include <stdint.h>
+
+#define H5SNOOP_TRACE_VERSION 1
+#define H5SNOOP_VERSION_STRING "0.1.0"
+#define H5SNOOP_TRACER_NAME "h5snoop"
+#define H5SNOOP_CTF_MAGIC 0xC1FC1FC1u
+#define H5SNOOP_METADATA_FILE "metadata"
+#define H5SNOOP_STREAM_PREFIX "stream_"
+
+/* Size bins of the report (the seed's 1 KB, 10 KB, 100 KB edges). */
+#define H5SNOOP_BIN_EDGES_BYTES {1024u, 10240u, 102400u}
+
+/* HDF5's H5FD_mem_t, kept as our own enum so the analyzer needs no HDF5. */
+#define H5SNOOP_MEM_TYPES(X) \
+	X(0, default)        \
+	X(1, super)          \
+	X(2, btree)          \
+	X(3, draw)           \
+	X(4, gheap)          \
+	X(5, lheap)          \
+	X(6, ohdr)
+enum h5snoop_mem_type {
+#define H5SNOOP_MT_ENUM(v, n) H5SNOOP_MEM_##n = v,
+	H5SNOOP_MEM_TYPES(H5SNOOP_MT_ENUM)
+#undef H5SNOOP_MT_ENUM
+	H5SNOOP_MEM_NTYPES
+};
+
+enum h5snoop_event_id {
+#define H5SNOOP_EVENT(id, name, doc) H5SNOOP_EV_##name = id,
+#include "h5snoop/trace_schema.def"
+	H5SNOOP_EV_COUNT
+};
+
+/* Packet header and context: what precedes the events of every packet. */
+struct __attribute__((packed)) h5snoop_packet_header {
+	uint32_t magic;
+	uint8_t uuid[16];
+	uint32_t stream_id;
+	/* packet context */
+	uint64_t timestamp_begin;
+	uint64_t timestamp_end;
+	uint64_t content_size;     /* bits, header included */
+	uint64_t packet_size;      /* bits */
+	uint64_t events_discarded; /* running count for this stream */
+	uint64_t packet_seq_num;
+	uint32_t tid;
+};
+
+struct __attribute__((packed)) h5snoop_event_header {
+	uint8_t id;
+	uint64_t timestamp; /* ns on the trace clock, start of the operation */
+};
+
+/* One struct per event: header then fixed fields. */
+#define H5SNOOP_EVENT(id, name, doc)                      \
+	struct __attribute__((packed)) h5snoop_ev_##name { \
+		struct h5snoop_event_header h;
+#define H5SNOOP_FIELD(ev, ctype, tsdl, name) ctype name;
+#define H5SNOOP_EVENT_END(id, name) \
+	}                            \
+	;
+#include "h5snoop/trace_schema.def"
+
+/* Name of each event class, indexed by id. */
+extern const char *const h5snoop_event_names[H5SNOOP_EV_COUNT];
+/* Name of each mem_type value, indexed by value. */
+extern const char *const h5snoop_mem_type_names[H5SNOOP_MEM_NTYPES];
+
+#endif

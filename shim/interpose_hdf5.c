@@ -1,0 +1,485 @@
+/*
+ * interpose_hdf5.c - the vfd layer: every read that reaches an HDF5 virtual
+ * file driver, whatever the driver.
+ *
+ * RATIONALE: we hook the driver class, not HDF5's internal read function.
+ * Every driver (sec2, ros3, core, h5py's fileobj, GDAL's vsil...) is
+ * registered through H5FD_register, which copies the class it is given;
+ * we hand it a copy whose open, close and read point at our trampolines.
+ * So we see exactly what reaches the driver (after the metadata
+ * accumulator and page buffer), including the 1.14 vector and selection
+ * paths that call cls->read directly, and HDF5 2.0's ROS3, which no longer
+ * uses libcurl.  Each class gets a slot with its own trampolines, because
+ * a driver's open callback is not told which class it belongs to.
+ *
+ * Must never: register a class we do not understand (an unknown HDF5
+ * release or class size disables this layer with one warning), change a
+ * callback's result or errno, or hook the same class twice.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "h5snoop/trace_schema.h"
+#include "hdf5_layout.h"
+#include "redact.h"
+#include "shim_config.h"
+#include "shim_export.h"
+#include "shim_log.h"
+#include "shim_real.h"
+#include "trace_session.h"
+
+#define SLOT_COUNT 32
+#define FILE_TABLE_SIZE 1024u /* power of two */
+#define FILE_KEY_EMPTY ((uintptr_t)0)
+#define FILE_KEY_GONE ((uintptr_t)1)
+
+enum layout { LAYOUT_UNKNOWN, LAYOUT_V110, LAYOUT_V114, LAYOUT_REFUSED };
+
+struct driver_slot {
+	char name[64];
+	shim_fd_open_fn real_open;
+	shim_fd_close_fn real_close;
+	shim_fd_read_fn real_read;
+	shim_fd_get_eof_fn real_get_eof;
+};
+
+/* Which driver file (H5FD_t *) has which trace file_id. */
+struct file_entry {
+	_Atomic uintptr_t key;
+	uint32_t file_id;
+};
+
+static struct driver_slot slots[SLOT_COUNT];
+static int slot_count;
+static enum layout layout;
+static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct file_entry files[FILE_TABLE_SIZE];
+static atomic_uint next_file_id = 1;
+
+typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
+					   bool app_ref);
+typedef shim_hid_t (*register_public_fn)(const void *cls);
+
+static int vfd_layer_on(void)
+{
+	return (shim_config()->layers & SHIM_LAYER_VFD) &&
+	       trace_session_usable();
+}
+
+/* ---- H5FD_t -> file_id ---- */
+
+static size_t file_hash(uintptr_t key)
+{
+	return (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull) &
+	       (FILE_TABLE_SIZE - 1);
+}
+
+static uint32_t file_id_add(const struct shim_h5fd *file)
+{
+	uintptr_t key = (uintptr_t)file;
+	uint32_t id = atomic_fetch_add(&next_file_id, 1u);
+	size_t i = file_hash(key);
+
+	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
+						     (FILE_TABLE_SIZE - 1)) {
+		uintptr_t old = atomic_load(&files[i].key);
+
+		if (old != FILE_KEY_EMPTY && old != FILE_KEY_GONE)
+			continue;
+		/* NOTE: the id is stored before the key is published, so
+		 * a lock-free reader that finds the key finds its id. */
+		files[i].file_id = id;
+		if (atomic_compare_exchange_strong(&files[i].key, &old, key))
+			return id;
+	}
+	return id; /* table full: events still carry an id, unmatched */
+}
+
+static uint32_t file_id_find(const struct shim_h5fd *file)
+{
+	uintptr_t key = (uintptr_t)file;
+	size_t i = file_hash(key);
+
+	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
+						     (FILE_TABLE_SIZE - 1)) {
+		uintptr_t k = atomic_load(&files[i].key);
+
+		if (k == key)
+			return files[i].file_id;
+		if (k == FILE_KEY_EMPTY)
+			return 0;
+	}
+	return 0;
+}
+
+static void file_id_remove(const struct shim_h5fd *file)
+{
+	uintptr_t key = (uintptr_t)file;
+	size_t i = file_hash(key);
+
+	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
+						     (FILE_TABLE_SIZE - 1)) {
+		uintptr_t k = atomic_load(&files[i].key);
+
+		if (k == key) {
+			atomic_store(&files[i].key, FILE_KEY_GONE);
+			return;
+		}
+		if (k == FILE_KEY_EMPTY)
+			return;
+	}
+}
+
+/* ---- what the trampolines record ---- */
+
+static int8_t status_of(shim_herr_t rc)
+{
+	return rc < 0 ? (int8_t)(rc < -128 ? -128 : rc) : 0;
+}
+
+static struct shim_h5fd *slot_open(int slot, const char *name,
+				   unsigned flags, shim_hid_t fapl,
+				   shim_haddr_t maxaddr)
+{
+	struct driver_slot *d = &slots[slot];
+	uint8_t buf[TRACE_EVENT_MAX_BYTES];
+	struct h5snoop_ev_file_open ev;
+	char clean[2048];
+	size_t len = sizeof(ev);
+	struct shim_h5fd *file;
+	uint64_t t0;
+	int saved_errno;
+
+	if (!vfd_layer_on())
+		return d->real_open(name, flags, fapl, maxaddr);
+	t0 = trace_now_ns();
+	trace_op_begin();
+	file = d->real_open(name, flags, fapl, maxaddr);
+	saved_errno = errno;
+	memset(&ev, 0, sizeof(ev));
+	ev.h.id = H5SNOOP_EV_file_open;
+	ev.h.timestamp = t0;
+	ev.duration_ns = trace_now_ns() - t0;
+	ev.status = file ? 0 : -1;
+	if (file) {
+		ev.file_id = file_id_add(file);
+		/* NOTE: HDF5 itself asks for the EOF right after open; the
+		 * drivers answer from memory. */
+		ev.size = d->real_get_eof ? d->real_get_eof(file, 0) : 0;
+	}
+	trace_put_string(buf, &len, sizeof(buf), d->name);
+	trace_put_string(buf, &len, sizeof(buf),
+			 redact_url(clean, sizeof(clean), name ? name : "",
+				    shim_config()->keep_query));
+	memcpy(buf, &ev, sizeof(ev));
+	trace_op_end(buf, len);
+	errno = saved_errno;
+	return file;
+}
+
+static shim_herr_t slot_close(int slot, struct shim_h5fd *file)
+{
+	struct driver_slot *d = &slots[slot];
+	struct h5snoop_ev_file_close ev;
+	uint32_t id;
+	shim_herr_t rc;
+	uint64_t t0;
+	int saved_errno;
+
+	if (!vfd_layer_on())
+		return d->real_close(file);
+	id = file_id_find(file);
+	t0 = trace_now_ns();
+	trace_op_begin();
+	rc = d->real_close(file);
+	saved_errno = errno;
+	file_id_remove(file);
+	memset(&ev, 0, sizeof(ev));
+	ev.h.id = H5SNOOP_EV_file_close;
+	ev.h.timestamp = t0;
+	ev.file_id = id;
+	ev.duration_ns = trace_now_ns() - t0;
+	ev.status = status_of(rc);
+	trace_op_end(&ev, sizeof(ev));
+	errno = saved_errno;
+	return rc;
+}
+
+/*
+ * The hot path: one driver read.  Order: real call, then timestamps, then
+ * the record; the record never runs inside the real call, so the reads a
+ * driver makes of its own (ROS3's libcurl) are recorded as nested events.
+ */
+static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
+			     shim_mem_t type, shim_hid_t dxpl,
+			     shim_haddr_t addr, size_t size, void *out)
+{
+	struct driver_slot *d = &slots[slot];
+	struct h5snoop_ev_vfd_read ev;
+	uint32_t previous;
+	shim_herr_t rc;
+	uint64_t t0;
+	int saved_errno;
+
+	if (!vfd_layer_on())
+		return d->real_read(file, type, dxpl, addr, size, out);
+	ev.seq = trace_read_begin(&previous);
+	trace_op_begin();
+	t0 = trace_now_ns();
+	rc = d->real_read(file, type, dxpl, addr, size, out);
+	ev.duration_ns = trace_now_ns() - t0;
+	saved_errno = errno;
+	ev.h.id = H5SNOOP_EV_vfd_read;
+	ev.h.timestamp = t0;
+	ev.file_id = file_id_find(file);
+	ev.mem_type = (uint8_t)(type >= 0 && type < H5SNOOP_MEM_NTYPES
+					? type
+					: H5SNOOP_MEM_default);
+	ev.offset = addr;
+	ev.size = size;
+	ev.status = status_of(rc);
+	ev.stack_id = 0;
+	trace_op_end(&ev, sizeof(ev));
+	trace_read_end(previous);
+	errno = saved_errno;
+	return rc;
+}
+
+/* One set of trampolines per slot, numbered 0-7, 10-17, 20-27, 30-37
+ * (two-digit names from token pasting) and mapped to indices 0..31. */
+#define SLOT_ROW(i) {slot_open_##i, slot_close_##i, slot_read_##i},
+#define SLOTS_8(X, b) X(b##0) X(b##1) X(b##2) X(b##3) X(b##4) X(b##5) \
+	X(b##6) X(b##7)
+#define SLOTS_32(X) SLOTS_8(X, ) SLOTS_8(X, 1) SLOTS_8(X, 2) SLOTS_8(X, 3)
+#define SLOT_INDEX(i) ((i) / 10 * 8 + (i) % 10)
+
+#define SLOT_T(i) SLOT_TRAMPOLINES_N(i, SLOT_INDEX(i))
+#define SLOT_TRAMPOLINES_N(name, idx)                                      \
+	static struct shim_h5fd *slot_open_##name(const char *n,          \
+						  unsigned flags,          \
+						  shim_hid_t fapl,         \
+						  shim_haddr_t maxaddr)    \
+	{                                                                  \
+		return slot_open(idx, n, flags, fapl, maxaddr);            \
+	}                                                                  \
+	static shim_herr_t slot_close_##name(struct shim_h5fd *file)      \
+	{                                                                  \
+		return slot_close(idx, file);                              \
+	}                                                                  \
+	static shim_herr_t slot_read_##name(struct shim_h5fd *file,       \
+					    shim_mem_t type,               \
+					    shim_hid_t dxpl,               \
+					    shim_haddr_t addr, size_t size,\
+					    void *buf)                     \
+	{                                                                  \
+		return slot_read(idx, file, type, dxpl, addr, size, buf);  \
+	}
+
+SLOTS_32(SLOT_T)
+
+static const struct {
+	shim_fd_open_fn open;
+	shim_fd_close_fn close;
+	shim_fd_read_fn read;
+} trampolines[SLOT_COUNT] = {SLOTS_32(SLOT_ROW)};
+
+/* ---- finding the HDF5 release line ---- */
+
+/*
+ * RATIONALE: the version comes from the library's exported version string,
+ * not from H5get_libversion: registration runs inside HDF5's own library
+ * initialization, where an API call fails and prints an error stack.
+ */
+static enum layout detect_layout(struct link_map *hdf5)
+{
+	const char *info = shim_real_lookup(hdf5, "H5_lib_vers_info_g");
+	/* "HDF5 library version: 1.10.8" ("HDF5" holds a digit too) */
+	const char *tail = info ? strstr(info, "version") : NULL;
+	const char *digits = tail ? strpbrk(tail, "0123456789") : NULL;
+	unsigned maj = 0, min = 0, rel = 0;
+	char text[64];
+
+	if (!digits || sscanf(digits, "%u.%u.%u", &maj, &min, &rel) != 3) {
+		shim_warn_once(SHIM_WARN_HDF5_VERSION,
+			       "vfd layer disabled: cannot tell the HDF5 "
+			       "version (no H5_lib_vers_info_g)");
+		return LAYOUT_REFUSED;
+	}
+	snprintf(text, sizeof(text), "%u.%u.%u", maj, min, rel);
+	trace_session_set_hdf5_version(text);
+	if (maj == 1 && (min == 10 || min == 12))
+		return LAYOUT_V110;
+	if ((maj == 1 && min == 14) || (maj == 2 && min == 0))
+		return LAYOUT_V114;
+	shim_warn_once(SHIM_WARN_HDF5_VERSION,
+		       "vfd layer disabled: HDF5 %s is not a release h5snoop "
+		       "knows (1.10, 1.12, 1.14, 2.0)",
+		       text);
+	return LAYOUT_REFUSED;
+}
+
+static int is_trampoline(shim_fd_read_fn read)
+{
+	for (int i = 0; i < SLOT_COUNT; i++)
+		if (trampolines[i].read == read)
+			return 1;
+	return 0;
+}
+
+/* The slot for a class: the same driver registered again (after
+ * H5FDunregister) keeps its slot. */
+static int slot_for(const char *name, shim_fd_read_fn read)
+{
+	for (int i = 0; i < slot_count; i++)
+		if (slots[i].real_read == read &&
+		    strncmp(slots[i].name, name, sizeof(slots[i].name)) == 0)
+			return i;
+	if (slot_count == SLOT_COUNT) {
+		shim_warn_once(SHIM_WARN_HDF5_SLOTS,
+			       "driver '%s' not traced: more than %d HDF5 "
+			       "drivers registered",
+			       name, SLOT_COUNT);
+		return -1;
+	}
+	snprintf(slots[slot_count].name, sizeof(slots[slot_count].name),
+		 "%s", name);
+	return slot_count++;
+}
+
+/* Fills one slot's callbacks and the copy's pointers; layout-generic. */
+#define HOOK_CLASS(copy, slot)                                             \
+	do {                                                               \
+		slots[slot].real_open = (copy)->open;                      \
+		slots[slot].real_close = (copy)->close;                    \
+		slots[slot].real_read = (copy)->read;                      \
+		slots[slot].real_get_eof = (copy)->get_eof;                \
+		(copy)->open = trampolines[slot].open;                     \
+		(copy)->close = trampolines[slot].close;                   \
+		(copy)->read = trampolines[slot].read;                     \
+	} while (0)
+
+/*
+ * Returns the class to register: `cls` itself, or `copy` (of `size`
+ * bytes, at most sizeof(copy storage)) with our trampolines in place.
+ * `size` is 0 when unknown (the public H5FDregister).
+ */
+static const void *hook_class(struct link_map *hdf5, const void *cls,
+			      size_t size, void *copy, size_t copy_cap)
+{
+	const void *result = cls;
+	int slot;
+
+	if (!cls || !vfd_layer_on())
+		return cls;
+	pthread_mutex_lock(&hdf5_lock);
+	if (layout == LAYOUT_UNKNOWN)
+		layout = detect_layout(hdf5);
+	if (layout == LAYOUT_V110) {
+		const struct shim_h5fd_class_v110 *c = cls;
+		struct shim_h5fd_class_v110 *out = copy;
+
+		if (size == 0)
+			size = sizeof(*c);
+		if ((size != sizeof(*c) && size != sizeof(*c) + 8) ||
+		    size > copy_cap || !c->name || !c->read || !c->open ||
+		    is_trampoline(c->read))
+			goto out;
+		slot = slot_for(c->name, c->read);
+		if (slot < 0)
+			goto out;
+		memcpy(out, cls, size);
+		HOOK_CLASS(out, slot);
+		result = copy;
+	} else if (layout == LAYOUT_V114) {
+		const struct shim_h5fd_class_v114 *c = cls;
+		struct shim_h5fd_class_v114 *out = copy;
+
+		if (size == 0)
+			size = sizeof(*c);
+		if (size != sizeof(*c) || size > copy_cap ||
+		    c->version != SHIM_H5FD_CLASS_VERSION_V114 || !c->name ||
+		    !c->read || !c->open || is_trampoline(c->read))
+			goto out;
+		slot = slot_for(c->name, c->read);
+		if (slot < 0)
+			goto out;
+		memcpy(out, cls, size);
+		HOOK_CLASS(out, slot);
+		result = copy;
+	}
+out:
+	pthread_mutex_unlock(&hdf5_lock);
+	if (result != cls)
+		shim_debug("tracing HDF5 driver '%s'",
+			   *(const char *const *)((const char *)result +
+						  (layout == LAYOUT_V114
+							   ? 8
+							   : 0)));
+	return result;
+}
+
+/* ---- the interposed entry points ---- */
+
+/* Room for any known class layout, aligned for its pointers. */
+union class_copy {
+	struct shim_h5fd_class_v110 v110;
+	struct shim_h5fd_class_v114 v114;
+	uint8_t bytes[512];
+};
+
+/*
+ * HDF5's internal registration, reached through the PLT in builds that
+ * export it (Debian's): every built-in driver passes here.
+ */
+H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
+					bool app_ref)
+{
+	struct link_map *caller =
+		shim_real_object_of(__builtin_return_address(0));
+	static register_internal_fn real;
+	union class_copy copy;
+	const void *hooked;
+
+	if (!real)
+		real = (register_internal_fn)shim_real_lookup(
+			caller, "H5FD_register");
+	if (!real) {
+		shim_warn_once(SHIM_WARN_SYMBOL,
+			       "H5FD_register not found; HDF5 driver "
+			       "registration fails");
+		errno = ENOSYS;
+		return -1;
+	}
+	hooked = hook_class(shim_real_owner((void *)real), cls, size, &copy,
+			    sizeof(copy));
+	return real(hooked, size, app_ref);
+}
+
+/* The public registration, used by drivers that programs bring (h5py's
+ * fileobj, GDAL's vsil). */
+H5SNOOP_EXPORT shim_hid_t H5FDregister(const void *cls)
+{
+	struct link_map *caller =
+		shim_real_object_of(__builtin_return_address(0));
+	static register_public_fn real;
+	union class_copy copy;
+	const void *hooked;
+
+	if (!real)
+		real = (register_public_fn)shim_real_lookup(caller,
+							    "H5FDregister");
+	if (!real) {
+		shim_warn_once(SHIM_WARN_SYMBOL,
+			       "H5FDregister not found; HDF5 driver "
+			       "registration fails");
+		errno = ENOSYS;
+		return -1;
+	}
+	hooked = hook_class(shim_real_owner((void *)real), cls, 0, &copy,
+			    sizeof(copy));
+	return real(hooked);
+}

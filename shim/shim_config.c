@@ -1,0 +1,125 @@
+/*
+ * shim_config.c - H5SNOOP_* environment variables (see shim_config.h and
+ * the README's table).
+ *
+ * Must never: allocate, or keep pointers into environ (the host may
+ * setenv later).
+ */
+#include "shim_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim_log.h"
+
+static struct shim_config config;
+
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+static void copy_bounded(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Parses "vfd,http"; an unknown word is reported and ignored. */
+static unsigned parse_layers(const char *s)
+{
+	unsigned layers = 0;
+
+	while (s && *s) {
+		size_t n = strcspn(s, ", ");
+
+		if (n == 3 && strncmp(s, "vfd", 3) == 0)
+			layers |= SHIM_LAYER_VFD;
+		else if (n == 4 && strncmp(s, "http", 4) == 0)
+			layers |= SHIM_LAYER_HTTP;
+		else if (n > 0)
+			shim_warn_once(SHIM_WARN_CONFIG,
+				       "ignoring unknown layer in "
+				       "H5SNOOP_LAYERS (known: vfd, http)");
+		s += n;
+		s += strspn(s, ", ");
+	}
+	return layers;
+}
+
+static long parse_rank(void)
+{
+	static const char *const vars[] = {
+		"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
+		"MV2_COMM_WORLD_RANK", "SLURM_PROCID",
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		char *end;
+		long r;
+
+		if (!v || !*v)
+			continue;
+		r = strtol(v, &end, 10);
+		if (*end == '\0' && r >= 0)
+			return r;
+	}
+	return -1;
+}
+
+/* RATIONALE: the root is made absolute now, because the host may chdir()
+ * before its first traced event. */
+static void load_output_root(void)
+{
+	const char *v = getenv("H5SNOOP_OUTPUT");
+	char cwd[PATH_MAX];
+
+	if (!v || !*v)
+		v = SHIM_DEFAULT_OUTPUT;
+	if (v[0] == '/' || !getcwd(cwd, sizeof(cwd))) {
+		copy_bounded(config.output_root, sizeof(config.output_root),
+			     v);
+		return;
+	}
+	if (strlen(cwd) + 1 + strlen(v) >= sizeof(config.output_root)) {
+		copy_bounded(config.output_root, sizeof(config.output_root),
+			     v);
+		return;
+	}
+	strcpy(config.output_root, cwd);
+	strcat(config.output_root, "/");
+	strcat(config.output_root, v);
+}
+
+void shim_config_load(void)
+{
+	const char *label = getenv("H5SNOOP_LABEL");
+	const char *layers = getenv("H5SNOOP_LAYERS");
+
+	if (config.loaded)
+		return;
+	config.loaded = 1;
+	config.quiet = env_flag("H5SNOOP_QUIET");
+	config.debug = env_flag("H5SNOOP_DEBUG");
+	config.keep_query = env_flag("H5SNOOP_KEEP_QUERY");
+	copy_bounded(config.label, sizeof(config.label), label ? label : "");
+	config.layers = layers ? parse_layers(layers)
+			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP;
+	config.rank = parse_rank();
+	load_output_root();
+}
+
+const struct shim_config *shim_config(void)
+{
+	if (!config.loaded)
+		shim_config_load();
+	return &config;
+}

@@ -1,0 +1,38 @@
+/*
+ * shim_config.h - the H5SNOOP_* environment, read once at start-up.
+ *
+ * The struct is filled by shim_config_load() from the constructor (or the
+ * first wrapper that runs earlier) and is read-only afterwards, so any
+ * thread may read it without a lock.
+ */
+#ifndef H5SNOOP_SHIM_CONFIG_H
+#define H5SNOOP_SHIM_CONFIG_H
+
+#include <limits.h>
+
+#define SHIM_LAYER_VFD 1u
+#define SHIM_LAYER_HTTP 2u
+
+struct shim_config {
+	char output_root[PATH_MAX]; /* H5SNOOP_OUTPUT, made absolute */
+	char label[128];            /* H5SNOOP_LABEL */
+	unsigned layers;            /* H5SNOOP_LAYERS as SHIM_LAYER_* bits */
+	int keep_query;             /* H5SNOOP_KEEP_QUERY=1 */
+	int quiet;                  /* H5SNOOP_QUIET=1 */
+	int debug;                  /* H5SNOOP_DEBUG=1 */
+	long rank;                  /* MPI/Slurm rank, -1 when unset */
+	int loaded;
+};
+
+/* Default output root when H5SNOOP_OUTPUT is unset (relative to the
+ * working directory at start-up). */
+#define SHIM_DEFAULT_OUTPUT "h5snoop-traces"
+
+/* Reads the environment once; later calls return at once.  Called from the
+ * constructor, before threads exist.  Not async-signal-safe. */
+void shim_config_load(void);
+
+/* The configuration; loads it first if needed. */
+const struct shim_config *shim_config(void);
+
+#endif

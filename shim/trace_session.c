@@ -1,0 +1,673 @@
+/*
+ * trace_session.c - trace directory, metadata and per-thread streams (see
+ * trace_session.h).
+ *
+ * Must never: call malloc on the event path (thread state comes from
+ * mmap), hold the session lock while recording an event, change errno, or
+ * follow a symlink into a file it creates.
+ */
+#include "trace_session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "h5snoop/trace_metadata.h"
+#include "h5snoop/trace_schema.h"
+#include "redact.h"
+#include "shim_config.h"
+#include "shim_log.h"
+#include "trace_stream.h"
+
+#define TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* Events a thread can hold while an operation is in flight; past that the
+ * oldest are written early (and later ones clamped to stay in order). */
+#define HELD_MAX_EVENTS 64u
+#define HELD_MAX_BYTES (16u * 1024u)
+
+struct held_event {
+	uint64_t ts;
+	uint32_t offset;
+	uint32_t len;
+};
+
+struct thread_state {
+	struct trace_stream stream;
+	struct thread_state *next; /* session.threads list */
+	uint32_t held_count;
+	uint32_t held_bytes;
+	struct held_event held[HELD_MAX_EVENTS];
+	uint8_t held_data[HELD_MAX_BYTES];
+};
+
+enum session_status { SESSION_IDLE, SESSION_ACTIVE, SESSION_DISABLED };
+
+static struct {
+	pthread_mutex_t lock;
+	atomic_int status;
+	atomic_uint generation; /* bumped in each fork child */
+	int dirfd;
+	pthread_key_t thread_key;
+	int key_ok;
+	struct thread_state *threads;
+	struct h5snoop_trace_env env;
+	char hostname[256];
+	char cmdline[4096];
+	char hdf5_version[64];
+	char curl_version[64];
+	char dir[PATH_MAX];
+} session = {.lock = PTHREAD_MUTEX_INITIALIZER, .dirfd = -1};
+
+static TLS struct thread_state *tls_state;
+static TLS unsigned tls_generation;
+static TLS int tls_depth;
+static TLS int tls_in_emit;
+static TLS uint32_t tls_read_seq;
+static TLS uint32_t tls_read_in_flight;
+
+static uint32_t current_tid(void)
+{
+	return (uint32_t)syscall(SYS_gettid);
+}
+
+/* ---- trace directory and metadata (under session.lock) ---- */
+
+/* Expands %p, %h, %r and %% of H5SNOOP_OUTPUT. */
+static int expand_root(char *dst, size_t cap, const char *tmpl)
+{
+	size_t len = 0;
+
+	for (const char *p = tmpl; *p; p++) {
+		char piece[300];
+		const char *add = piece;
+
+		if (*p != '%' || p[1] == '\0') {
+			piece[0] = *p;
+			piece[1] = '\0';
+		} else {
+			p++;
+			if (*p == 'p')
+				snprintf(piece, sizeof(piece), "%ld",
+					 (long)getpid());
+			else if (*p == 'h')
+				add = session.hostname;
+			else if (*p == 'r')
+				snprintf(piece, sizeof(piece), "%ld",
+					 shim_config()->rank < 0
+						 ? 0L
+						 : shim_config()->rank);
+			else
+				snprintf(piece, sizeof(piece), "%%%c", *p);
+			if (*p == '%')
+				strcpy(piece, "%");
+		}
+		if (len + strlen(add) >= cap)
+			return -1;
+		memcpy(dst + len, add, strlen(add));
+		len += strlen(add);
+	}
+	dst[len] = '\0';
+	return 0;
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Keeps a label safe as part of a directory name. */
+static void sanitize_name(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		      *s == '.'))
+			*s = '_';
+}
+
+/* Creates ROOT/<host>-<pid>[-<label>] (adding .N if taken) and opens it
+ * without following symlinks. */
+static int create_trace_dir(const char *root)
+{
+	char name[512];
+	int rootfd, fd = -1;
+
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+		int n = snprintf(name, sizeof(name), "%s-%ld%s%s",
+				 session.hostname, (long)getpid(),
+				 shim_config()->label[0] ? "-" : "",
+				 shim_config()->label);
+
+		if (attempt > 0)
+			snprintf(name + n, sizeof(name) - (size_t)n, ".%d",
+				 attempt);
+		sanitize_name(name);
+		if (mkdirat(rootfd, name, 0700) != 0) {
+			if (errno == EEXIST)
+				continue;
+			break;
+		}
+		fd = openat(rootfd, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && strlen(root) + strlen(name) + 2 <=
+				       sizeof(session.dir)) {
+			strcpy(session.dir, root);
+			strcat(session.dir, "/");
+			strcat(session.dir, name);
+		}
+	}
+	close(rootfd);
+	return fd;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* RATIONALE: written to a temporary name and renamed, so a reader never
+ * sees half a metadata file even when versions are learned late. */
+static int write_metadata(void)
+{
+	static char text[16384];
+	size_t len = trace_metadata_format(text, sizeof(text), &session.env);
+	int fd;
+
+	if (len >= sizeof(text)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	unlinkat(session.dirfd, "metadata.tmp", 0);
+	fd = openat(session.dirfd, "metadata.tmp",
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, text, len) != 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return renameat(session.dirfd, "metadata.tmp", session.dirfd,
+			H5SNOOP_METADATA_FILE);
+}
+
+/* /proc/self/cmdline, arguments joined by spaces, URLs redacted. */
+static void read_cmdline(void)
+{
+	char raw[4096];
+	ssize_t n = 0;
+	size_t len = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+
+	session.cmdline[0] = '\0';
+	if (fd < 0)
+		return;
+	n = read(fd, raw, sizeof(raw) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	raw[n] = '\0';
+	for (char *arg = raw; arg < raw + n; arg += strlen(arg) + 1) {
+		char clean[2048];
+
+		redact_url(clean, sizeof(clean), arg,
+			   shim_config()->keep_query);
+		if (len + strlen(clean) + 2 >= sizeof(session.cmdline))
+			break;
+		if (len > 0)
+			session.cmdline[len++] = ' ';
+		memcpy(session.cmdline + len, clean, strlen(clean) + 1);
+		len += strlen(clean);
+	}
+}
+
+static void fill_env(void)
+{
+	struct timespec mono, real;
+	int64_t offset_ns;
+
+	if (gethostname(session.hostname, sizeof(session.hostname)) != 0)
+		strcpy(session.hostname, "unknown");
+	session.hostname[sizeof(session.hostname) - 1] = '\0';
+	read_cmdline();
+	if (getrandom(session.env.uuid, sizeof(session.env.uuid), 0) !=
+	    (ssize_t)sizeof(session.env.uuid)) {
+		uint64_t seed = trace_now_ns() ^ ((uint64_t)getpid() << 32);
+
+		memcpy(session.env.uuid, &seed, sizeof(seed));
+	}
+	session.env.uuid[6] = (uint8_t)((session.env.uuid[6] & 0x0f) | 0x40);
+	session.env.uuid[8] = (uint8_t)((session.env.uuid[8] & 0x3f) | 0x80);
+	session.env.hostname = session.hostname;
+	session.env.cmdline = session.cmdline;
+	session.env.label = shim_config()->label;
+	session.env.hdf5_version = session.hdf5_version;
+	session.env.curl_version = session.curl_version;
+	session.env.pid = (long)getpid();
+	session.env.ppid = (long)getppid();
+	session.env.rank = shim_config()->rank;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	offset_ns = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) *
+			    1000000000 +
+		    ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec);
+	session.env.clock_offset_s = offset_ns / 1000000000;
+	session.env.clock_offset_ns = offset_ns % 1000000000;
+	if (session.env.clock_offset_ns < 0) {
+		session.env.clock_offset_ns += 1000000000;
+		session.env.clock_offset_s -= 1;
+	}
+}
+
+static void disable_tracing(const char *what, const char *path, int err)
+{
+	atomic_store(&session.status, SESSION_DISABLED);
+	shim_warn_once(SHIM_WARN_OUTPUT,
+		       "tracing disabled: cannot %s '%s': %s", what, path,
+		       strerror(err));
+}
+
+static void start_session_locked(void)
+{
+	char root[PATH_MAX];
+
+	fill_env();
+	if (expand_root(root, sizeof(root), shim_config()->output_root) !=
+	    0) {
+		disable_tracing("use H5SNOOP_OUTPUT",
+				shim_config()->output_root, ENAMETOOLONG);
+		return;
+	}
+	if (make_dirs(root) != 0) {
+		disable_tracing("create H5SNOOP_OUTPUT", root, errno);
+		return;
+	}
+	session.dirfd = create_trace_dir(root);
+	if (session.dirfd < 0) {
+		disable_tracing("create a trace directory in", root, errno);
+		return;
+	}
+	if (write_metadata() != 0) {
+		disable_tracing("write the trace metadata in", session.dir,
+				errno);
+		return;
+	}
+	shim_debug("tracing to %s", session.dir);
+	atomic_store(&session.status, SESSION_ACTIVE);
+}
+
+static int ensure_session(void)
+{
+	int status = atomic_load(&session.status);
+
+	if (status != SESSION_IDLE)
+		return status == SESSION_ACTIVE;
+	pthread_mutex_lock(&session.lock);
+	if (atomic_load(&session.status) == SESSION_IDLE)
+		start_session_locked();
+	status = atomic_load(&session.status);
+	pthread_mutex_unlock(&session.lock);
+	return status == SESSION_ACTIVE;
+}
+
+int trace_session_usable(void)
+{
+	return atomic_load(&session.status) != SESSION_DISABLED;
+}
+
+/* ---- per-thread state ---- */
+
+static void thread_state_free(void *arg)
+{
+	struct thread_state *st = arg, **pp;
+
+	pthread_mutex_lock(&session.lock);
+	for (pp = &session.threads; *pp; pp = &(*pp)->next)
+		if (*pp == st) {
+			*pp = st->next;
+			break;
+		}
+	pthread_mutex_unlock(&session.lock);
+	if (tls_state == st)
+		tls_state = NULL;
+	trace_stream_close(&st->stream);
+	munmap(st, sizeof(*st));
+}
+
+static struct thread_state *thread_state_new(void)
+{
+	struct thread_state *st;
+	char name[64];
+	uint32_t tid = current_tid();
+	int rc = -1;
+
+	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED)
+		return NULL;
+	pthread_mutex_lock(&session.lock);
+	for (int attempt = 0; attempt < 100 && rc != 0; attempt++) {
+		if (attempt == 0)
+			snprintf(name, sizeof(name), "%s%u",
+				 H5SNOOP_STREAM_PREFIX, tid);
+		else
+			snprintf(name, sizeof(name), "%s%u.%d",
+				 H5SNOOP_STREAM_PREFIX, tid, attempt);
+		rc = trace_stream_open(&st->stream, session.dirfd, name,
+				       session.env.uuid, tid,
+				       TRACE_STREAM_PACKET_BYTES_DEFAULT);
+		if (rc != 0 && errno != EEXIST)
+			break;
+	}
+	if (rc != 0) {
+		int err = errno;
+
+		pthread_mutex_unlock(&session.lock);
+		munmap(st, sizeof(*st));
+		disable_tracing("create a stream file in", session.dir, err);
+		return NULL;
+	}
+	st->next = session.threads;
+	session.threads = st;
+	pthread_mutex_unlock(&session.lock);
+	if (session.key_ok)
+		pthread_setspecific(session.thread_key, st);
+	return st;
+}
+
+static struct thread_state *thread_state(void)
+{
+	unsigned generation = atomic_load(&session.generation);
+
+	if (tls_state && tls_generation == generation)
+		return tls_state;
+	tls_state = NULL;
+	if (!ensure_session())
+		return NULL;
+	tls_state = thread_state_new();
+	tls_generation = generation;
+	return tls_state;
+}
+
+/* ---- recording ---- */
+
+static void write_event(struct thread_state *st, const uint8_t *ev,
+			size_t len, uint64_t ts)
+{
+	uint8_t *p;
+
+	/* NOTE: only reached when the held buffer overflowed; keeps the
+	 * stream in order at the cost of a shifted start time. */
+	if (ts < st->stream.last_ts)
+		ts = st->stream.last_ts;
+	p = trace_stream_reserve(&st->stream, len, ts);
+	if (!p)
+		return;
+	memcpy(p, ev, len);
+	memcpy(p + offsetof(struct h5snoop_event_header, timestamp), &ts,
+	       sizeof(ts));
+	trace_stream_commit(&st->stream, len, ts);
+}
+
+static void flush_held(struct thread_state *st)
+{
+	/* Insertion sort by start time: few events, mostly in order. */
+	for (uint32_t i = 1; i < st->held_count; i++) {
+		struct held_event e = st->held[i];
+		uint32_t j = i;
+
+		while (j > 0 && st->held[j - 1].ts > e.ts) {
+			st->held[j] = st->held[j - 1];
+			j--;
+		}
+		st->held[j] = e;
+	}
+	for (uint32_t i = 0; i < st->held_count; i++)
+		write_event(st, st->held_data + st->held[i].offset,
+			    st->held[i].len, st->held[i].ts);
+	st->held_count = 0;
+	st->held_bytes = 0;
+}
+
+static void hold_event(struct thread_state *st, const uint8_t *ev,
+		       size_t len, uint64_t ts)
+{
+	if (st->held_count == HELD_MAX_EVENTS ||
+	    st->held_bytes + len > HELD_MAX_BYTES)
+		flush_held(st);
+	memcpy(st->held_data + st->held_bytes, ev, len);
+	st->held[st->held_count].ts = ts;
+	st->held[st->held_count].offset = st->held_bytes;
+	st->held[st->held_count].len = (uint32_t)len;
+	st->held_count++;
+	st->held_bytes += (uint32_t)len;
+}
+
+/* Writes `ev` now, or holds it while an operation is open on this thread;
+ * with no operation open, held events follow it out. */
+static void record(const void *ev, size_t len)
+{
+	struct thread_state *st;
+	uint64_t ts;
+
+	if (tls_in_emit)
+		return;
+	tls_in_emit = 1;
+	st = thread_state();
+	if (!st)
+		goto done;
+	if (!ev) {
+		if (tls_depth == 0 && st->held_count)
+			flush_held(st);
+		goto done;
+	}
+	if (len > TRACE_EVENT_MAX_BYTES)
+		goto done;
+	memcpy(&ts,
+	       (const uint8_t *)ev +
+		       offsetof(struct h5snoop_event_header, timestamp),
+	       sizeof(ts));
+	/* With events held, the closing one joins them and all go out in
+	 * start order (parallel multi transfers finish in any order). */
+	if (tls_depth > 0 || st->held_count) {
+		hold_event(st, ev, len, ts);
+		if (tls_depth == 0)
+			flush_held(st);
+	} else {
+		write_event(st, ev, len, ts);
+	}
+done:
+	tls_in_emit = 0;
+}
+
+void trace_emit(const void *ev, size_t len)
+{
+	int saved_errno = errno;
+
+	record(ev, len);
+	errno = saved_errno;
+}
+
+void trace_op_begin(void)
+{
+	tls_depth++;
+}
+
+void trace_op_end(const void *ev, size_t len)
+{
+	int saved_errno = errno;
+
+	if (tls_depth > 0)
+		tls_depth--;
+	/* NOTE: with no event of its own, an operation still releases what
+	 * it held, but never creates a trace just for that. */
+	if (ev || (tls_state && tls_state->held_count))
+		record(ev, len);
+	errno = saved_errno;
+}
+
+void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (*len >= cap)
+		return;
+	if (n > cap - *len - 1)
+		n = cap - *len - 1;
+	memcpy(buf + *len, s ? s : "", n);
+	buf[*len + n] = '\0';
+	*len += n + 1;
+}
+
+uint32_t trace_read_begin(uint32_t *previous)
+{
+	*previous = tls_read_in_flight;
+	tls_read_in_flight = ++tls_read_seq;
+	if (tls_read_in_flight == 0) /* wrapped: 0 means "none" */
+		tls_read_in_flight = ++tls_read_seq;
+	return tls_read_in_flight;
+}
+
+void trace_read_end(uint32_t previous)
+{
+	tls_read_in_flight = previous;
+}
+
+uint32_t trace_read_in_flight(void)
+{
+	return tls_read_in_flight;
+}
+
+/* ---- versions learned late ---- */
+
+static void set_version(char *dst, size_t cap, const char *version)
+{
+	if (!version || dst[0] != '\0')
+		return;
+	pthread_mutex_lock(&session.lock);
+	if (dst[0] == '\0') {
+		snprintf(dst, cap, "%s", version);
+		if (atomic_load(&session.status) == SESSION_ACTIVE &&
+		    write_metadata() != 0)
+			shim_warn_once(SHIM_WARN_OUTPUT,
+				       "cannot update the trace metadata in "
+				       "'%s': %s",
+				       session.dir, strerror(errno));
+	}
+	pthread_mutex_unlock(&session.lock);
+}
+
+void trace_session_set_hdf5_version(const char *version)
+{
+	set_version(session.hdf5_version, sizeof(session.hdf5_version),
+		    version);
+}
+
+void trace_session_set_curl_version(const char *version)
+{
+	set_version(session.curl_version, sizeof(session.curl_version),
+		    version);
+}
+
+/* ---- lifecycle ---- */
+
+void trace_session_init(void)
+{
+	if (pthread_key_create(&session.thread_key, thread_state_free) == 0)
+		session.key_ok = 1;
+}
+
+void trace_session_prepare_fork(void)
+{
+	pthread_mutex_lock(&session.lock);
+}
+
+void trace_session_parent_after_fork(void)
+{
+	pthread_mutex_unlock(&session.lock);
+}
+
+/*
+ * RATIONALE: the child must never write into the parent's packets, which
+ * it shares through MAP_SHARED; it unmaps them, forgets the parent's
+ * directory and starts its own at its first event.  Only async-signal-safe
+ * calls here.
+ */
+void trace_session_child_after_fork(void)
+{
+	struct thread_state *st = session.threads;
+
+	pthread_mutex_init(&session.lock, NULL);
+	session.threads = NULL;
+	while (st) {
+		struct thread_state *next = st->next;
+
+		trace_stream_close(&st->stream);
+		munmap(st, sizeof(*st));
+		st = next;
+	}
+	if (session.dirfd >= 0)
+		close(session.dirfd);
+	session.dirfd = -1;
+	tls_state = NULL;
+	tls_depth = 0;
+	tls_in_emit = 0;
+	if (session.key_ok)
+		pthread_setspecific(session.thread_key, NULL);
+	atomic_fetch_add(&session.generation, 1u);
+	if (atomic_load(&session.status) == SESSION_ACTIVE)
+		atomic_store(&session.status, SESSION_IDLE);
+}
+
+void trace_session_at_exit(void)
+{
+	uint64_t discarded = 0;
+
+	pthread_mutex_lock(&session.lock);
+	for (struct thread_state *st = session.threads; st; st = st->next)
+		discarded += st->stream.discarded;
+	pthread_mutex_unlock(&session.lock);
+	if (discarded > 0)
+		shim_warn_once(SHIM_WARN_DISCARDED,
+			       "%lu events were discarded (the trace in '%s' "
+			       "is incomplete: disk full or failing)",
+			       (unsigned long)discarded, session.dir);
+}

@@ -1,0 +1,83 @@
+/*
+ * trace_session.h - the process's trace: its directory, metadata, and one
+ * stream per thread; the only way interposers record events.
+ *
+ * Lifecycle: nothing is created until the first event (so a program that
+ * never touches HDF5 or libcurl leaves no trace directory).  A fork child
+ * drops the parent's streams and starts a directory of its own at its first
+ * event.  Any failure to create or write the trace disables tracing for the
+ * process after one warning.
+ *
+ * Ordering: babeltrace2 requires non-decreasing timestamps in a stream, and
+ * an event's timestamp is its operation's start, but an operation is
+ * recorded when it ends.  So while an operation is in flight on a thread
+ * (trace_op_begin .. trace_op_end), events that complete inside it are held
+ * in a per-thread buffer and written, sorted, after the outer one.
+ */
+#ifndef H5SNOOP_TRACE_SESSION_H
+#define H5SNOOP_TRACE_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Largest event the session accepts (fixed part plus strings). */
+#define TRACE_EVENT_MAX_BYTES 4096u
+
+/* Current time on the trace clock (CLOCK_MONOTONIC), in ns.  Cheap (vDSO),
+ * thread-safe, async-signal-safe. */
+static inline uint64_t trace_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* 1 unless tracing was disabled for this process by a failure. */
+int trace_session_usable(void);
+
+/*
+ * Marks the start and end of an operation that may contain others on this
+ * thread (a driver read, a blocking transfer): events completing in between
+ * are held.  trace_op_end records the operation's own event `ev` (NULL for
+ * none) and then the held ones, in start order.  Thread-local; keeps errno.
+ */
+void trace_op_begin(void);
+void trace_op_end(const void *ev, size_t len);
+
+/*
+ * Records one complete event: `ev` holds its bytes, header first, with
+ * header.timestamp set.  Copies the bytes; never blocks on other threads
+ * except on the first event of the process and of each thread.  Drops
+ * (and counts) the event when the trace cannot take it.  Keeps errno.
+ * Thread-safe; not async-signal-safe.
+ */
+void trace_emit(const void *ev, size_t len);
+
+/*
+ * Appends string `s` (NUL included, cut to fit) at buf[*len], within cap
+ * bytes.  For building an event's variable part.
+ */
+void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s);
+
+/* Per-thread sequence of driver reads: begin returns the new read's
+ * sequence number (from 1) and makes it the one in flight; end restores the
+ * read that was in flight before.  in_flight() is 0 outside any read. */
+uint32_t trace_read_begin(uint32_t *previous);
+void trace_read_end(uint32_t previous);
+uint32_t trace_read_in_flight(void);
+
+/* Records which HDF5 or libcurl version the process runs (NULL: unknown
+ * yet); rewrites the metadata if the trace exists already. */
+void trace_session_set_hdf5_version(const char *version);
+void trace_session_set_curl_version(const char *version);
+
+/* Called by shim_init: set-up, fork handlers, exit summary. */
+void trace_session_init(void);
+void trace_session_prepare_fork(void);
+void trace_session_parent_after_fork(void);
+void trace_session_child_after_fork(void);
+void trace_session_at_exit(void);
+
+#endif

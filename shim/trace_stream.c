@@ -1,0 +1,146 @@
+/*
+ * trace_stream.c - packets of one CTF stream file (see trace_stream.h).
+ *
+ * Must never: raise a signal in the host (no write into a mapping whose
+ * disk blocks are not reserved), allocate, or block on anything but the
+ * file system.
+ */
+#include "trace_stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* After a failed packet allocation, drop this many events before asking
+ * the disk again, so a full disk costs one syscall per many events. */
+#define RETRY_AFTER_EVENTS 1024u
+
+int trace_stream_open(struct trace_stream *s, int dirfd, const char *name,
+		      const uint8_t uuid[16], uint32_t tid,
+		      size_t packet_bytes)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = openat(dirfd, name,
+		       O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		       0600);
+	if (s->fd < 0)
+		return -1;
+	s->tid = tid;
+	memcpy(s->uuid, uuid, sizeof(s->uuid));
+	s->packet_bytes = packet_bytes;
+	return 0;
+}
+
+/* Reserves the disk blocks of [off, off+len).  RATIONALE: a hole in a
+ * MAP_SHARED file raises SIGBUS when the disk is full; fallocate makes the
+ * failure an error code here instead.  File systems without fallocate get
+ * explicit zero writes. */
+static int reserve_blocks(int fd, off_t off, size_t len)
+{
+	static const uint8_t zeros[4096];
+	size_t done = 0;
+
+	if (fallocate(fd, 0, off, (off_t)len) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
+	while (done < len) {
+		size_t n = len - done < sizeof(zeros) ? len - done
+						      : sizeof(zeros);
+		ssize_t w = pwrite(fd, zeros, n, off + (off_t)done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+static void unmap_packet(struct trace_stream *s)
+{
+	if (s->packet)
+		munmap(s->packet, s->packet_bytes);
+	s->packet = NULL;
+}
+
+static int map_next_packet(struct trace_stream *s, uint64_t ts)
+{
+	struct h5snoop_packet_header h;
+	off_t off = (off_t)(s->packet_seq * s->packet_bytes);
+	void *p;
+
+	if (reserve_blocks(s->fd, off, s->packet_bytes) != 0)
+		return -1;
+	p = mmap(NULL, s->packet_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s->fd, off);
+	if (p == MAP_FAILED)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.magic = H5SNOOP_CTF_MAGIC;
+	memcpy(h.uuid, s->uuid, sizeof(h.uuid));
+	h.stream_id = 0;
+	h.timestamp_begin = ts;
+	h.timestamp_end = ts;
+	h.content_size = (uint64_t)sizeof(h) * 8u;
+	h.packet_size = (uint64_t)s->packet_bytes * 8u;
+	h.events_discarded = s->discarded;
+	h.packet_seq_num = s->packet_seq;
+	h.tid = s->tid;
+	memcpy(p, &h, sizeof(h));
+	s->packet = p;
+	s->used_bytes = sizeof(h);
+	s->packet_seq++;
+	return 0;
+}
+
+void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
+				uint64_t ts)
+{
+	if (s->fd < 0 || len > s->packet_bytes - sizeof(
+					struct h5snoop_packet_header)) {
+		s->discarded++;
+		return NULL;
+	}
+	if (s->retry_countdown > 0) {
+		s->retry_countdown--;
+		s->discarded++;
+		return NULL;
+	}
+	unmap_packet(s);
+	if (map_next_packet(s, ts) != 0) {
+		s->retry_countdown = RETRY_AFTER_EVENTS;
+		s->discarded++;
+		return NULL;
+	}
+	return s->packet + s->used_bytes;
+}
+
+void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
+{
+	struct h5snoop_packet_header *h = (void *)s->packet;
+	uint64_t content_bits;
+
+	s->used_bytes += len;
+	content_bits = (uint64_t)s->used_bytes * 8u;
+	if (ts > s->last_ts)
+		s->last_ts = ts;
+	/* NOTE: the event bytes must be in memory before content_size says
+	 * they are there; a compiler fence is enough because a crash only
+	 * ever observes this thread's own program order. */
+	atomic_signal_fence(memory_order_release);
+	memcpy(&h->timestamp_end, &s->last_ts, sizeof(s->last_ts));
+	memcpy(&h->content_size, &content_bits, sizeof(content_bits));
+}
+
+void trace_stream_close(struct trace_stream *s)
+{
+	unmap_packet(s);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
