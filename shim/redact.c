@@ -7,6 +7,7 @@
 #include "redact.h"
 
 #include <string.h>
+#include <strings.h>
 
 struct out {
 	char *dst;
@@ -54,4 +55,29 @@ char *redact_url(char *dst, size_t cap, const char *url, int keep_query)
 	}
 	dst[o.len] = '\0';
 	return dst;
+}
+
+static int names_credential(const char *s)
+{
+	static const char *const words[] = {
+		"authorization", "password", "passwd", "secret", "token",
+		"signature",     "credential", "apikey", "api-key",
+		"api_key",       "cookie",
+	};
+
+	for (; s && *s; s++)
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (strncasecmp(s, words[i], strlen(words[i])) == 0)
+				return 1;
+	return 0;
+}
+
+int redact_is_secret_arg(const char *arg, const char *previous)
+{
+	if (names_credential(arg))
+		return 1;
+	if (!previous || previous[0] != '-')
+		return 0;
+	return strcmp(previous, "-u") == 0 ||
+	       strcmp(previous, "--user") == 0 || names_credential(previous);
 }

@@ -245,11 +245,15 @@ static void read_cmdline(void)
 	if (n <= 0)
 		return;
 	raw[n] = '\0';
-	for (char *arg = raw; arg < raw + n; arg += strlen(arg) + 1) {
+	for (char *arg = raw, *prev = NULL; arg < raw + n;
+	     prev = arg, arg += strlen(arg) + 1) {
 		char clean[2048];
 
-		redact_url(clean, sizeof(clean), arg,
-			   shim_config()->keep_query);
+		if (redact_is_secret_arg(arg, prev))
+			strcpy(clean, "<redacted>");
+		else
+			redact_url(clean, sizeof(clean), arg,
+				   shim_config()->keep_query);
 		if (len + strlen(clean) + 2 >= sizeof(session.cmdline))
 			break;
 		if (len > 0)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# install_deps.sh - installs, with apt, every Debian 12 package that
+# building, testing and the demo need; does nothing when all are there.
+# Used by tests/run.sh (hence CI) and samples/demo.sh.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang llvm time curl
+  libhdf5-dev hdf5-tools libcurl4-openssl-dev libunwind-dev
+  nginx-light babeltrace2 gdal-bin librsvg2-bin libxml2-utils
+  python3-h5py python3-numpy python3-fsspec python3-aiohttp
+  python3-requests python3-dask python3-distributed
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "h5snoop: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+  --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+"""test_behaviour.py CASE - the shim inside a production process: threads,
+fork, exec, crashes, an unwritable output, a program with neither
+library, redaction, two libcurls, calls from a constructor, layer choice.
+
+Each case runs host programs from tests/shim/ (which know nothing of
+h5snoop) with and without the shim, and reads the traces back with
+babeltrace2.
+"""
+
+import os
+import signal
+import shutil
+import stat
+import subprocess
+import sys
+import time
+
+import testlib as t
+
+THREAD_COUNT = 8
+
+
+def data_file(work):
+    www = os.path.join(work, "www")
+    os.makedirs(www, exist_ok=True)
+    path = os.path.join(www, "data.h5")
+    t.make_h5(path, datasets=1, elements=50000, chunk=1000)
+    return www, path
+
+
+def host(*args):
+    return [t.sample_bin("host_hdf5")] + [str(a) for a in args]
+
+
+def reads_per_stream(events):
+    counts = {}
+    for e in t.by_name(events, "vfd_read"):
+        counts[(e["trace_dir"], e["tid"])] = counts.get(
+            (e["trace_dir"], e["tid"]), 0) + 1
+    return counts
+
+
+def case_threads(work):
+    """8 threads, each with HDF5 reads and libcurl requests: every event
+    is there, each thread in its own stream."""
+    www, path = data_file(work)
+    n = 40
+    with t.Nginx(www) as nginx:
+        cmd = host("threads", path, nginx.url("data.h5"), n)
+        plain = t.run(cmd)
+        mark = nginx.log_mark()
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "threads")
+        logged = nginx.requests(mark)
+    events = t.all_events(out)
+    http = t.by_name(events, "http_request")
+    t.check(len(http) == THREAD_COUNT * n == len(logged),
+            "%d http_request events, %d requests logged, %d made"
+            % (len(http), len(logged), THREAD_COUNT * n))
+    tids = {e["tid"] for e in http}
+    t.check(len(tids) == THREAD_COUNT, "requests on %d threads" % len(tids))
+    # Each read opens the file: one file_open per read, per thread.
+    opens = t.by_name(events, "file_open")
+    t.check(len(opens) == THREAD_COUNT * n, "%d file_open, want %d"
+            % (len(opens), THREAD_COUNT * n))
+    streams = [f for d in t.trace_dirs(out) for f in os.listdir(d)
+               if f.startswith("stream_")]
+    t.check(len(streams) == THREAD_COUNT, "%d stream files" % len(streams))
+
+
+def case_fork(work):
+    """A fork child writes its own trace directory, never the parent's."""
+    _, path = data_file(work)
+    cmd = host("fork", path, 3)
+    plain = t.run(cmd)
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "fork")
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 2, "want 2 trace directories, got %s" % dirs)
+    per_dir = {}
+    for d in dirs:
+        events = t.babeltrace(d)
+        per_dir[d] = len(t.by_name(events, "file_open"))
+    # The parent opened the file twice (before and after), the child once.
+    t.check(sorted(per_dir.values()) == [1, 2],
+            "file_open per trace: %s" % per_dir)
+
+
+def case_exec(work):
+    """Programs exec'd under `h5snoop record -- bash -c` are traced, each
+    in its own directory; bash itself, using neither library, leaves none."""
+    _, path = data_file(work)
+    script = "%s >/dev/null && %s" % (" ".join(host("read", path, 2)),
+                                      " ".join(host("read", path, 3)))
+    cmd = ["bash", "-c", script]
+    plain = t.run(cmd)
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "exec")
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 2, "want 2 trace directories, got %s" % dirs)
+    opens = sorted(len(t.by_name(t.babeltrace(d), "file_open"))
+                   for d in dirs)
+    t.check(opens == [1, 1], "file_open per trace: %s" % opens)
+
+
+def die(work, how):
+    """A process dying of `how` leaves a readable trace with every read
+    that completed before it died."""
+    _, path = data_file(work)
+    out = os.path.join(work, "tr")
+    n = 25
+    if how == "hang":
+        env = t.shim_env(out)
+        p = subprocess.Popen(host("die", path, n, "hang"), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = p.stdout.readline()
+        t.check(line == b"ready\n", "host did not get ready: %r" % line)
+        time.sleep(0.2)  # let it read on, mid-read when killed
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=60)
+        t.check(p.returncode == -signal.SIGKILL, "status %d" % p.returncode)
+    else:
+        cmd = host("die", path, n, how)
+        plain = t.run(cmd)
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, how)
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 1, "want 1 trace directory, got %s" % dirs)
+    events = t.babeltrace(dirs[0])
+    reads = t.by_name(events, "vfd_read")
+    # Each read_once reaches the driver at least once per read.
+    t.check(len(reads) >= n, "%d vfd_read events after %d reads"
+            % (len(reads), n))
+    seqs = [e["seq"] for e in reads]
+    t.check(seqs == list(range(1, len(seqs) + 1)),
+            "vfd_read sequence has gaps")
+
+
+def case_unwritable(work):
+    """An output that cannot be created: one h5snoop line on stderr, and
+    the program runs as without the shim."""
+    _, path = data_file(work)
+    blocker = os.path.join(work, "file")
+    open(blocker, "w").close()
+    cmd = host("read", path, 3)
+    plain = t.run(cmd)
+    traced = t.record(cmd, os.path.join(blocker, "traces"))
+    t.same_behaviour(plain, traced, "unwritable")
+    lines = [l for l in traced.stderr.decode().splitlines()
+             if l.startswith("h5snoop:")]
+    t.check(len(lines) == 1 and "tracing disabled" in lines[0],
+            "want one 'tracing disabled' warning, got %s" % lines)
+    # Quiet means quiet.
+    quiet = t.record(cmd, os.path.join(blocker, "traces"), args=["--quiet"])
+    t.check(quiet.stderr == plain.stderr, "--quiet still printed")
+
+
+def case_no_libs(work):
+    """A program with neither HDF5 nor libcurl runs exactly as without the
+    shim and leaves no trace directory."""
+    listed = os.path.join(work, "listed")
+    os.mkdir(listed)
+    for name in ("a.h5", "b.txt"):
+        open(os.path.join(listed, name), "w").close()
+    cmd = ["ls", "-la", listed]
+    plain = t.run(cmd)
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "ls")
+    t.check(not os.path.exists(out) or not t.trace_dirs(out),
+            "a trace directory was created for ls")
+    # The exit status and signal of the child are passed through.
+    st = t.record(["bash", "-c", "exit 42"], out)
+    t.check(st.returncode == 42, "exit status %d" % st.returncode)
+    sig = t.record(["bash", "-c", "kill -TERM $$"], out)
+    t.check(sig.returncode == -signal.SIGTERM, "signal %d" % sig.returncode)
+
+
+def case_redaction(work):
+    """No credential reaches a trace: query strings of presigned URLs,
+    user:password@, and headers the program sets."""
+    www, _ = data_file(work)
+    secret = "S3CR3T"
+    with t.Nginx(www) as nginx:
+        url = ("http://user:%s@127.0.0.1:%d/data.h5?X-Amz-Signature=%s&"
+               "X-Amz-Credential=%s&X-Amz-Security-Token=%s"
+               % (secret, nginx.port, secret, secret, secret))
+        cmd = [t.sample_bin("host_curl"), "easy", url, "-",
+               "Authorization: AWS4-HMAC-SHA256 Signature=" + secret,
+               "Range: bytes=10-19"]
+        plain = t.run(cmd)
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "redaction")
+        kept = os.path.join(work, "kept")
+        t.record(cmd, kept, args=["--keep-query"])
+    for root in (out, kept):
+        for d, _, files in os.walk(root):
+            for f in files:
+                data = open(os.path.join(d, f), "rb").read()
+                if root == out or secret.encode() + b"@" in data:
+                    t.check(secret.encode() not in data,
+                            "secret found in %s" % os.path.join(d, f))
+    http = t.by_name(t.all_events(out), "http_request")
+    t.check(len(http) == 1, "%d requests" % len(http))
+    t.check(http[0]["url"].endswith("/data.h5?<redacted>")
+            and "user" not in http[0]["url"], "url " + http[0]["url"])
+    t.check((http[0]["range_start"], http[0]["range_end"]) == (10, 19),
+            "Range header not recorded")
+    k = t.by_name(t.all_events(kept), "http_request")[0]
+    t.check("X-Amz-Signature" in k["url"] and "user" not in k["url"],
+            "--keep-query url " + k["url"])
+
+
+def case_two_curls(work):
+    """Two libcurls in one process: each call reaches the library that owns
+    the handle, and both libraries' requests are traced."""
+    www, _ = data_file(work)
+    with t.Nginx(www) as nginx:
+        cmd = [t.sample_bin("host_two_curls"), nginx.url("data.h5")]
+        plain = t.run(cmd)
+        if plain.returncode == 127 or b"openssl" not in plain.stdout:
+            t.skip("no GnuTLS libcurl to link against")
+        t.check(plain.returncode == 0, "fails without the shim")
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "two curls")
+    http = t.by_name(t.all_events(out), "http_request")
+    got = sorted((e["range_start"], e["range_end"], e["bytes"]) for e in http)
+    t.check(got == [(0, 99, 100), (100, 299, 200)], "requests %s" % got)
+
+
+def case_constructor(work):
+    """libcurl used from a library constructor, before main."""
+    www, _ = data_file(work)
+    with t.Nginx(www) as nginx:
+        extra = {"H5SNOOP_TEST_CTOR_URL": nginx.url("data.h5")}
+        cmd = [t.sample_bin("host_ctor")]
+        plain = t.run(cmd, env=t.base_env(extra))
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out, extra_env=extra)
+        t.same_behaviour(plain, traced, "constructor")
+    http = t.by_name(t.all_events(out), "http_request")
+    t.check(len(http) == 1 and http[0]["bytes"] == 64,
+            "requests %s" % http)
+
+
+def case_layers(work):
+    """--layers http records no driver events, and vfd no requests."""
+    www, _ = data_file(work)
+    with t.Nginx(www) as nginx:
+        cmd = ["h5ls", "--vfd=ros3", "-r", nginx.url("data.h5")]
+        for layer, absent in (("http", "vfd_read"), ("vfd", "http_request")):
+            out = os.path.join(work, layer)
+            p = t.record(cmd, out, args=["--layers", layer])
+            t.check(p.returncode == 0, "h5ls failed with --layers " + layer)
+            events = t.all_events(out)
+            t.check(events, "no events with --layers " + layer)
+            t.check(not t.by_name(events, absent),
+                    "%s recorded with --layers %s" % (absent, layer))
+
+
+CASES = {
+    "threads": case_threads,
+    "fork": case_fork,
+    "exec": case_exec,
+    "sigkill": lambda w: die(w, "hang"),
+    "sigsegv": lambda w: die(w, "segv"),
+    "abort": lambda w: die(w, "abort"),
+    "unwritable": case_unwritable,
+    "no_libs": case_no_libs,
+    "redaction": case_redaction,
+    "two_curls": case_two_curls,
+    "constructor": case_constructor,
+    "layers": case_layers,
+}
+
+
+def main():
+    work = t.tempdir()
+    try:
+        CASES[sys.argv[1]](work)
+        print("%s: ok" % sys.argv[1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
