@@ -42,7 +42,6 @@
 #include "shim_real.h"
 #include "trace_session.h"
 
-#define TLS __thread __attribute__((tls_model("initial-exec")))
 #define MAX_LIBS 4
 #define MAX_CALLERS 64
 #define HANDLE_TABLE_SIZE 4096u /* power of two */
@@ -90,8 +89,8 @@ static int caller_count;
 static pthread_mutex_t curl_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct handle_info handles[HANDLE_TABLE_SIZE];
 
-static TLS int tls_in_curl;
-static TLS uint32_t tls_tid;
+static TRACE_TLS int tls_in_curl;
+static TRACE_TLS uint32_t tls_tid;
 
 static int http_layer_on(void)
 {

@@ -64,10 +64,13 @@ typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
 					   bool app_ref);
 typedef shim_hid_t (*register_public_fn)(const void *cls);
 
-static int vfd_layer_on(void)
+/* Whether H5SNOOP_LAYERS asks for this layer; fixed once the trampolines
+ * exist, since they are only installed after shim_config is loaded. */
+static int vfd_layer_wanted;
+
+static inline int vfd_layer_on(void)
 {
-	return (shim_config()->layers & SHIM_LAYER_VFD) &&
-	       trace_session_usable();
+	return vfd_layer_wanted && trace_session_usable();
 }
 
 /* ---- H5FD_t -> file_id ---- */
@@ -373,9 +376,11 @@ static const void *hook_class(struct link_map *hdf5, const void *cls,
 	const void *result = cls;
 	int slot;
 
-	if (!cls || !vfd_layer_on())
+	if (!cls || !(shim_config()->layers & SHIM_LAYER_VFD) ||
+	    !trace_session_usable())
 		return cls;
 	pthread_mutex_lock(&hdf5_lock);
+	vfd_layer_wanted = 1;
 	if (layout == LAYOUT_UNKNOWN)
 		layout = detect_layout(hdf5);
 	if (layout == LAYOUT_V110) {

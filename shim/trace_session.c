@@ -29,7 +29,6 @@
 #include "shim_log.h"
 #include "trace_stream.h"
 
-#define TLS __thread __attribute__((tls_model("initial-exec")))
 
 /* Events a thread can hold while an operation is in flight; past that the
  * oldest are written early (and later ones clamped to stay in order). */
@@ -69,12 +68,14 @@ static struct {
 	char dir[PATH_MAX];
 } session = {.lock = PTHREAD_MUTEX_INITIALIZER, .dirfd = -1};
 
-static TLS struct thread_state *tls_state;
-static TLS unsigned tls_generation;
-static TLS int tls_depth;
-static TLS int tls_in_emit;
-static TLS uint32_t tls_read_seq;
-static TLS uint32_t tls_read_in_flight;
+TRACE_TLS int trace_tls_depth;
+TRACE_TLS uint32_t trace_tls_read_seq;
+TRACE_TLS uint32_t trace_tls_read_in_flight;
+int trace_session_disabled;
+
+static TRACE_TLS struct thread_state *tls_state;
+static TRACE_TLS unsigned tls_generation;
+static TRACE_TLS int tls_in_emit;
 
 static uint32_t current_tid(void)
 {
@@ -304,6 +305,7 @@ static void fill_env(void)
 static void disable_tracing(const char *what, const char *path, int err)
 {
 	atomic_store(&session.status, SESSION_DISABLED);
+	__atomic_store_n(&trace_session_disabled, 1, __ATOMIC_RELAXED);
 	shim_warn_once(SHIM_WARN_OUTPUT,
 		       "tracing disabled: cannot %s '%s': %s", what, path,
 		       strerror(err));
@@ -352,10 +354,6 @@ static int ensure_session(void)
 	return status == SESSION_ACTIVE;
 }
 
-int trace_session_usable(void)
-{
-	return atomic_load(&session.status) != SESSION_DISABLED;
-}
 
 /* ---- per-thread state ---- */
 
@@ -499,7 +497,7 @@ static void record(const void *ev, size_t len)
 	if (!st)
 		goto done;
 	if (!ev) {
-		if (tls_depth == 0 && st->held_count)
+		if (trace_tls_depth == 0 && st->held_count)
 			flush_held(st);
 		goto done;
 	}
@@ -511,9 +509,9 @@ static void record(const void *ev, size_t len)
 	       sizeof(ts));
 	/* With events held, the closing one joins them and all go out in
 	 * start order (parallel multi transfers finish in any order). */
-	if (tls_depth > 0 || st->held_count) {
+	if (trace_tls_depth > 0 || st->held_count) {
 		hold_event(st, ev, len, ts);
-		if (tls_depth == 0)
+		if (trace_tls_depth == 0)
 			flush_held(st);
 	} else {
 		write_event(st, ev, len, ts);
@@ -530,17 +528,13 @@ void trace_emit(const void *ev, size_t len)
 	errno = saved_errno;
 }
 
-void trace_op_begin(void)
-{
-	tls_depth++;
-}
 
 void trace_op_end(const void *ev, size_t len)
 {
 	int saved_errno = errno;
 
-	if (tls_depth > 0)
-		tls_depth--;
+	if (trace_tls_depth > 0)
+		trace_tls_depth--;
 	/* NOTE: with no event of its own, an operation still releases what
 	 * it held, but never creates a trace just for that. */
 	if (ev || (tls_state && tls_state->held_count))
@@ -561,24 +555,6 @@ void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s)
 	*len += n + 1;
 }
 
-uint32_t trace_read_begin(uint32_t *previous)
-{
-	*previous = tls_read_in_flight;
-	tls_read_in_flight = ++tls_read_seq;
-	if (tls_read_in_flight == 0) /* wrapped: 0 means "none" */
-		tls_read_in_flight = ++tls_read_seq;
-	return tls_read_in_flight;
-}
-
-void trace_read_end(uint32_t previous)
-{
-	tls_read_in_flight = previous;
-}
-
-uint32_t trace_read_in_flight(void)
-{
-	return tls_read_in_flight;
-}
 
 /* ---- versions learned late ---- */
 
@@ -652,7 +628,7 @@ void trace_session_child_after_fork(void)
 		close(session.dirfd);
 	session.dirfd = -1;
 	tls_state = NULL;
-	tls_depth = 0;
+	trace_tls_depth = 0;
 	tls_in_emit = 0;
 	if (session.key_ok)
 		pthread_setspecific(session.thread_key, NULL);

@@ -34,8 +34,19 @@ static inline uint64_t trace_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+#define TRACE_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* State the hot path reads inline; owned by trace_session.c. */
+extern TRACE_TLS int trace_tls_depth;
+extern TRACE_TLS uint32_t trace_tls_read_seq;
+extern TRACE_TLS uint32_t trace_tls_read_in_flight;
+extern int trace_session_disabled; /* set once, never cleared */
+
 /* 1 unless tracing was disabled for this process by a failure. */
-int trace_session_usable(void);
+static inline int trace_session_usable(void)
+{
+	return !__atomic_load_n(&trace_session_disabled, __ATOMIC_RELAXED);
+}
 
 /*
  * Marks the start and end of an operation that may contain others on this
@@ -43,7 +54,10 @@ int trace_session_usable(void);
  * are held.  trace_op_end records the operation's own event `ev` (NULL for
  * none) and then the held ones, in start order.  Thread-local; keeps errno.
  */
-void trace_op_begin(void);
+static inline void trace_op_begin(void)
+{
+	trace_tls_depth++;
+}
 void trace_op_end(const void *ev, size_t len);
 
 /*
@@ -64,9 +78,24 @@ void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s);
 /* Per-thread sequence of driver reads: begin returns the new read's
  * sequence number (from 1) and makes it the one in flight; end restores the
  * read that was in flight before.  in_flight() is 0 outside any read. */
-uint32_t trace_read_begin(uint32_t *previous);
-void trace_read_end(uint32_t previous);
-uint32_t trace_read_in_flight(void);
+static inline uint32_t trace_read_begin(uint32_t *previous)
+{
+	*previous = trace_tls_read_in_flight;
+	trace_tls_read_in_flight = ++trace_tls_read_seq;
+	if (trace_tls_read_in_flight == 0) /* wrapped: 0 means "none" */
+		trace_tls_read_in_flight = ++trace_tls_read_seq;
+	return trace_tls_read_in_flight;
+}
+
+static inline void trace_read_end(uint32_t previous)
+{
+	trace_tls_read_in_flight = previous;
+}
+
+static inline uint32_t trace_read_in_flight(void)
+{
+	return trace_tls_read_in_flight;
+}
 
 /* Records which HDF5 or libcurl version the process runs (NULL: unknown
  * yet); rewrites the metadata if the trace exists already. */

@@ -5,9 +5,9 @@
  * content_size is bumped after every event.  The kernel keeps those pages
  * when the process dies, so a trace cut by SIGKILL, SIGSEGV or abort() is
  * still a valid trace up to its last complete event, with no signal
- * handler.  Disk blocks are reserved with fallocate before a packet is
- * mapped, so a full disk drops events (counted in events_discarded) instead
- * of raising SIGBUS in the host.
+ * handler.  A packet's bytes are written (as zeros) before it is mapped, so
+ * a full disk drops events (counted in events_discarded) instead of
+ * raising SIGBUS in the host.
  *
  * A stream belongs to one thread; nothing here locks.  No malloc anywhere.
  */

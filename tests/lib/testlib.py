@@ -69,7 +69,10 @@ def base_env(extra=None):
     if asan:
         env["LD_PRELOAD"] = asan
         # Interpreters and tools not built for ASan leak by design.
-        env["ASAN_OPTIONS"] = "detect_leaks=0:verify_asan_link_order=0"
+        # A host's own crash stays the host's: ASan must not turn a
+        # SIGSEGV into its (pid-dependent) report.
+        env["ASAN_OPTIONS"] = ("detect_leaks=0:verify_asan_link_order=0:"
+                               "handle_segv=0")
     if extra:
         env.update(extra)
     return env
@@ -214,22 +217,27 @@ class Nginx:
             return 0
 
     def requests(self, since=0):
-        """Access log entries since a log_mark(): method, range (start, end
-        or None), status, bytes, uri."""
-        out = []
-        path = os.path.join(self.dir, "access.log")
-        with open(path, "rb") as f:
-            f.seek(since)
-            for line in f.read().decode().splitlines():
-                method, rng, status, nbytes, uri = line.split("\t")[:5]
-                r = None
-                m = re.match(r"bytes=(\d+)-(\d+)$", rng)
-                if m:
-                    r = (int(m.group(1)), int(m.group(2)))
-                out.append({"method": method, "range": r,
-                            "status": int(status), "bytes": int(nbytes),
-                            "uri": uri})
-        return out
+        """Access log entries since a log_mark(); see access_log()."""
+        return access_log(os.path.join(self.dir, "access.log"), since)
+
+
+def access_log(path, since=0, until=None):
+    """Entries of an access log written by tests/servers/nginx.sh, from
+    byte offset `since` to `until` (None: the end): dicts of method, range
+    (start, end) or None, status, bytes, uri."""
+    out = []
+    with open(path, "rb") as f:
+        f.seek(since)
+        text = f.read() if until is None else f.read(until - since)
+    for line in text.decode().splitlines():
+        method, rng, status, nbytes, uri = line.split("\t")[:5]
+        r = None
+        m = re.match(r"bytes=(\d+)-(\d+)$", rng)
+        if m:
+            r = (int(m.group(1)), int(m.group(2)))
+        out.append({"method": method, "range": r, "status": int(status),
+                    "bytes": int(nbytes), "uri": uri})
+    return out
 
 
 def make_h5(path, datasets=3, elements=200000, chunk=4000):

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] - what recording costs a
+# reader.
+#
+# Runs bench/vfd_reads (READS small HDF5 reads of a local file, chunk cache
+# off, each reaching the driver) RUNS times without and RUNS times with
+# libh5snoop.so, alternating, in one invocation, and prints the median CPU
+# nanoseconds added per traced vfd_read and the trace bytes per event.
+# DRIVER is core (default: the file is read into memory at open, so the
+# kernel adds no noise to the figure) or sec2 (a pread per read).
+# Figures, never a pass/fail.
+set -euo pipefail
+build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER]}
+runs=${2:-11}
+reads=${3:-200000}
+driver=${4:-core}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+host="$build/bin/vfd_reads"
+shim="$build/lib/libh5snoop.so"
+file="$work/bench.h5"
+
+"$host" "$file" 1 >/dev/null   # create the file once
+elapsed() { sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p'; }
+plain=() traced=()
+for i in $(seq "$runs"); do
+  plain+=("$("$host" "$file" "$reads" "$driver" | elapsed)")
+  rm -rf "$work/traces"
+  traced+=("$(H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" \
+              "$host" "$file" "$reads" "$driver" | elapsed)")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mp=$(median "${plain[@]}")
+mt=$(median "${traced[@]}")
+
+# Events and bytes of the last traced run, counted by babeltrace2.
+dir=$(dirname "$(find "$work/traces" -name metadata | head -1)")
+events=$(babeltrace2 "$dir" | grep -c 'vfd_read:')
+all=$(babeltrace2 "$dir" | wc -l)
+content=$(python3 - "$dir" <<'PY'
+import os, struct, sys
+total = 0
+d = sys.argv[1]
+for f in os.listdir(d):
+    if not f.startswith("stream_"):
+        continue
+    data = open(os.path.join(d, f), "rb").read()
+    off = 0
+    while off + 72 <= len(data):
+        content_bits, packet_bits = struct.unpack_from("<QQ", data, off + 40)
+        total += content_bits // 8 - 72
+        off += packet_bits // 8
+print(total)
+PY
+)
+echo "reads per run:            $reads through $driver ($events vfd_read events, $all events)"
+echo "median without shim:      $((mp / reads)) ns per H5Dread"
+echo "median with shim:         $((mt / reads)) ns per H5Dread"
+echo "added per vfd_read:       $(( (mt - mp) / events )) ns (median of $runs runs each)"
+echo "trace bytes per event:    $(( content / all )) (event payload, packet headers excluded)"
