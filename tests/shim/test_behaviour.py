@@ -9,6 +9,7 @@ babeltrace2.
 """
 
 import os
+import re
 import signal
 import shutil
 import stat
@@ -264,7 +265,54 @@ def case_layers(work):
                     "%s recorded with --layers %s" % (absent, layer))
 
 
+def case_environment(work):
+    """The trace's env block names the process, its rank (from Slurm/MPI
+    variables, also usable as %r in H5SNOOP_OUTPUT) and the library
+    versions; files are 0600 in 0700 directories."""
+    www, _ = data_file(work)
+    with t.Nginx(www) as nginx:
+        out = os.path.join(work, "rank%r")
+        p = t.record(["h5ls", "--vfd=ros3", "-r", nginx.url("data.h5")],
+                     out, label="flavor-x", extra_env={"SLURM_PROCID": "3"})
+        t.check(p.returncode == 0, "h5ls failed")
+    out = os.path.join(work, "rank3")
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 1, "%%r not expanded: %s" % os.listdir(work))
+    t.check(dirs[0].endswith("-flavor-x"), "label not in " + dirs[0])
+    meta = open(os.path.join(dirs[0], "metadata")).read()
+    for want in ('tracer_name = "h5snoop"', "rank = 3;",
+                 'label = "flavor-x"', 'hdf5_version = "1.',
+                 'libcurl_version = "libcurl/'):
+        t.check(want in meta, "metadata lacks %r" % want)
+    pid = re.match(r".*-(\d+)-flavor-x$", dirs[0]).group(1)
+    t.check("pid = %s;" % pid in meta,
+            "pid does not match the directory name")
+    t.check(stat.S_IMODE(os.stat(dirs[0]).st_mode) == 0o700,
+            "trace directory mode")
+    for f in os.listdir(dirs[0]):
+        mode = stat.S_IMODE(os.stat(os.path.join(dirs[0], f)).st_mode)
+        t.check(mode == 0o600, "%s has mode %o" % (f, mode))
+
+
+def case_install(work):
+    """`cmake --install` lays out bin/ and lib/ so that the installed
+    h5snoop record finds the installed shim."""
+    prefix = os.path.join(work, "prefix")
+    p = t.run(["cmake", "--install", t.build_dir(), "--prefix", prefix])
+    t.check(p.returncode == 0, "install failed: %s" % p.stderr)
+    _, path = data_file(work)
+    out = os.path.join(work, "tr")
+    env = t.base_env()
+    q = t.run([os.path.join(prefix, "bin", "h5snoop"), "record", "-o", out,
+               "--", "h5dump", "-H", path], env=env)
+    t.check(q.returncode == 0, "installed record failed: %s" % q.stderr)
+    t.check(t.by_name(t.all_events(out), "file_open"),
+            "installed shim recorded nothing")
+
+
 CASES = {
+    "environment": case_environment,
+    "install": case_install,
     "threads": case_threads,
     "fork": case_fork,
     "exec": case_exec,
