@@ -40,6 +40,7 @@
 #include "shim_export.h"
 #include "shim_log.h"
 #include "shim_real.h"
+#include "stack_capture.h"
 #include "trace_session.h"
 
 #define MAX_LIBS 4
@@ -76,6 +77,7 @@ struct handle_info {
 	int holds_op;     /* trace_op_begin was called for it */
 	uint32_t adder_tid;
 	uint32_t read_seq;
+	uint32_t stack_id;
 	uint64_t start_ns;
 };
 
@@ -337,6 +339,7 @@ static void record_transfer(struct curl_lib *lib, CURL *h,
 	ev.h.id = H5SNOOP_EV_http_request;
 	ev.h.timestamp = start_ns;
 	ev.read_seq = hi->read_seq;
+	ev.stack_id = hi->stack_id;
 	ev.range_start = hi->range_start >= 0 ? hi->range_start
 					      : hi->header_range_start;
 	ev.range_end = hi->range_start >= 0 ? hi->range_end
@@ -579,6 +582,7 @@ H5SNOOP_EXPORT CURLcode curl_easy_perform(CURL *h)
 	tls_in_curl--;
 	duration = trace_now_ns() - t0;
 	saved_errno = errno;
+	snapshot.stack_id = stack_capture(t0);
 	record_transfer(lib, h, &snapshot, t0, duration, (int)rc, 1);
 	errno = saved_errno;
 	return rc;
@@ -608,6 +612,7 @@ H5SNOOP_EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
 			hi->adder_tid = thread_id();
 			hi->read_seq = trace_read_in_flight();
 			hi->start_ns = trace_now_ns();
+			hi->stack_id = stack_capture(hi->start_ns);
 		}
 		pthread_mutex_unlock(&curl_lock);
 		/* The transfer is an operation open on this thread until

@@ -30,6 +30,7 @@
 #include "shim_export.h"
 #include "shim_log.h"
 #include "shim_real.h"
+#include "stack_capture.h"
 #include "trace_session.h"
 
 #define SLOT_COUNT 32
@@ -245,7 +246,7 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.offset = addr;
 	ev.size = size;
 	ev.status = status_of(rc);
-	ev.stack_id = 0;
+	ev.stack_id = stack_capture(t0);
 	trace_op_end(&ev, sizeof(ev));
 	trace_read_end(previous);
 	errno = saved_errno;

@@ -99,6 +99,26 @@ static void load_output_root(void)
 	strcat(config.output_root, v);
 }
 
+/* H5SNOOP_STACKS: unset or 0 = off, 1 = every event, N = one in N. */
+static unsigned parse_stacks(void)
+{
+	const char *v = getenv("H5SNOOP_STACKS");
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*end != '\0' || n > 1000000000ul) {
+		shim_warn_once(SHIM_WARN_CONFIG,
+			       "ignoring H5SNOOP_STACKS='%s' (want 0, 1 or N "
+			       "for one event in N)",
+			       v);
+		return 0;
+	}
+	return (unsigned)n;
+}
+
 void shim_config_load(void)
 {
 	const char *label = getenv("H5SNOOP_LABEL");
@@ -114,6 +134,7 @@ void shim_config_load(void)
 	config.layers = layers ? parse_layers(layers)
 			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP;
 	config.rank = parse_rank();
+	config.stack_every = parse_stacks();
 	load_output_root();
 }
 

@@ -21,6 +21,7 @@ struct shim_config {
 	int quiet;                  /* H5SNOOP_QUIET=1 */
 	int debug;                  /* H5SNOOP_DEBUG=1 */
 	long rank;                  /* MPI/Slurm rank, -1 when unset */
+	unsigned stack_every;       /* H5SNOOP_STACKS: 0 off, N one in N */
 	int loaded;
 };
 

@@ -8,6 +8,7 @@
 
 #include "interpose_curl.h"
 #include "shim_config.h"
+#include "stack_capture.h"
 #include "trace_session.h"
 
 static void prepare_fork(void)
@@ -36,6 +37,7 @@ __attribute__((constructor)) static void shim_start(void)
 {
 	shim_config_load();
 	trace_session_init();
+	stack_capture_init();
 	pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
 }
 

@@ -17,6 +17,7 @@ enum shim_warning {
 	SHIM_WARN_CONFIG,       /* bad H5SNOOP_* value */
 	SHIM_WARN_DISCARDED,    /* events dropped, said at exit */
 	SHIM_WARN_CURL_TABLE,   /* too many live curl handles */
+	SHIM_WARN_STACKS,       /* stack capture unavailable or full */
 	SHIM_WARN_COUNT
 };
 

@@ -1,0 +1,278 @@
+/*
+ * stack_capture.c - call stacks of requests, deduplicated, with the module
+ * map needed to symbolize them later (see stack_capture.h).
+ *
+ * RATIONALE: libunwind is dlopen'ed only when H5SNOOP_STACKS is set, so a
+ * process traced without stacks (or not traced at all) never loads it.
+ * Stacks are deduplicated by a hash of their frames in a fixed lock-free
+ * table; modules are found from the frames themselves (_dl_find_object),
+ * so libraries dlopen'ed after start are covered as soon as they appear
+ * in a stack.
+ *
+ * Must never: allocate on the event path, unwind through a signal frame
+ * of the host on purpose, or block the host except on the short lock that
+ * serializes the first sighting of a stack.
+ */
+#include "stack_capture.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "h5snoop/trace_schema.h"
+#include "shim_config.h"
+#include "shim_log.h"
+#include "shim_real.h"
+#include "trace_session.h"
+
+#define STACK_TABLE_SIZE 8192u /* power of two */
+#define MAX_MODULES 512
+#define BUILD_ID_MAX 64
+
+/* RATIONALE: Debian 12's libunwind; unw_backtrace is its fast path. */
+#define LIBUNWIND_SONAME "libunwind.so.8"
+
+struct stack_slot {
+	_Atomic uint64_t hash; /* 0: free */
+	_Atomic uint32_t id;   /* 0 until published */
+};
+
+unsigned stack_capture_every;
+
+static int (*real_unw_backtrace)(void **frames, int max);
+static struct stack_slot stacks[STACK_TABLE_SIZE];
+static atomic_uint next_stack_id = 1;
+static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct link_map *modules_seen[MAX_MODULES];
+static int module_count;
+static TRACE_TLS unsigned tls_countdown;
+
+void stack_capture_init(void)
+{
+	void *lib;
+
+	if (shim_config()->stack_every == 0)
+		return;
+	lib = dlopen(LIBUNWIND_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib)
+		real_unw_backtrace = (int (*)(void **, int))dlsym(
+			lib, "unw_backtrace");
+	if (!real_unw_backtrace) {
+		shim_warn_once(SHIM_WARN_STACKS,
+			       "stacks disabled: cannot load unw_backtrace "
+			       "from %s (install libunwind8)",
+			       LIBUNWIND_SONAME);
+		return;
+	}
+	stack_capture_every = shim_config()->stack_every;
+}
+
+static uint64_t hash_frames(void *const *frames, int n)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
+
+	for (int i = 0; i < n; i++) {
+		h ^= (uint64_t)(uintptr_t)frames[i];
+		h *= 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	return h ? h : 1;
+}
+
+/* ---- modules ---- */
+
+struct module_search {
+	const struct link_map *lm;
+	uint64_t start, end;
+	uint8_t build_id[BUILD_ID_MAX];
+	uint8_t build_id_len;
+	int found;
+};
+
+static void read_build_id(struct module_search *m, const char *note,
+			  size_t size)
+{
+	const char *p = note, *limit = note + size;
+
+	while (p + sizeof(ElfW(Nhdr)) <= limit) {
+		const ElfW(Nhdr) *nh = (const void *)p;
+		const char *name = p + sizeof(*nh);
+		const char *desc = name + ((nh->n_namesz + 3u) & ~3u);
+
+		if (desc + nh->n_descsz > limit)
+			return;
+		if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+		    memcmp(name, "GNU", 4) == 0) {
+			m->build_id_len = (uint8_t)(nh->n_descsz < BUILD_ID_MAX
+							    ? nh->n_descsz
+							    : BUILD_ID_MAX);
+			memcpy(m->build_id, desc, m->build_id_len);
+			return;
+		}
+		p = desc + ((nh->n_descsz + 3u) & ~3u);
+	}
+}
+
+static int match_module(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct module_search *m = arg;
+
+	(void)size;
+	if (info->dlpi_addr != m->lm->l_addr ||
+	    strcmp(info->dlpi_name ? info->dlpi_name : "",
+		   m->lm->l_name ? m->lm->l_name : "") != 0)
+		return 0;
+	m->start = UINT64_MAX;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uint64_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD) {
+			if (lo < m->start)
+				m->start = lo;
+			if (lo + ph->p_memsz > m->end)
+				m->end = lo + ph->p_memsz;
+		} else if (ph->p_type == PT_NOTE && !m->build_id_len) {
+			read_build_id(m, (const char *)lo, ph->p_memsz);
+		}
+	}
+	m->found = 1;
+	return 1;
+}
+
+/* Records the module holding `pc` unless already recorded.  Under
+ * module_lock. */
+static void note_module(const void *pc, uint64_t ts)
+{
+	uint8_t buf[TRACE_EVENT_MAX_BYTES];
+	struct h5snoop_ev_module ev;
+	struct module_search m;
+	char path[1024];
+	size_t len = sizeof(ev);
+
+	memset(&m, 0, sizeof(m));
+	m.lm = shim_real_object_of(pc);
+	if (!m.lm)
+		return;
+	for (int i = 0; i < module_count; i++)
+		if (modules_seen[i] == m.lm)
+			return;
+	if (module_count == MAX_MODULES)
+		return;
+	modules_seen[module_count++] = m.lm;
+	dl_iterate_phdr(match_module, &m);
+	if (!m.found)
+		return;
+	if (m.lm->l_name && m.lm->l_name[0]) {
+		snprintf(path, sizeof(path), "%s", m.lm->l_name);
+	} else {
+		/* The main program has no name in its link_map. */
+		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+		path[n > 0 ? n : 0] = '\0';
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.h.id = H5SNOOP_EV_module;
+	ev.h.timestamp = ts;
+	ev.base = m.lm->l_addr;
+	ev.start = m.start;
+	ev.end = m.end;
+	ev.build_id_len = m.build_id_len;
+	trace_put_string(buf, &len, sizeof(buf) - BUILD_ID_MAX, path);
+	memcpy(buf + len, m.build_id, m.build_id_len);
+	len += m.build_id_len;
+	memcpy(buf, &ev, sizeof(ev));
+	trace_emit(buf, len);
+}
+
+/* ---- stacks ---- */
+
+static void emit_stack(uint32_t id, void *const *frames, int n, uint64_t ts)
+{
+	uint8_t buf[sizeof(struct h5snoop_ev_stack) +
+		    STACK_MAX_FRAMES * sizeof(uint64_t)];
+	struct h5snoop_ev_stack ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.h.id = H5SNOOP_EV_stack;
+	ev.h.timestamp = ts;
+	ev.stack_id = id;
+	ev.frame_count = (uint8_t)n;
+	memcpy(buf, &ev, sizeof(ev));
+	for (int i = 0; i < n; i++) {
+		uint64_t pc = (uint64_t)(uintptr_t)frames[i];
+
+		memcpy(buf + sizeof(ev) + (size_t)i * sizeof(pc), &pc,
+		       sizeof(pc));
+	}
+	trace_emit(buf, sizeof(ev) + (size_t)n * sizeof(uint64_t));
+}
+
+/* The id of a stack: found, or claimed and recorded (modules first). */
+static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
+{
+	uint64_t h = hash_frames(frames, n);
+	size_t i = (size_t)h & (STACK_TABLE_SIZE - 1);
+
+	for (size_t probe = 0; probe < STACK_TABLE_SIZE;
+	     probe++, i = (i + 1) & (STACK_TABLE_SIZE - 1)) {
+		uint64_t seen = atomic_load(&stacks[i].hash);
+		uint32_t id;
+
+		if (seen == 0 &&
+		    atomic_compare_exchange_strong(&stacks[i].hash, &seen, h)) {
+			id = atomic_fetch_add(&next_stack_id, 1u);
+			pthread_mutex_lock(&module_lock);
+			for (int f = 0; f < n; f++)
+				note_module(frames[f], ts);
+			pthread_mutex_unlock(&module_lock);
+			emit_stack(id, frames, n, ts);
+			atomic_store(&stacks[i].id, id);
+			return id;
+		}
+		if (seen != h)
+			continue;
+		/* Claimed by another thread a moment ago: wait for its id. */
+		while ((id = atomic_load(&stacks[i].id)) == 0)
+			sched_yield();
+		return id;
+	}
+	shim_warn_once(SHIM_WARN_STACKS,
+		       "more than %u distinct stacks; later ones get "
+		       "stack_id 0",
+		       STACK_TABLE_SIZE);
+	return 0;
+}
+
+uint32_t stack_capture_slow(uint64_t ts)
+{
+	void *frames[STACK_MAX_FRAMES + 8];
+	const struct link_map *self;
+	int saved_errno = errno, n, kept = 0;
+	uint32_t id;
+
+	if (tls_countdown > 1) {
+		tls_countdown--;
+		return 0;
+	}
+	tls_countdown = stack_capture_every;
+	n = real_unw_backtrace(frames, STACK_MAX_FRAMES + 8);
+	/* Our own frames (the wrapper, a driver trampoline between HDF5 and
+	 * its driver) say nothing about the host: drop them. */
+	self = shim_real_object_of((void *)stack_capture_slow);
+	for (int i = 0; i < n; i++)
+		if (shim_real_object_of(frames[i]) != self)
+			frames[kept++] = frames[i];
+	if (kept > STACK_MAX_FRAMES)
+		kept = STACK_MAX_FRAMES;
+	id = kept > 0 ? stack_id_of(frames, kept, ts) : 0;
+	errno = saved_errno;
+	return id;
+}
