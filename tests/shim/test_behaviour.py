@@ -34,12 +34,24 @@ def host(*args):
     return [t.sample_bin("host_hdf5")] + [str(a) for a in args]
 
 
-def reads_per_stream(events):
-    counts = {}
-    for e in t.by_name(events, "vfd_read"):
-        counts[(e["trace_dir"], e["tid"])] = counts.get(
-            (e["trace_dir"], e["tid"]), 0) + 1
-    return counts
+def run_both(work, cmd, what, env=None):
+    """Runs cmd without, then with the shim (into WORK/tr); checks both
+    behave the same and returns the trace root."""
+    plain = t.run(cmd, env=t.base_env(env))
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out, extra_env=env)
+    t.same_behaviour(plain, traced, what)
+    return out
+
+
+def file_opens_per_trace(out, count):
+    """Checks `out` holds `count` trace directories and returns how many
+    file_open events each has, sorted."""
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == count, "want %d trace directories, got %s"
+            % (count, dirs))
+    return sorted(len(t.by_name(t.babeltrace(d), "file_open"))
+                  for d in dirs)
 
 
 def case_threads(work):
@@ -74,20 +86,10 @@ def case_threads(work):
 def case_fork(work):
     """A fork child writes its own trace directory, never the parent's."""
     _, path = data_file(work)
-    cmd = host("fork", path, 3)
-    plain = t.run(cmd)
-    out = os.path.join(work, "tr")
-    traced = t.record(cmd, out)
-    t.same_behaviour(plain, traced, "fork")
-    dirs = t.trace_dirs(out)
-    t.check(len(dirs) == 2, "want 2 trace directories, got %s" % dirs)
-    per_dir = {}
-    for d in dirs:
-        events = t.babeltrace(d)
-        per_dir[d] = len(t.by_name(events, "file_open"))
+    out = run_both(work, host("fork", path, 3), "fork")
     # The parent opened the file twice (before and after), the child once.
-    t.check(sorted(per_dir.values()) == [1, 2],
-            "file_open per trace: %s" % per_dir)
+    opens = file_opens_per_trace(out, 2)
+    t.check(opens == [1, 2], "file_open per trace: %s" % opens)
 
 
 def case_exec(work):
@@ -96,15 +98,8 @@ def case_exec(work):
     _, path = data_file(work)
     script = "%s >/dev/null && %s" % (" ".join(host("read", path, 2)),
                                       " ".join(host("read", path, 3)))
-    cmd = ["bash", "-c", script]
-    plain = t.run(cmd)
-    out = os.path.join(work, "tr")
-    traced = t.record(cmd, out)
-    t.same_behaviour(plain, traced, "exec")
-    dirs = t.trace_dirs(out)
-    t.check(len(dirs) == 2, "want 2 trace directories, got %s" % dirs)
-    opens = sorted(len(t.by_name(t.babeltrace(d), "file_open"))
-                   for d in dirs)
+    out = run_both(work, ["bash", "-c", script], "exec")
+    opens = file_opens_per_trace(out, 2)
     t.check(opens == [1, 1], "file_open per trace: %s" % opens)
 
 
@@ -125,10 +120,7 @@ def die(work, how):
         p.wait(timeout=60)
         t.check(p.returncode == -signal.SIGKILL, "status %d" % p.returncode)
     else:
-        cmd = host("die", path, n, how)
-        plain = t.run(cmd)
-        traced = t.record(cmd, out)
-        t.same_behaviour(plain, traced, how)
+        run_both(work, host("die", path, n, how), how)
     dirs = t.trace_dirs(out)
     t.check(len(dirs) == 1, "want 1 trace directory, got %s" % dirs)
     events = t.babeltrace(dirs[0])
@@ -167,11 +159,7 @@ def case_no_libs(work):
     os.mkdir(listed)
     for name in ("a.h5", "b.txt"):
         open(os.path.join(listed, name), "w").close()
-    cmd = ["ls", "-la", listed]
-    plain = t.run(cmd)
-    out = os.path.join(work, "tr")
-    traced = t.record(cmd, out)
-    t.same_behaviour(plain, traced, "ls")
+    out = run_both(work, ["ls", "-la", listed], "ls")
     t.check(not os.path.exists(out) or not t.trace_dirs(out),
             "a trace directory was created for ls")
     # The exit status and signal of the child are passed through.
@@ -240,11 +228,8 @@ def case_constructor(work):
     www, _ = data_file(work)
     with t.Nginx(www) as nginx:
         extra = {"H5SNOOP_TEST_CTOR_URL": nginx.url("data.h5")}
-        cmd = [t.sample_bin("host_ctor")]
-        plain = t.run(cmd, env=t.base_env(extra))
-        out = os.path.join(work, "tr")
-        traced = t.record(cmd, out, extra_env=extra)
-        t.same_behaviour(plain, traced, "constructor")
+        out = run_both(work, [t.sample_bin("host_ctor")], "constructor",
+                       env=extra)
     http = t.by_name(t.all_events(out), "http_request")
     t.check(len(http) == 1 and http[0]["bytes"] == 64,
             "requests %s" % http)
