@@ -11,7 +11,7 @@
 # Figures, never a pass/fail.
 set -euo pipefail
 build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER]}
-runs=${2:-11}
+runs=${2:-21}
 reads=${3:-200000}
 driver=${4:-core}
 work=$(mktemp -d)

@@ -31,6 +31,7 @@
 #include "shim_log.h"
 #include "shim_real.h"
 #include "stack_capture.h"
+#include "trace_clock.h"
 #include "trace_session.h"
 
 #define SLOT_COUNT 32
@@ -226,19 +227,21 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	struct h5snoop_ev_vfd_read ev;
 	uint32_t previous;
 	shim_herr_t rc;
-	uint64_t t0;
-	int saved_errno;
+	uint64_t t0, t1, start_ns, duration_ns;
+	int saved_errno, tsc;
 
 	if (!vfd_layer_on())
 		return d->real_read(file, type, dxpl, addr, size, out);
 	ev.seq = trace_read_begin(&previous);
 	trace_op_begin();
-	t0 = trace_now_ns();
+	t0 = trace_clock_start(&tsc);
 	rc = d->real_read(file, type, dxpl, addr, size, out);
-	ev.duration_ns = trace_now_ns() - t0;
+	t1 = trace_clock_read(tsc);
 	saved_errno = errno;
+	trace_clock_span(tsc, t0, t1, &start_ns, &duration_ns);
 	ev.h.id = H5SNOOP_EV_vfd_read;
-	ev.h.timestamp = t0;
+	ev.h.timestamp = start_ns;
+	ev.duration_ns = duration_ns;
 	ev.file_id = file_id_find(file);
 	ev.mem_type = (uint8_t)(type >= 0 && type < H5SNOOP_MEM_NTYPES
 					? type
@@ -246,7 +249,7 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.offset = addr;
 	ev.size = size;
 	ev.status = status_of(rc);
-	ev.stack_id = stack_capture(t0);
+	ev.stack_id = stack_capture(start_ns);
 	trace_op_end(&ev, sizeof(ev));
 	trace_read_end(previous);
 	errno = saved_errno;

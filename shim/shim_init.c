@@ -9,6 +9,7 @@
 #include "interpose_curl.h"
 #include "shim_config.h"
 #include "stack_capture.h"
+#include "trace_clock.h"
 #include "trace_session.h"
 
 static void prepare_fork(void)
@@ -37,6 +38,7 @@ __attribute__((constructor)) static void shim_start(void)
 {
 	shim_config_load();
 	trace_session_init();
+	trace_clock_init();
 	stack_capture_init();
 	pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
 }

@@ -71,15 +71,24 @@ static void unmap_packet(struct trace_stream *s)
 static int map_next_packet(struct trace_stream *s, uint64_t ts)
 {
 	struct h5snoop_packet_header h;
-	off_t off = (off_t)(s->packet_seq * s->packet_bytes);
+	off_t off = (off_t)s->file_bytes;
 	void *p;
+
+	/* Packets double in size up to a cap: a thread with one event costs
+	 * one small packet, a busy one rotates rarely. */
+	if (s->packet_seq > 0 && s->packet_bytes < TRACE_STREAM_PACKET_BYTES_MAX)
+		s->packet_bytes *= 2;
 
 	if (reserve_blocks(s->fd, off, s->packet_bytes) != 0)
 		return -1;
-	p = mmap(NULL, s->packet_bytes, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_POPULATE, s->fd, off);
+	p = mmap(NULL, s->packet_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s->fd, off);
 	if (p == MAP_FAILED)
 		return -1;
+	/* RATIONALE: MAP_POPULATE maps a shared file read-only, so each page
+	 * would still take a write fault on the event path; this takes them
+	 * all here, in one call (Linux 5.14+; older kernels fault lazily). */
+	madvise(p, s->packet_bytes, MADV_POPULATE_WRITE);
 	memset(&h, 0, sizeof(h));
 	h.magic = H5SNOOP_CTF_MAGIC;
 	memcpy(h.uuid, s->uuid, sizeof(h.uuid));
@@ -95,14 +104,15 @@ static int map_next_packet(struct trace_stream *s, uint64_t ts)
 	s->packet = p;
 	s->used_bytes = sizeof(h);
 	s->packet_seq++;
+	s->file_bytes += s->packet_bytes;
 	return 0;
 }
 
 void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
 				uint64_t ts)
 {
-	if (s->fd < 0 || len > s->packet_bytes - sizeof(
-					struct h5snoop_packet_header)) {
+	if (s->fd < 0 || len > TRACE_STREAM_PACKET_BYTES_DEFAULT -
+					 sizeof(struct h5snoop_packet_header)) {
 		s->discarded++;
 		return NULL;
 	}

@@ -19,13 +19,16 @@
 
 #include "h5snoop/trace_schema.h"
 
+/* The first packet's size; later ones double up to the maximum. */
 #define TRACE_STREAM_PACKET_BYTES_DEFAULT (64u * 1024u)
+#define TRACE_STREAM_PACKET_BYTES_MAX (1024u * 1024u)
 
 struct trace_stream {
 	int fd;                 /* -1 when closed */
 	uint32_t tid;
 	uint8_t uuid[16];
-	size_t packet_bytes;    /* multiple of the page size */
+	size_t packet_bytes;    /* current packet's size, a page multiple */
+	uint64_t file_bytes;    /* packets written so far, in bytes */
 	uint8_t *packet;        /* current packet mapping, or NULL */
 	size_t used_bytes;      /* bytes used in the current packet */
 	uint64_t packet_seq;    /* number of packets started so far */
