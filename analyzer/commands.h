@@ -13,9 +13,16 @@
 #define H5SNOOP_EXIT_ERROR 1
 #define H5SNOOP_EXIT_USAGE 2
 
+#define H5SNOOP_MAX_WARNINGS 16
+
 struct h5snoop_error {
 	char message[1024]; /* one line, no prefix; "" when none */
 	const char *usage_command; /* set for usage errors: "try --help" */
+	/* Warnings of the analysis commands, one line each, printed by
+	 * main.c after the output (see diag.h); repeats are dropped. */
+	char warnings[H5SNOOP_MAX_WARNINGS][512];
+	unsigned n_warnings;
+	unsigned warnings_dropped; /* past H5SNOOP_MAX_WARNINGS */
 };
 
 /* Fills err and returns H5SNOOP_EXIT_USAGE. */
@@ -29,5 +36,8 @@ int h5snoop_fail(struct h5snoop_error *err, const char *fmt, ...)
 
 /* Each takes the argv that starts at its own name. */
 int cmd_record(int argc, char **argv, struct h5snoop_error *err);
+int cmd_report(int argc, char **argv, struct h5snoop_error *err);
+int cmd_plot(int argc, char **argv, struct h5snoop_error *err);
+int cmd_export(int argc, char **argv, struct h5snoop_error *err);
 
 #endif

@@ -17,6 +17,9 @@ struct command {
 
 static const struct command commands[] = {
 	{"record", cmd_record, "run a program with tracing on"},
+	{"report", cmd_report, "requests by group, layer and size"},
+	{"plot", cmd_plot, "SVG pictures of the requests"},
+	{"export", cmd_export, "every event as csv, jsonl or chrome"},
 };
 
 static void print_usage(FILE *out)
@@ -56,9 +59,16 @@ int h5snoop_fail(struct h5snoop_error *err, const char *fmt, ...)
 	return H5SNOOP_EXIT_ERROR;
 }
 
-/* A failed flush of stdout is a failed write (perf's rule). */
+/* A failed flush of stdout is a failed write (perf's rule).  Warnings
+ * come after the data, the error last. */
 static int finish(int status, const struct h5snoop_error *err)
 {
+	for (unsigned i = 0; i < err->n_warnings; i++)
+		fprintf(stderr, "h5snoop: warning: %s\n", err->warnings[i]);
+	if (err->warnings_dropped)
+		fprintf(stderr, "h5snoop: warning: %u more warnings not "
+				"shown\n",
+			err->warnings_dropped);
 	if (err->message[0]) {
 		fprintf(stderr, "h5snoop: error: %s\n", err->message);
 		if (err->usage_command)
@@ -74,7 +84,8 @@ static int finish(int status, const struct h5snoop_error *err)
 
 int main(int argc, char **argv)
 {
-	struct h5snoop_error err = {.message = "", .usage_command = NULL};
+	static struct h5snoop_error err = {.message = "",
+					   .usage_command = NULL};
 
 	if (argc < 2) {
 		print_usage(stderr);

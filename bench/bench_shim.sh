@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] - what recording costs a
-# reader.
+# bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] [STACKS] - what recording
+# costs a reader.
 #
 # Runs bench/vfd_reads (READS small HDF5 reads of a local file, chunk cache
 # off, each reaching the driver) RUNS times without and RUNS times with
@@ -8,12 +8,21 @@
 # nanoseconds added per traced vfd_read and the trace bytes per event.
 # DRIVER is core (default: the file is read into memory at open, so the
 # kernel adds no noise to the figure) or sec2 (a pread per read).
+# STACKS (default 0) adds a third arm, alternating with the other two:
+# the shim with H5SNOOP_STACKS=STACKS (1: a stack for every event; N: one
+# in N), and prints its cost over no shim and over the shim without
+# stacks.  All reads come from one call site, so after the first this is
+# the cost of an unwind and a lookup of a stack already seen.
+# BENCH_BASELINE_SHIM=PATH adds an arm with another build's libh5snoop.so
+# (e.g. before a change), to compare its cost with this one's.
 # Figures, never a pass/fail.
 set -euo pipefail
-build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER]}
+build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] [STACKS]}
 runs=${2:-21}
 reads=${3:-200000}
 driver=${4:-core}
+stacks=${5:-0}
+baseline=${BENCH_BASELINE_SHIM:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 host="$build/bin/vfd_reads"
@@ -22,12 +31,25 @@ file="$work/bench.h5"
 
 "$host" "$file" 1 >/dev/null   # create the file once
 elapsed() { sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p'; }
-plain=() traced=()
+# traced_run SHIM [ENV...]: one run under SHIM, its CPU ns on stdout.
+traced_run() {
+  local lib=$1
+  shift
+  rm -rf "$work/traces"
+  env "$@" H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$lib" \
+    "$host" "$file" "$reads" "$driver" | elapsed
+}
+plain=() traced=() stacked=() base=()
 for i in $(seq "$runs"); do
   plain+=("$("$host" "$file" "$reads" "$driver" | elapsed)")
-  rm -rf "$work/traces"
-  traced+=("$(H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" \
-              "$host" "$file" "$reads" "$driver" | elapsed)")
+  if [ -n "$baseline" ]; then
+    base+=("$(traced_run "$baseline")")
+  fi
+  if [ "$stacks" != 0 ]; then
+    stacked+=("$(traced_run "$shim" H5SNOOP_STACKS="$stacks")")
+  fi
+  # Last, so that the trace counted below is this arm's.
+  traced+=("$(traced_run "$shim")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mp=$(median "${plain[@]}")
@@ -58,3 +80,13 @@ echo "median without shim:      $((mp / reads)) ns per H5Dread"
 echo "median with shim:         $((mt / reads)) ns per H5Dread"
 echo "added per vfd_read:       $(( (mt - mp) / events )) ns (median of $runs runs each)"
 echo "trace bytes per event:    $(( content / all )) (event payload, packet headers excluded)"
+if [ "$stacks" != 0 ]; then
+  ms=$(median "${stacked[@]}")
+  echo "median with stacks:       $((ms / reads)) ns per H5Dread (H5SNOOP_STACKS=$stacks)"
+  echo "added per vfd_read:       $(( (ms - mp) / events )) ns with stacks on, $(( (ms - mt) / events )) ns over stacks off"
+fi
+if [ -n "$baseline" ]; then
+  mb=$(median "${base[@]}")
+  echo "median with baseline:     $((mb / reads)) ns per H5Dread ($baseline)"
+  echo "this shim minus baseline: $(( (mt - mb) / events )) ns per vfd_read (stacks off)"
+fi

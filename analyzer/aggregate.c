@@ -1,0 +1,195 @@
+/*
+ * aggregate.c - statistics per group and layer (see aggregate.h).
+ *
+ * Must never: keep anything per request, or print.  This is the hot
+ * path of `report`: no allocation but a group's first use.
+ */
+#include "aggregate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const agg_row_names[AGG_ROWS] = {
+	"<1KiB", "1-10KiB", "10-100KiB", ">100KiB", "no-body", "all",
+};
+
+const uint64_t agg_bin_edges[AGG_BINS - 1] = H5SNOOP_BIN_EDGES_BYTES;
+
+const char *const agg_phase_names[AGG_PHASE_COUNT] = {
+#define AGG_PHASE_NAME(up, low) #low,
+	AGG_PHASES(AGG_PHASE_NAME)
+#undef AGG_PHASE_NAME
+};
+
+void agg_init(struct agg *a, unsigned layer_mask)
+{
+	memset(a, 0, sizeof(*a));
+	a->layer_mask = layer_mask;
+}
+
+static void init_group(struct agg_group *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->first_ns = INT64_MAX;
+	g->last_end_ns = INT64_MIN;
+	for (int l = 0; l < LAYER_COUNT; l++) {
+		g->layer[l].first_ns = INT64_MAX;
+		g->layer[l].last_end_ns = INT64_MIN;
+	}
+}
+
+static enum h5snoop_status grow_groups(struct agg *a, uint32_t index,
+				       struct h5snoop_error *err)
+{
+	if (index >= a->cap) {
+		uint32_t cap = a->cap ? a->cap : 8;
+		struct agg_group *g;
+
+		while (cap <= index)
+			cap *= 2;
+		g = realloc(a->g, cap * sizeof(*g));
+		if (!g)
+			return diag_nomem(err);
+		a->g = g;
+		a->cap = cap;
+	}
+	while (a->n <= index)
+		init_group(&a->g[a->n++]);
+	return H5SNOOP_OK;
+}
+
+static inline enum h5snoop_status ensure_group(struct agg *a, uint32_t index,
+					       struct h5snoop_error *err)
+{
+	return index < a->n ? H5SNOOP_OK : grow_groups(a, index, err);
+}
+
+static void count_status(struct agg_layer *l, uint16_t code)
+{
+	for (unsigned i = 0; i < l->n_status; i++)
+		if (l->status_code[i] == code) {
+			l->status_count[i]++;
+			return;
+		}
+	if (l->n_status == AGG_MAX_STATUS) {
+		l->status_other++;
+		return;
+	}
+	l->status_code[l->n_status] = code;
+	l->status_count[l->n_status++] = 1;
+}
+
+static void add_http(struct agg_layer *l, const struct trace_event *ev,
+		     const struct resolved *r)
+{
+	const struct h5snoop_ev_http_request *h = ev->u.http_request;
+	uint64_t known = h->dns_ns + h->connect_ns + h->tls_ns + h->ttfb_ns;
+
+	count_status(l, h->http_status);
+	l->curl_errors += h->curl_code != 0;
+	l->http_errors += h->http_status >= 400;
+	l->bytes_fetched += h->bytes;
+	l->bytes_asked += r->asked_bytes;
+	l->phase_ns[AGG_PHASE_DNS] += h->dns_ns;
+	l->phase_ns[AGG_PHASE_CONNECT] += h->connect_ns;
+	l->phase_ns[AGG_PHASE_TLS] += h->tls_ns;
+	l->phase_ns[AGG_PHASE_FIRST_BYTE] += h->ttfb_ns;
+	l->phase_ns[AGG_PHASE_TRANSFER] +=
+		h->duration_ns > known ? h->duration_ns - known : 0;
+}
+
+enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
+			    const struct resolved *r,
+			    struct h5snoop_error *err)
+{
+	struct agg_group *g;
+	struct agg_layer *l;
+	struct agg_stats *s;
+	int64_t end;
+
+	a->events++;
+	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
+		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {
+			if (ensure_group(a, r->group, err) != H5SNOOP_OK)
+				return H5SNOOP_ERROR;
+			if (r->file_size > a->g[r->group].file_size)
+				a->g[r->group].file_size = r->file_size;
+		}
+		return H5SNOOP_OK;
+	}
+	if (ensure_group(a, r->group, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	g = &a->g[r->group];
+	l = &g->layer[r->layer];
+	s = &l->row[r->no_body ? AGG_ROW_NOBODY : agg_bin_of(r->size)];
+	/* NOTE: requests and total_ns are the histogram's n and sum, copied
+	 * by agg_finish: one count less per request on the hot path. */
+	s->bytes += r->size;
+	if (hist_add(&s->latency, r->duration_ns) != 0)
+		return diag_nomem(err);
+	l->failed += r->failed;
+	if (r->layer == LAYER_VFD) {
+		unsigned mt = ev->u.vfd_read->mem_type;
+		struct agg_simple *m =
+			&l->mem[mt < H5SNOOP_MEM_NTYPES ? mt : 0];
+
+		m->requests++;
+		m->bytes += r->size;
+		m->total_ns += r->duration_ns;
+	} else {
+		add_http(l, ev, r);
+	}
+	if (r->file_size > g->file_size)
+		g->file_size = r->file_size;
+	end = trace_add_ns(r->start_unix_ns, r->duration_ns);
+	if (r->start_unix_ns < l->first_ns)
+		l->first_ns = r->start_unix_ns;
+	if (end > l->last_end_ns)
+		l->last_end_ns = end;
+	return H5SNOOP_OK;
+}
+
+enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err)
+{
+	for (uint32_t i = 0; i < a->n; i++)
+		for (int l = 0; l < LAYER_COUNT; l++) {
+			struct agg_layer *al = &a->g[i].layer[l];
+			struct agg_stats *row = al->row;
+			struct agg_stats *all = &row[AGG_ROW_ALL];
+
+			if (al->first_ns < a->g[i].first_ns)
+				a->g[i].first_ns = al->first_ns;
+			if (al->last_end_ns > a->g[i].last_end_ns)
+				a->g[i].last_end_ns = al->last_end_ns;
+			hist_free(&all->latency);
+			all->requests = all->bytes = all->total_ns = 0;
+			for (int b = 0; b < AGG_ROW_ALL; b++) {
+				row[b].requests = row[b].latency.n;
+				row[b].total_ns = row[b].latency.sum;
+				all->requests += row[b].requests;
+				all->bytes += row[b].bytes;
+				all->total_ns += row[b].total_ns;
+				if (hist_merge(&all->latency,
+					       &row[b].latency) != 0)
+					return diag_nomem(err);
+			}
+		}
+	return H5SNOOP_OK;
+}
+
+uint64_t agg_wall_ns(int64_t first_ns, int64_t last_end_ns)
+{
+	return last_end_ns > first_ns
+		       ? (uint64_t)last_end_ns - (uint64_t)first_ns
+		       : 0;
+}
+
+void agg_free(struct agg *a)
+{
+	for (uint32_t i = 0; i < a->n; i++)
+		for (int l = 0; l < LAYER_COUNT; l++)
+			for (int b = 0; b < AGG_ROWS; b++)
+				hist_free(&a->g[i].layer[l].row[b].latency);
+	free(a->g);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,113 @@
+/*
+ * aggregate.h - per group and layer: requests and bytes by size bin,
+ * latency percentiles, metadata vs raw data, HTTP status codes, errors
+ * and phases, and the wall time of the run.
+ *
+ * Memory: a fixed amount per group (histograms of histogram.h), nothing
+ * per request.
+ */
+#ifndef H5SNOOP_AGGREGATE_H
+#define H5SNOOP_AGGREGATE_H
+
+#include <stdint.h>
+
+#include "attrib.h"
+#include "diag.h"
+#include "histogram.h"
+
+/* The size bins: [0, 1 KiB), [1, 10 KiB), [10, 100 KiB), [100 KiB, inf);
+ * edges from H5SNOOP_BIN_EDGES_BYTES. */
+#define AGG_BINS 4
+/* Rows of a layer: the bins, then requests without a body (http: HEAD
+ * and failures, not binned), then all requests. */
+enum agg_row { AGG_ROW_NOBODY = AGG_BINS, AGG_ROW_ALL, AGG_ROWS };
+
+extern const char *const agg_row_names[AGG_ROWS];
+extern const uint64_t agg_bin_edges[AGG_BINS - 1];
+
+/* Phases of an http request (sums over requests). */
+#define AGG_PHASES(X) \
+	X(DNS, dns)           \
+	X(CONNECT, connect)   \
+	X(TLS, tls)           \
+	X(FIRST_BYTE, first_byte) \
+	X(TRANSFER, transfer)
+enum agg_phase {
+#define AGG_PHASE_ENUM(up, low) AGG_PHASE_##up,
+	AGG_PHASES(AGG_PHASE_ENUM)
+#undef AGG_PHASE_ENUM
+	AGG_PHASE_COUNT
+};
+extern const char *const agg_phase_names[AGG_PHASE_COUNT];
+
+/* Distinct HTTP status codes counted one by one; more go to "other". */
+#define AGG_MAX_STATUS 16
+
+struct agg_stats {
+	uint64_t requests;
+	uint64_t bytes;
+	uint64_t total_ns;
+	struct hist latency;
+};
+
+struct agg_simple {
+	uint64_t requests, bytes, total_ns;
+};
+
+struct agg_layer {
+	struct agg_stats row[AGG_ROWS];
+	struct agg_simple mem[H5SNOOP_MEM_NTYPES]; /* vfd: by mem_type */
+	uint64_t failed;        /* vfd: status < 0; http: errors */
+	/* http */
+	uint64_t curl_errors;   /* curl_code != 0 */
+	uint64_t http_errors;   /* status >= 400 */
+	uint16_t status_code[AGG_MAX_STATUS];
+	uint64_t status_count[AGG_MAX_STATUS];
+	unsigned n_status;
+	uint64_t status_other;
+	uint64_t bytes_fetched; /* body bytes received */
+	uint64_t bytes_asked;   /* by the HDF5 reads that caused requests */
+	uint64_t phase_ns[AGG_PHASE_COUNT];
+	int64_t first_ns;       /* Unix ns of the first start */
+	int64_t last_end_ns;    /* Unix ns of the last end */
+};
+
+struct agg_group {
+	struct agg_layer layer[LAYER_COUNT];
+	int64_t first_ns, last_end_ns; /* over both layers */
+	uint64_t file_size;            /* largest file of the group */
+};
+
+struct agg {
+	struct agg_group *g;   /* indexed like the group table */
+	uint32_t n, cap;
+	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
+	uint64_t events;
+	uint64_t traces;
+	uint64_t discarded;
+};
+
+static inline unsigned agg_bin_of(uint64_t size)
+{
+	static const uint64_t e[] = H5SNOOP_BIN_EDGES_BYTES;
+
+	return size < e[0] ? 0u : size < e[1] ? 1u : size < e[2] ? 2u : 3u;
+}
+
+void agg_init(struct agg *a, unsigned layer_mask);
+
+/* Adds one resolved event.  H5SNOOP_OK or H5SNOOP_ERROR (no memory). */
+enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
+			    const struct resolved *r,
+			    struct h5snoop_error *err);
+
+/* Fills requests and total_ns of every row, the AGG_ROW_ALL rows and
+ * the groups' first and last times; call once after the last agg_add. */
+enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err);
+
+/* Wall time of a group or layer (last end - first start), 0 if empty. */
+uint64_t agg_wall_ns(int64_t first_ns, int64_t last_end_ns);
+
+void agg_free(struct agg *a);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * analysis.c - what report, plot and export share (see analysis.h).
+ *
+ * Must never: print but the usage asked for with --help.
+ */
+#include "analysis.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c)
+{
+	memset(an, 0, sizeof(*an));
+	memcpy(an->groups.by, c->by, sizeof(c->by));
+	an->groups.n_by = c->n_by;
+	attrib_init(&an->attrib, &an->groups);
+	agg_init(&an->agg, c->layer_mask);
+}
+
+int analysis_start(enum cli_command command, int argc, char **argv,
+		   struct h5snoop_cli_config *c, struct analysis *an,
+		   struct h5snoop_error *err)
+{
+	int rc = cli_parse(command, argc, argv, c, err);
+
+	if (rc != H5SNOOP_EXIT_OK)
+		return rc;
+	if (c->help) {
+		fputs(cli_usage(command), stdout);
+		return H5SNOOP_EXIT_OK;
+	}
+	analysis_init(an, c);
+	return -1;
+}
+
+static enum h5snoop_status agg_event(void *ctx, const struct trace *t,
+				     const struct trace_event *ev,
+				     const struct resolved *r,
+				     struct h5snoop_error *err)
+{
+	(void)t;
+	return agg_add(ctx, ev, r, err);
+}
+
+struct run_sink analysis_agg_sink(struct analysis *an)
+{
+	return (struct run_sink){.ctx = &an->agg, .event = agg_event};
+}
+
+enum h5snoop_status analysis_run(struct analysis *an,
+				 const struct h5snoop_cli_config *c,
+				 struct run_sink *sinks, unsigned n_sinks,
+				 struct h5snoop_error *err)
+{
+	if (run_traces(c->traces, c->n_traces, &an->attrib, sinks, n_sinks,
+		       &an->summary, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	return agg_finish(&an->agg, err);
+}
+
+void analysis_free(struct analysis *an)
+{
+	agg_free(&an->agg);
+	attrib_free(&an->attrib);
+	group_table_free(&an->groups);
+}
+
+int analysis_exit_code(enum h5snoop_status st,
+		       const struct h5snoop_cli_config *c,
+		       const struct run_summary *s, struct h5snoop_error *err)
+{
+	if (st != H5SNOOP_OK)
+		return err->usage_command ? H5SNOOP_EXIT_USAGE
+					  : H5SNOOP_EXIT_ERROR;
+	if (c->strict && (s->discarded || s->truncated)) {
+		diag_fail(err,
+			  "--strict: %llu events discarded by the tracer, "
+			  "%zu stream files truncated",
+			  (unsigned long long)s->discarded, s->truncated);
+		return H5SNOOP_EXIT_ERROR;
+	}
+	return H5SNOOP_EXIT_OK;
+}

@@ -1,0 +1,54 @@
+/*
+ * analysis.h - the set-up the analysis commands share: the group table
+ * from --by, the attribution, the aggregation, one run over the traces,
+ * and the exit status (with --strict).
+ */
+#ifndef H5SNOOP_ANALYSIS_H
+#define H5SNOOP_ANALYSIS_H
+
+#include "aggregate.h"
+#include "attrib.h"
+#include "cli_args.h"
+#include "group_key.h"
+#include "run.h"
+
+struct analysis {
+	struct group_table groups;
+	struct attrib attrib;
+	struct agg agg;
+	struct run_summary summary;
+};
+
+void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c);
+
+/*
+ * What every analysis command does first: parses argv into c.  Returns -1
+ * to go on (an is then initialized: analysis_free it), or the exit status
+ * to return at once: 0 after printing the usage for --help (to stdout),
+ * 2 for a usage error (in err).
+ */
+int analysis_start(enum cli_command command, int argc, char **argv,
+		   struct h5snoop_cli_config *c, struct analysis *an,
+		   struct h5snoop_error *err);
+
+/* The sink that feeds an->agg. */
+struct run_sink analysis_agg_sink(struct analysis *an);
+
+/* Runs the traces of c through the sinks, then agg_finish. */
+enum h5snoop_status analysis_run(struct analysis *an,
+				 const struct h5snoop_cli_config *c,
+				 struct run_sink *sinks, unsigned n_sinks,
+				 struct h5snoop_error *err);
+
+/* Frees all but the summary. */
+void analysis_free(struct analysis *an);
+
+/*
+ * The exit status for st: 0, 1 (error, or with --strict lost events), or
+ * 2 (an error with err->usage_command set).
+ */
+int analysis_exit_code(enum h5snoop_status st,
+		       const struct h5snoop_cli_config *c,
+		       const struct run_summary *s, struct h5snoop_error *err);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * attrib.c - events to layers, files and groups (see attrib.h).
+ *
+ * Must never: allocate per read (only per file, process or group), or
+ * print.
+ */
+#include "attrib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const layer_names[LAYER_COUNT] = {"vfd", "http"};
+
+struct file_info {
+	uint32_t file_id;
+	uint32_t group;
+	uint64_t size;
+	char *name;
+	char *driver;
+	char *flavor;
+};
+
+struct seq_slot {
+	uint32_t seq;
+	uint32_t counted;
+	uint64_t size;
+	struct file_info *file;
+};
+
+void attrib_init(struct attrib *a, struct group_table *groups)
+{
+	memset(a, 0, sizeof(*a));
+	a->groups = groups;
+}
+
+static int id_eq(uintptr_t val, const void *key)
+{
+	return ((const struct file_info *)val)->file_id ==
+	       *(const uint32_t *)key;
+}
+
+static int name_eq(uintptr_t val, const void *key)
+{
+	return strcmp(((const struct file_info *)val)->name, key) == 0;
+}
+
+/* The file of `id` in p or its ancestors (fork children share ids). */
+static struct file_info *find_id(struct proc *p, uint32_t id)
+{
+	const struct proc *q;
+
+	if (p->last && p->last->file_id == id)
+		return p->last;
+	for (q = p; q; q = q->parent) {
+		struct file_info *f = (struct file_info *)map_find(
+			&q->by_id, map_hash_u64(id), id_eq, &id);
+
+		if (f) {
+			p->last = f;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static struct file_info *find_name(const struct proc *p, const char *name)
+{
+	for (; p; p = p->parent) {
+		struct file_info *f = (struct file_info *)map_find(
+			&p->by_name, map_hash_str(name), name_eq, name);
+
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static void fill_values(struct group_values *v, const struct proc *p,
+			const char *flavor, const char *file,
+			const char *driver)
+{
+	v->v[GROUP_BY_FLAVOR] = flavor;
+	v->v[GROUP_BY_LABEL] = p->label[0] ? p->label : "-";
+	v->v[GROUP_BY_FILE] = file;
+	v->v[GROUP_BY_DRIVER] = driver;
+	v->v[GROUP_BY_PROCESS] = p->name;
+	v->v[GROUP_BY_HOST] = p->host;
+}
+
+/* The flavor of a file or URL: the label, else the name's stem. */
+static char *flavor_of(char *out, size_t cap, const struct proc *p,
+		       const char *name)
+{
+	if (p->label[0])
+		snprintf(out, cap, "%s", p->label);
+	else
+		group_stem(out, cap, name);
+	if (!out[0])
+		snprintf(out, cap, "?");
+	return out;
+}
+
+enum h5snoop_status attrib_begin_trace(struct attrib *a,
+				       const struct trace *t,
+				       struct h5snoop_error *err)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return diag_nomem(err);
+	if (a->n_procs == a->cap_procs) {
+		size_t cap = a->cap_procs ? a->cap_procs * 2 : 16;
+		struct proc **v = realloc(a->procs, cap * sizeof(*v));
+
+		if (!v) {
+			free(p);
+			return diag_nomem(err);
+		}
+		a->procs = v;
+		a->cap_procs = cap;
+	}
+	snprintf(p->host, sizeof(p->host), "%s", t->meta.hostname);
+	snprintf(p->label, sizeof(p->label), "%s", t->meta.label);
+	snprintf(p->name, sizeof(p->name), "%s:%lld", t->meta.hostname,
+		 t->meta.pid);
+	p->pid = t->meta.pid;
+	p->ppid = t->meta.ppid;
+	p->unknown_group = -1;
+	p->url_group = -1;
+	p->index = (uint32_t)a->n_procs;
+	/* The parent: the latest earlier process of that pid on the host. */
+	for (size_t i = a->n_procs; i-- > 0;)
+		if (a->procs[i]->pid == p->ppid &&
+		    strcmp(a->procs[i]->host, p->host) == 0) {
+			p->parent = a->procs[i];
+			break;
+		}
+	a->procs[a->n_procs++] = p;
+	a->cur = p;
+	free(a->ring);
+	a->n_streams = t->n_streams;
+	a->ring = calloc((size_t)(t->n_streams ? t->n_streams : 1) *
+				 ATTRIB_RING,
+			 sizeof(*a->ring));
+	if (!a->ring)
+		return diag_nomem(err);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status add_file(struct attrib *a, struct proc *p,
+				    const struct trace_event *ev,
+				    struct file_info **out,
+				    struct h5snoop_error *err)
+{
+	const struct h5snoop_ev_file_open *o = ev->u.file_open;
+	struct file_info *f = calloc(1, sizeof(*f));
+	char flavor[256];
+	struct group_values v;
+
+	if (!f)
+		return diag_nomem(err);
+	f->file_id = o->file_id;
+	f->size = o->size;
+	f->driver = strdup(ev->var[0]);
+	f->name = strdup(ev->var[1]);
+	f->flavor = strdup(flavor_of(flavor, sizeof(flavor), p, ev->var[1]));
+	if (p->n_files == p->cap_files) {
+		size_t cap = p->cap_files ? p->cap_files * 2 : 8;
+		struct file_info **nf = realloc(p->files, cap * sizeof(*nf));
+
+		if (nf) {
+			p->files = nf;
+			p->cap_files = cap;
+		}
+	}
+	if (!f->driver || !f->name || !f->flavor ||
+	    p->n_files == p->cap_files) {
+		free(f->driver);
+		free(f->name);
+		free(f->flavor);
+		free(f);
+		return diag_nomem(err);
+	}
+	p->files[p->n_files++] = f;
+	fill_values(&v, p, f->flavor, f->name, f->driver);
+	if (group_table_intern(a->groups, &v, &f->group, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	if (map_set(&p->by_id, map_hash_u64(f->file_id), id_eq, &f->file_id,
+		    (uintptr_t)f) != 0 ||
+	    map_set(&p->by_name, map_hash_str(f->name), name_eq, f->name,
+		    (uintptr_t)f) != 0)
+		return diag_nomem(err);
+	p->last = f;
+	*out = f;
+	return H5SNOOP_OK;
+}
+
+static void from_file(struct resolved *r, const struct file_info *f)
+{
+	r->group = f->group;
+	r->flavor = f->flavor;
+	r->file = f->name;
+	r->driver = f->driver;
+	r->file_size = f->size;
+}
+
+/* Group of reads whose file_id no file_open of this process names. */
+static enum h5snoop_status unknown_file(struct attrib *a, struct proc *p,
+					struct resolved *r,
+					struct h5snoop_error *err)
+{
+	if (p->unknown_group < 0) {
+		struct group_values v;
+		uint32_t g;
+
+		fill_values(&v, p, p->label[0] ? p->label : "?", "?", "?");
+		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		p->unknown_group = g;
+	}
+	r->group = (uint32_t)p->unknown_group;
+	r->flavor = p->label[0] ? p->label : "?";
+	r->file = "?";
+	r->driver = "?";
+	return H5SNOOP_OK;
+}
+
+/* Group of an http request tied to no file: by its URL. */
+static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
+				  const char *url, struct resolved *r,
+				  struct h5snoop_error *err)
+{
+	if (p->url_group < 0 || strcmp(p->url, url) != 0) {
+		struct group_values v;
+		uint32_t g;
+
+		snprintf(p->url, sizeof(p->url), "%s", url);
+		flavor_of(p->url_flavor, sizeof(p->url_flavor), p, url);
+		fill_values(&v, p, p->url_flavor, p->url, "libcurl");
+		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		p->url_group = g;
+	}
+	r->group = (uint32_t)p->url_group;
+	r->flavor = p->url_flavor;
+	r->file = p->url;
+	r->driver = "libcurl";
+	return H5SNOOP_OK;
+}
+
+uint64_t attrib_http_size(const struct h5snoop_ev_http_request *h)
+{
+	int64_t lo = h->range_start, hi = h->range_end;
+
+	if (lo >= 0 && hi >= lo)
+		return (uint64_t)(hi - lo) + 1u;
+	return h->bytes;
+}
+
+static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
+					const struct trace_event *ev,
+					struct resolved *r,
+					struct h5snoop_error *err)
+{
+	const struct h5snoop_ev_http_request *h = ev->u.http_request;
+	const char *url = ev->var[1];
+	struct file_info *f = NULL;
+	int linked = 0;
+
+	r->layer = LAYER_HTTP;
+	r->size = attrib_http_size(h);
+	r->duration_ns = h->duration_ns;
+	r->failed = h->curl_code != 0 || h->http_status >= 400;
+	r->no_body = r->failed ||
+		     (ev->var_len[0] == 4 && memcmp(ev->var[0], "HEAD", 4) == 0);
+	if (r->no_body)
+		r->size = h->bytes; /* what came back, not what was asked */
+	if (h->read_seq != 0 && ev->stream < a->n_streams) {
+		struct seq_slot *s =
+			&a->ring[(size_t)ev->stream * ATTRIB_RING +
+				 (h->read_seq & (ATTRIB_RING - 1))];
+
+		if (s->seq == h->read_seq) {
+			linked = 1;
+			f = s->file;
+			if (!s->counted)
+				r->asked_bytes = s->size;
+			s->counted = 1;
+		}
+	}
+	if (!f && !linked)
+		f = find_name(p, url);
+	if (f) {
+		from_file(r, f);
+		return H5SNOOP_OK;
+	}
+	return by_url(a, p, url, r, err);
+}
+
+enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
+				   const struct trace_event *ev,
+				   struct resolved *r,
+				   struct h5snoop_error *err)
+{
+	struct proc *p = a->cur;
+	struct file_info *f;
+
+	/* NOTE: field by field, not memset: this runs for every event. */
+	r->proc = p;
+	r->layer = LAYER_NONE;
+	r->file_size = 0;
+	r->size = 0;
+	r->no_body = 0;
+	r->failed = 0;
+	r->asked_bytes = 0;
+	r->start_unix_ns = trace_unix_ns(t, ev->ts);
+	switch (ev->id) {
+	case H5SNOOP_EV_vfd_read: {
+		const struct h5snoop_ev_vfd_read *rd = ev->u.vfd_read;
+		struct seq_slot *s;
+
+		r->layer = LAYER_VFD;
+		r->size = rd->size;
+		r->duration_ns = rd->duration_ns;
+		r->failed = rd->status < 0;
+		f = find_id(p, rd->file_id);
+		if (ev->stream < a->n_streams) {
+			s = &a->ring[(size_t)ev->stream * ATTRIB_RING +
+				     (rd->seq & (ATTRIB_RING - 1))];
+			s->seq = rd->seq;
+			s->counted = 0;
+			s->size = rd->size;
+			s->file = f;
+		}
+		if (f) {
+			from_file(r, f);
+			return H5SNOOP_OK;
+		}
+		return unknown_file(a, p, r, err);
+	}
+	case H5SNOOP_EV_http_request:
+		return resolve_http(a, p, ev, r, err);
+	case H5SNOOP_EV_file_open:
+		r->duration_ns = ev->u.file_open->duration_ns;
+		if (ev->u.file_open->status < 0)
+			return by_url(a, p, ev->var[1], r, err);
+		if (add_file(a, p, ev, &f, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		from_file(r, f);
+		return H5SNOOP_OK;
+	case H5SNOOP_EV_file_close:
+		r->duration_ns = ev->u.file_close->duration_ns;
+		f = find_id(p, ev->u.file_close->file_id);
+		if (f) {
+			from_file(r, f);
+			return H5SNOOP_OK;
+		}
+		return unknown_file(a, p, r, err);
+	default:
+		/* stack, module: no file, no group of their own. */
+		r->group = 0;
+		r->flavor = r->file = r->driver = "";
+		return H5SNOOP_OK;
+	}
+}
+
+void attrib_free(struct attrib *a)
+{
+	for (size_t i = 0; i < a->n_procs; i++) {
+		struct proc *p = a->procs[i];
+
+		for (size_t j = 0; j < p->n_files; j++) {
+			free(p->files[j]->name);
+			free(p->files[j]->driver);
+			free(p->files[j]->flavor);
+			free(p->files[j]);
+		}
+		free(p->files);
+		map_free(&p->by_id);
+		map_free(&p->by_name);
+		free(p);
+	}
+	free(a->procs);
+	free(a->ring);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,104 @@
+/*
+ * attrib.h - what each event is about: its layer, its group, and the
+ * file and driver it belongs to.
+ *
+ * A vfd_read names its file by file_id (from a file_open of the same
+ * process, or of its parent for a fork child).  An http_request belongs
+ * to the vfd_read of its thread whose seq is its read_seq; with read_seq
+ * 0 (ROS3's HEAD at open) to the file whose name is its URL in the same
+ * process; otherwise to its URL alone (flavor: the label, else the URL's
+ * file stem; driver "libcurl").
+ *
+ * Memory: per process, one entry per file opened (kept for the run, as
+ * fork children may need their parent's); per stream of the current
+ * trace, a fixed ring of recent reads.  Nothing grows with the number of
+ * reads.
+ */
+#ifndef H5SNOOP_ATTRIB_H
+#define H5SNOOP_ATTRIB_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "group_key.h"
+#include "trace_reader.h"
+
+enum layer { LAYER_VFD, LAYER_HTTP, LAYER_COUNT, LAYER_NONE = LAYER_COUNT };
+
+extern const char *const layer_names[LAYER_COUNT];
+
+/* Reads remembered per stream for http_request.read_seq (power of 2). */
+#define ATTRIB_RING 1024u
+
+struct proc;
+
+/* What attrib_resolve says about one event.  The strings are valid until
+ * the next call. */
+struct resolved {
+	enum layer layer;      /* LAYER_NONE for file_open/file_close */
+	uint32_t group;
+	const struct proc *proc;
+	const char *flavor;
+	const char *file;      /* file name or URL; "?" when unknown */
+	const char *driver;
+	uint64_t file_size;    /* 0 when unknown */
+	uint64_t size;         /* the request's size (see below) */
+	uint64_t duration_ns;
+	int no_body;           /* http: HEAD or failed: not binned */
+	int failed;            /* vfd status < 0; http curl or HTTP error */
+	uint64_t asked_bytes;  /* http: the size of its vfd_read, counted
+				* for the first request of that read only */
+	int64_t start_unix_ns;
+};
+
+/* A process: one trace directory. */
+struct proc {
+	char host[256];
+	char label[256];
+	char name[300];        /* "host:pid", the --by process value */
+	long long pid, ppid;
+	uint32_t index;        /* order of appearance */
+	uint32_t first_lane;   /* for the timeline: lanes are threads */
+	struct map by_id;
+	struct map by_name;
+	struct file_info **files;
+	size_t n_files, cap_files;
+	struct file_info *last;
+	const struct proc *parent;
+	long unknown_group;    /* group of reads of unknown files, or -1 */
+	char url[2048];        /* last unattributed URL and its group */
+	char url_flavor[256];
+	long url_group;
+};
+
+struct attrib {
+	struct group_table *groups;
+	struct proc **procs;
+	size_t n_procs, cap_procs;
+	struct proc *cur;
+	struct seq_slot *ring;
+	uint32_t n_streams;
+};
+
+/* Starts empty; groups are interned into `groups` (not owned). */
+void attrib_init(struct attrib *a, struct group_table *groups);
+
+/* Makes trace t the current process.  H5SNOOP_OK or H5SNOOP_ERROR. */
+enum h5snoop_status attrib_begin_trace(struct attrib *a,
+				       const struct trace *t,
+				       struct h5snoop_error *err);
+
+/* Resolves one event of the current trace.  H5SNOOP_OK or
+ * H5SNOOP_ERROR (out of memory). */
+enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
+				   const struct trace_event *ev,
+				   struct resolved *r,
+				   struct h5snoop_error *err);
+
+/* Frees everything (procs included). */
+void attrib_free(struct attrib *a);
+
+/* The request size of an http_request: range length, else body bytes. */
+uint64_t attrib_http_size(const struct h5snoop_ev_http_request *h);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * cli_args.c - argv -> struct h5snoop_cli_config (see cli_args.h).
+ *
+ * Must never: print, open a file, or exit.
+ */
+#include "cli_args.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attrib.h"
+
+static const char *const command_names[] = {"report", "plot", "export"};
+
+/* Options the commands share, as usage lines. */
+#define USAGE_GROUPING                                                    \
+	"  --by LIST           group by flavor, label, file, driver, process,\n" \
+	"                      host (comma-separated; default: flavor)\n"   \
+	"  --layers LIST       vfd, http or vfd,http (default: both)\n"      \
+	"  --baseline NAME     group to compare with (default: the first)\n"
+#define USAGE_STRICT                                                      \
+	"      --strict        exit 1 when the tracer lost events or a\n"    \
+	"                      trace is truncated\n"                         \
+	"  -h, --help          this text\n"
+#define USAGE_EXIT                                                        \
+	"Exit status: 0 success, 1 bad input or failed write, 2 usage "      \
+	"error.\n"
+
+static const char report_usage[] =
+	"Usage: h5snoop report [OPTIONS] TRACE...\n"
+	"\n"
+	"Counts the requests of the traced programs per group and layer:\n"
+	"requests and bytes by size (<1KiB, 1-10KiB, 10-100KiB, >100KiB)\n"
+	"with total, mean, p50, p95 and p99 latency; metadata vs raw data;\n"
+	"HTTP status codes, errors, bytes fetched vs asked and where the\n"
+	"time went; wall time; and, with several groups, each group's ratio\n"
+	"to a baseline.  TRACE is a trace directory or any directory above\n"
+	"some (searched recursively).\n"
+	"\n"
+	"Options:\n" USAGE_GROUPING
+	"  -f, --format FMT    text, csv or json (default: text)\n"
+	"  -o, --output FILE   write there instead of standard output\n"
+	USAGE_STRICT
+	"\n"
+	"A flavor is the label given at record time, else the file's name\n"
+	"without directory and extension.\n" USAGE_EXIT;
+
+static const char plot_usage[] =
+	"Usage: h5snoop plot [OPTIONS] -o DIR TRACE...\n"
+	"\n"
+	"Writes SVG pictures of the traces into DIR (created if missing):\n"
+	"  read_pattern_LAYER.svg  requests at their file offsets, one row\n"
+	"                          per group, colored by size\n"
+	"  time.svg                wall time per group, baseline as a line\n"
+	"  latency_LAYER.svg       latency distribution per size bin\n"
+	"  timeline.svg            requests over time, a lane per thread\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR    where the SVG files go (required)\n"
+	USAGE_GROUPING USAGE_STRICT "\n" USAGE_EXIT;
+
+static const char export_usage[] =
+	"Usage: h5snoop export [OPTIONS] TRACE...\n"
+	"\n"
+	"Writes every event of the traces, one per row, with its process,\n"
+	"thread, Unix time, flavor, file and driver:\n"
+	"  csv     a header line, then one row per event (pandas, DuckDB)\n"
+	"  jsonl   one JSON object per line (pandas, Dask)\n"
+	"  chrome  Trace Event JSON for Perfetto UI and chrome://tracing\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format FMT    csv, jsonl or chrome (default: csv)\n"
+	"  -o, --output FILE   write there instead of standard output\n"
+	"  --layers LIST       vfd, http or vfd,http (default: both; file\n"
+	"                      open and close events come with vfd)\n"
+	USAGE_STRICT "\n" USAGE_EXIT;
+
+const char *cli_usage(enum cli_command command)
+{
+	return command == CLI_REPORT ? report_usage
+	       : command == CLI_PLOT ? plot_usage
+				     : export_usage;
+}
+
+static int usage_error(struct h5snoop_error *err, enum cli_command command,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int usage_error(struct h5snoop_error *err, enum cli_command command,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->usage_command = command_names[command];
+	return H5SNOOP_EXIT_USAGE;
+}
+
+/* Splits a comma list; calls add(name) for each item.  -1 on an empty
+ * item or a refused one. */
+static int each_item(const char *list, int (*add)(void *, const char *),
+		     void *ctx)
+{
+	char item[64];
+
+	for (const char *p = list;;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(item))
+			return -1;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (add(ctx, item) != 0)
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+static int add_by(void *ctx, const char *name)
+{
+	struct h5snoop_cli_config *cfg = ctx;
+	int by = group_by_parse(name);
+
+	if (by < 0)
+		return -1;
+	for (unsigned i = 0; i < cfg->n_by; i++)
+		if (cfg->by[i] == (enum group_by)by)
+			return 0;
+	cfg->by[cfg->n_by++] = (enum group_by)by;
+	return 0;
+}
+
+static int add_layer(void *ctx, const char *name)
+{
+	unsigned *mask = ctx;
+
+	for (int l = 0; l < LAYER_COUNT; l++)
+		if (strcmp(name, layer_names[l]) == 0) {
+			*mask |= 1u << l;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_format(enum cli_command command, const char *s,
+			enum cli_format *out)
+{
+	static const struct {
+		const char *name;
+		enum cli_format format;
+		unsigned commands; /* 1 << enum cli_command */
+	} formats[] = {
+		{"text", CLI_FORMAT_TEXT, 1u << CLI_REPORT},
+		{"csv", CLI_FORMAT_CSV, 1u << CLI_REPORT | 1u << CLI_EXPORT},
+		{"json", CLI_FORMAT_JSON, 1u << CLI_REPORT},
+		{"jsonl", CLI_FORMAT_JSONL, 1u << CLI_EXPORT},
+		{"chrome", CLI_FORMAT_CHROME, 1u << CLI_EXPORT},
+	};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(s, formats[i].name) == 0 &&
+		    (formats[i].commands & (1u << command))) {
+			*out = formats[i].format;
+			return 0;
+		}
+	return -1;
+}
+
+/* The value of option `a` (argv[*i]) named `name`/`short_name`, taking
+ * "--name=V", "--name V" and "-s V"; NULL if `a` is not that option.
+ * *missing is set when the option has no value. */
+static const char *option_value(int argc, char **argv, int *i,
+				const char *name, const char *short_name,
+				int *missing)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) == 0 && a[n] == '=')
+		return a + n + 1;
+	if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int cli_parse(enum cli_command command, int argc, char **argv,
+	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err)
+{
+	int i, missing = 0, n_pos = 0;
+	const char *v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->command = command;
+	cfg->format = command == CLI_REPORT ? CLI_FORMAT_TEXT
+					    : CLI_FORMAT_CSV;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (++i < argc)
+				argv[1 + n_pos++] = argv[i];
+			break;
+		}
+		/* NOTE: options may follow traces (GNU style); traces are
+		 * moved to argv[1..], in order, over what was consumed. */
+		if (a[0] != '-' || a[1] == '\0') {
+			argv[1 + n_pos++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			cfg->help = 1;
+			return H5SNOOP_EXIT_OK;
+		} else if (strcmp(a, "--strict") == 0) {
+			cfg->strict = 1;
+		} else if ((v = option_value(argc, argv, &i, "--output", "-o",
+					     &missing))) {
+			cfg->output = v;
+		} else if ((v = option_value(argc, argv, &i, "--format", "-f",
+					     &missing))) {
+			if (command == CLI_PLOT ||
+			    parse_format(command, v, &cfg->format) != 0)
+				return usage_error(err, command,
+						   "unknown format '%s'", v);
+		} else if (command != CLI_EXPORT &&
+			   (v = option_value(argc, argv, &i, "--by", NULL,
+					     &missing))) {
+			if (each_item(v, add_by, cfg) != 0)
+				return usage_error(
+					err, command,
+					"--by takes flavor, label, file, "
+					"driver, process or host, not '%s'",
+					v);
+		} else if ((v = option_value(argc, argv, &i, "--layers", NULL,
+					     &missing)) ||
+			   (!missing &&
+			    (v = option_value(argc, argv, &i, "--layer", NULL,
+					      &missing)))) {
+			if (each_item(v, add_layer, &cfg->layer_mask) != 0)
+				return usage_error(err, command,
+						   "--layers takes vfd, http "
+						   "or vfd,http, not '%s'",
+						   v);
+		} else if (command != CLI_EXPORT &&
+			   (v = option_value(argc, argv, &i, "--baseline",
+					     NULL, &missing))) {
+			cfg->baseline = v;
+		} else if (missing) {
+			return usage_error(err, command,
+					   "option '%s' needs a value", a);
+		} else {
+			return usage_error(err, command, "unknown option '%s'",
+					   a);
+		}
+		if (missing)
+			return usage_error(err, command,
+					   "option '%s' needs a value", a);
+	}
+	if (n_pos == 0)
+		return usage_error(err, command, "no trace given");
+	cfg->traces = argv + 1;
+	cfg->n_traces = (size_t)n_pos;
+	if (cfg->n_by == 0)
+		cfg->by[cfg->n_by++] = GROUP_BY_FLAVOR;
+	if (cfg->layer_mask == 0)
+		cfg->layer_mask = (1u << LAYER_COUNT) - 1u;
+	if (command == CLI_PLOT && !cfg->output)
+		return usage_error(err, command,
+				   "plot needs an output directory (-o DIR)");
+	return H5SNOOP_EXIT_OK;
+}

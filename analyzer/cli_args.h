@@ -1,0 +1,49 @@
+/*
+ * cli_args.h - the command line of `report`, `plot` and `export` as a
+ * struct.  No I/O: parsing only (babeltrace2's src/cli shape).
+ */
+#ifndef H5SNOOP_CLI_ARGS_H
+#define H5SNOOP_CLI_ARGS_H
+
+#include <stddef.h>
+
+#include "commands.h"
+#include "group_key.h"
+
+enum cli_command { CLI_REPORT, CLI_PLOT, CLI_EXPORT };
+
+enum cli_format {
+	CLI_FORMAT_TEXT,
+	CLI_FORMAT_CSV,
+	CLI_FORMAT_JSON,
+	CLI_FORMAT_JSONL,
+	CLI_FORMAT_CHROME,
+};
+
+struct h5snoop_cli_config {
+	enum cli_command command;
+	char *const *traces;   /* into argv */
+	size_t n_traces;
+	enum group_by by[GROUP_BY_COUNT];
+	unsigned n_by;
+	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
+	const char *baseline;  /* group key, or NULL: the first group */
+	enum cli_format format;
+	const char *output;    /* -o: file (report, export) or dir (plot) */
+	int strict;            /* data loss is an error */
+	int help;              /* --help seen: print usage, exit 0 */
+};
+
+/*
+ * Parses argv (argv[0] is the command's name) into cfg; options and
+ * traces may come in any order (the traces are moved to argv[1..]).  Returns
+ * H5SNOOP_EXIT_OK, or H5SNOOP_EXIT_USAGE with err->message and
+ * err->usage_command set.  Strings stay in argv.  Reentrant.
+ */
+int cli_parse(enum cli_command command, int argc, char **argv,
+	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err);
+
+/* The usage text of a command. */
+const char *cli_usage(enum cli_command command);
+
+#endif

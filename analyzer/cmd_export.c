@@ -1,0 +1,39 @@
+/*
+ * cmd_export.c - `h5snoop export`: every event of the traces, streamed
+ * to csv, jsonl or chrome (export.h).
+ *
+ * Must never: print a diagnostic (main.c does), or keep events.
+ */
+#include <stdio.h>
+
+#include "analysis.h"
+#include "cli_args.h"
+#include "commands.h"
+#include "export.h"
+#include "output.h"
+
+int cmd_export(int argc, char **argv, struct h5snoop_error *err)
+{
+	struct h5snoop_cli_config cfg;
+	struct analysis an;
+	struct exporter x;
+	struct run_sink sink;
+	struct output out;
+	enum h5snoop_status st;
+	int rc = analysis_start(CLI_EXPORT, argc, argv, &cfg, &an, err);
+
+	if (rc >= 0)
+		return rc;
+	st = output_open(&out, cfg.output, err);
+	if (st == H5SNOOP_OK) {
+		export_init(&x, out.f, cfg.format, cfg.layer_mask);
+		sink = export_sink(&x);
+		st = analysis_run(&an, &cfg, &sink, 1, err);
+		if (st == H5SNOOP_OK)
+			st = export_finish(&x, err);
+		export_free(&x);
+		st = output_close(&out, st == H5SNOOP_OK, err);
+	}
+	analysis_free(&an);
+	return analysis_exit_code(st, &cfg, &an.summary, err);
+}

@@ -1,0 +1,95 @@
+/*
+ * cmd_plot.c - `h5snoop plot -o DIR`: one pass over the traces into the
+ * aggregation and the plot columns, then one SVG file per picture.
+ *
+ * Must never: print a diagnostic (main.c does), or keep events.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis.h"
+#include "cli_args.h"
+#include "commands.h"
+#include "output.h"
+#include "plot.h"
+
+/* Writes DIR/name with the picture `which` (layer l where it has one). */
+static enum h5snoop_status one_file(const char *dir, const char *name,
+				    int which, enum layer l,
+				    const struct report *r,
+				    const struct plot_data *d,
+				    struct h5snoop_error *err)
+{
+	char path[4096];
+	struct output out;
+	enum h5snoop_status st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return diag_fail(err, "%s: name too long", dir);
+	if (output_open(&out, path, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	st = which == 0   ? svg_read_pattern(out.f, r, d, l, err)
+	     : which == 1 ? svg_time(out.f, r, err)
+	     : which == 2 ? svg_latency(out.f, r, l, err)
+			  : svg_timeline(out.f, r, d, err);
+	return output_close(&out, st == H5SNOOP_OK, err);
+}
+
+static enum h5snoop_status write_all(const char *dir, const struct report *r,
+				     const struct plot_data *d,
+				     struct h5snoop_error *err)
+{
+	char name[64];
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return diag_fail(err, "%s: cannot create: %s", dir,
+				 strerror(errno));
+	for (int l = 0; l < LAYER_COUNT; l++) {
+		if (!report_layer_shown(r, (enum layer)l))
+			continue;
+		snprintf(name, sizeof(name), "read_pattern_%s.svg",
+			 layer_names[l]);
+		if (one_file(dir, name, 0, (enum layer)l, r, d, err))
+			return H5SNOOP_ERROR;
+		snprintf(name, sizeof(name), "latency_%s.svg", layer_names[l]);
+		if (one_file(dir, name, 2, (enum layer)l, r, d, err))
+			return H5SNOOP_ERROR;
+	}
+	if (one_file(dir, "time.svg", 1, LAYER_VFD, r, d, err) ||
+	    one_file(dir, "timeline.svg", 3, LAYER_VFD, r, d, err))
+		return H5SNOOP_ERROR;
+	return H5SNOOP_OK;
+}
+
+int cmd_plot(int argc, char **argv, struct h5snoop_error *err)
+{
+	struct h5snoop_cli_config cfg;
+	struct analysis an;
+	struct plot_data d;
+	struct run_sink sinks[2];
+	struct report rep;
+	enum h5snoop_status st;
+	int rc = analysis_start(CLI_PLOT, argc, argv, &cfg, &an, err);
+
+	if (rc >= 0)
+		return rc;
+	plot_data_init(&d, cfg.layer_mask);
+	sinks[0] = analysis_agg_sink(&an);
+	sinks[1] = plot_data_sink(&d);
+	st = analysis_run(&an, &cfg, sinks, 2, err);
+	report_init(&rep, &cfg, &an);
+	if (st == H5SNOOP_OK)
+		st = report_prepare(&rep, err);
+	if (st == H5SNOOP_OK && rep.n_order == 0)
+		st = diag_fail(err, "no requests in the layers asked for: "
+				    "nothing to plot");
+	if (st == H5SNOOP_OK)
+		st = write_all(cfg.output, &rep, &d, err);
+	report_free(&rep);
+	plot_data_free(&d);
+	analysis_free(&an);
+	return analysis_exit_code(st, &cfg, &an.summary, err);
+}

@@ -1,0 +1,41 @@
+/*
+ * cmd_report.c - `h5snoop report`: one pass over the traces into the
+ * aggregation, then one output (text, csv or json).
+ *
+ * Must never: print a diagnostic (main.c does), or keep events.
+ */
+#include "analysis.h"
+#include "cli_args.h"
+#include "commands.h"
+#include "output.h"
+#include "report.h"
+
+int cmd_report(int argc, char **argv, struct h5snoop_error *err)
+{
+	struct h5snoop_cli_config cfg;
+	struct analysis an;
+	struct run_sink sink;
+	struct output out;
+	struct report rep;
+	enum h5snoop_status st;
+	int rc = analysis_start(CLI_REPORT, argc, argv, &cfg, &an, err);
+
+	if (rc >= 0)
+		return rc;
+	sink = analysis_agg_sink(&an);
+	st = analysis_run(&an, &cfg, &sink, 1, err);
+	report_init(&rep, &cfg, &an);
+	if (st == H5SNOOP_OK)
+		st = report_prepare(&rep, err);
+	if (st == H5SNOOP_OK)
+		st = output_open(&out, cfg.output, err);
+	if (st == H5SNOOP_OK) {
+		st = cfg.format == CLI_FORMAT_CSV    ? out_csv(out.f, &rep, err)
+		     : cfg.format == CLI_FORMAT_JSON ? out_json(out.f, &rep, err)
+						     : out_text(out.f, &rep, err);
+		st = output_close(&out, st == H5SNOOP_OK, err);
+	}
+	report_free(&rep);
+	analysis_free(&an);
+	return analysis_exit_code(st, &cfg, &an.summary, err);
+}

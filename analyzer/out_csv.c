@@ -1,0 +1,82 @@
+/*
+ * out_csv.c - the report for pandas: a header line, then one row per
+ * group, layer and bin.  The leading columns are fixed (the issue's
+ * contract): group,layer,bin,requests,share,bytes,total_ns,mean_ns,
+ * p50_ns,p95_ns,p99_ns; more follow, the --by values last.
+ *
+ * Must never: write a field from a trace unquoted (esc_csv).
+ */
+#include "escape.h"
+#include "report.h"
+
+static void ratio(FILE *f, uint64_t v, uint64_t base)
+{
+	if (base)
+		fprintf(f, ",%.6g", (double)v / (double)base);
+	else
+		fputs(",", f);
+}
+
+static void row(FILE *f, const struct report *r, uint32_t g, int l, int b)
+{
+	const struct agg_layer *al = &r->agg->g[g].layer[l];
+	const struct agg_stats *s = &al->row[b];
+	const struct agg_stats *base =
+		&r->agg->g[r->baseline].layer[l].row[b];
+	uint64_t all = al->row[AGG_ROW_ALL].requests;
+	const struct agg_group *ag = &r->agg->g[g];
+	char *key = r->groups->keys[g];
+
+	esc_csv(f, key);
+	fprintf(f, ",%s,%s,%llu,", layer_names[l], agg_row_names[b],
+		(unsigned long long)s->requests);
+	if (all)
+		fprintf(f, "%.6f", (double)s->requests / (double)all);
+	fprintf(f, ",%llu,%llu", (unsigned long long)s->bytes,
+		(unsigned long long)s->total_ns);
+	if (s->requests)
+		fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu",
+			(unsigned long long)hist_mean(&s->latency),
+			(unsigned long long)hist_quantile(&s->latency, 0.50),
+			(unsigned long long)hist_quantile(&s->latency, 0.95),
+			(unsigned long long)hist_quantile(&s->latency, 0.99),
+			(unsigned long long)s->latency.min,
+			(unsigned long long)s->latency.max);
+	else
+		fputs(",,,,,,", f);
+	ratio(f, s->requests, base->requests);
+	ratio(f, s->bytes, base->bytes);
+	ratio(f, s->total_ns, base->total_ns);
+	fprintf(f, ",%llu",
+		(unsigned long long)agg_wall_ns(ag->first_ns,
+						ag->last_end_ns));
+	for (unsigned k = 0; k < r->groups->n_by; k++) {
+		putc(',', f);
+		esc_csv(f, r->groups->values[g * r->groups->n_by + k]);
+	}
+	putc('\n', f);
+}
+
+enum h5snoop_status out_csv(FILE *f, const struct report *r,
+			    struct h5snoop_error *err)
+{
+	fputs("group,layer,bin,requests,share,bytes,total_ns,mean_ns,p50_ns,"
+	      "p95_ns,p99_ns,min_ns,max_ns,requests_ratio,bytes_ratio,"
+	      "total_ns_ratio,group_wall_ns",
+	      f);
+	/* NOTE: "by_" keeps these apart from the fixed columns. */
+	for (unsigned k = 0; k < r->groups->n_by; k++)
+		fprintf(f, ",by_%s", group_by_names[r->groups->by[k]]);
+	putc('\n', f);
+	for (uint32_t i = 0; i < r->n_order; i++)
+		for (int l = 0; l < LAYER_COUNT; l++) {
+			if (!report_layer_shown(r, (enum layer)l))
+				continue;
+			for (int b = 0; b < AGG_ROWS; b++)
+				if (b != AGG_ROW_NOBODY || l == LAYER_HTTP)
+					row(f, r, r->order[i], l, b);
+		}
+	if (ferror(f))
+		return diag_fail(err, "cannot write the report");
+	return H5SNOOP_OK;
+}

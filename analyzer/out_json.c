@@ -1,0 +1,267 @@
+/*
+ * out_json.c - the report for notebooks and scripts: everything the text
+ * report says, as one JSON document (numbers in bytes and ns).
+ *
+ * Must never: write a string from a trace unescaped (esc_json).
+ */
+#include "escape.h"
+#include "h5snoop/trace_schema.h"
+#include "report.h"
+
+static void key(FILE *f, int *first, const char *k)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	esc_json(f, k);
+	putc(':', f);
+}
+
+static void num(FILE *f, int *first, const char *k, uint64_t v)
+{
+	key(f, first, k);
+	fprintf(f, "%llu", (unsigned long long)v);
+}
+
+/* v / base, or null when base is 0. */
+static void ratio(FILE *f, int *first, const char *k, uint64_t v,
+		  uint64_t base)
+{
+	key(f, first, k);
+	if (base)
+		fprintf(f, "%.6g", (double)v / (double)base);
+	else
+		fputs("null", f);
+}
+
+static void simple(FILE *f, int *first, const char *k,
+		   const struct agg_simple *s)
+{
+	int in = 1;
+
+	key(f, first, k);
+	putc('{', f);
+	num(f, &in, "requests", s->requests);
+	num(f, &in, "bytes", s->bytes);
+	num(f, &in, "total_ns", s->total_ns);
+	putc('}', f);
+}
+
+static void stats_row(FILE *f, int b, const struct agg_stats *s,
+		      const struct agg_stats *base, uint64_t all)
+{
+	int first = 1;
+
+	putc('{', f);
+	key(f, &first, "bin");
+	esc_json(f, agg_row_names[b]);
+	if (b < AGG_BINS) {
+		num(f, &first, "lo_bytes", b ? agg_bin_edges[b - 1] : 0);
+		key(f, &first, "hi_bytes");
+		if (b < AGG_BINS - 1)
+			fprintf(f, "%llu",
+				(unsigned long long)agg_bin_edges[b]);
+		else
+			fputs("null", f);
+	}
+	num(f, &first, "requests", s->requests);
+	ratio(f, &first, "share", s->requests, all);
+	num(f, &first, "bytes", s->bytes);
+	num(f, &first, "total_ns", s->total_ns);
+	if (s->requests) {
+		num(f, &first, "mean_ns", hist_mean(&s->latency));
+		num(f, &first, "p50_ns", hist_quantile(&s->latency, 0.50));
+		num(f, &first, "p95_ns", hist_quantile(&s->latency, 0.95));
+		num(f, &first, "p99_ns", hist_quantile(&s->latency, 0.99));
+		num(f, &first, "min_ns", s->latency.min);
+		num(f, &first, "max_ns", s->latency.max);
+	}
+	key(f, &first, "ratio");
+	first = 1;
+	putc('{', f);
+	ratio(f, &first, "requests", s->requests, base->requests);
+	ratio(f, &first, "bytes", s->bytes, base->bytes);
+	ratio(f, &first, "total_ns", s->total_ns, base->total_ns);
+	fputs("}}", f);
+}
+
+static void vfd_extra(FILE *f, int *first, const struct agg_layer *l)
+{
+	struct agg_simple meta, raw;
+	int in = 1;
+
+	report_meta_raw(l, &meta, &raw);
+	simple(f, first, "metadata", &meta);
+	simple(f, first, "raw", &raw);
+	key(f, first, "mem_types");
+	putc('{', f);
+	for (int m = 0; m < H5SNOOP_MEM_NTYPES; m++)
+		simple(f, &in, h5snoop_mem_type_names[m], &l->mem[m]);
+	putc('}', f);
+}
+
+static void http_extra(FILE *f, int *first, const struct agg_layer *l)
+{
+	int in = 1;
+
+	key(f, first, "status");
+	putc('{', f);
+	for (unsigned i = 0; i < l->n_status; i++) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%u", l->status_code[i]);
+		num(f, &in, code, l->status_count[i]);
+	}
+	putc('}', f);
+	num(f, first, "status_other", l->status_other);
+	num(f, first, "errors", l->failed);
+	num(f, first, "curl_errors", l->curl_errors);
+	num(f, first, "http_errors", l->http_errors);
+	num(f, first, "bytes_fetched", l->bytes_fetched);
+	num(f, first, "bytes_asked", l->bytes_asked);
+	key(f, first, "phases_ns");
+	in = 1;
+	putc('{', f);
+	for (int p = 0; p < AGG_PHASE_COUNT; p++)
+		num(f, &in, agg_phase_names[p], l->phase_ns[p]);
+	putc('}', f);
+}
+
+static void layer(FILE *f, const struct report *r, uint32_t g, int l)
+{
+	const struct agg_layer *al = &r->agg->g[g].layer[l];
+	const struct agg_layer *bl = &r->agg->g[r->baseline].layer[l];
+	uint64_t all = al->row[AGG_ROW_ALL].requests;
+	int first = 1;
+
+	putc('{', f);
+	num(f, &first, "requests", all);
+	num(f, &first, "bytes", al->row[AGG_ROW_ALL].bytes);
+	num(f, &first, "busy_ns", al->row[AGG_ROW_ALL].total_ns);
+	num(f, &first, "wall_ns", agg_wall_ns(al->first_ns, al->last_end_ns));
+	key(f, &first, "rows");
+	putc('[', f);
+	for (int b = 0; b < AGG_ROWS; b++) {
+		if (b == AGG_ROW_NOBODY && l == LAYER_VFD)
+			continue;
+		if (b)
+			putc(',', f);
+		stats_row(f, b, &al->row[b], &bl->row[b], all);
+	}
+	putc(']', f);
+	num(f, &first, "failed", al->failed);
+	if (l == LAYER_VFD)
+		vfd_extra(f, &first, al);
+	else
+		http_extra(f, &first, al);
+	putc('}', f);
+}
+
+static void group(FILE *f, const struct report *r, uint32_t g)
+{
+	const struct agg_group *ag = &r->agg->g[g];
+	const struct agg_group *base = &r->agg->g[r->baseline];
+	int first = 1, in = 1;
+
+	putc('{', f);
+	key(f, &first, "group");
+	esc_json(f, r->groups->keys[g]);
+	key(f, &first, "by");
+	putc('{', f);
+	for (unsigned k = 0; k < r->groups->n_by; k++) {
+		key(f, &in, group_by_names[r->groups->by[k]]);
+		esc_json(f, r->groups->values[g * r->groups->n_by + k]);
+	}
+	putc('}', f);
+	num(f, &first, "wall_ns", agg_wall_ns(ag->first_ns, ag->last_end_ns));
+	key(f, &first, "first_unix_ns");
+	fprintf(f, "%lld", (long long)ag->first_ns);
+	num(f, &first, "file_size", ag->file_size);
+	ratio(f, &first, "wall_ratio",
+	      agg_wall_ns(ag->first_ns, ag->last_end_ns),
+	      agg_wall_ns(base->first_ns, base->last_end_ns));
+	key(f, &first, "layers");
+	in = 1;
+	putc('{', f);
+	for (int l = 0; l < LAYER_COUNT; l++) {
+		if (!(r->cfg->layer_mask & (1u << l)))
+			continue;
+		key(f, &in, layer_names[l]);
+		layer(f, r, g, l);
+	}
+	fputs("}}", f);
+}
+
+static void processes(FILE *f, const struct attrib *a)
+{
+	putc('[', f);
+	for (size_t i = 0; i < a->n_procs; i++) {
+		const struct proc *p = a->procs[i];
+		int first = 1;
+
+		fputs(i ? ",{" : "{", f);
+		key(f, &first, "process");
+		esc_json(f, p->name);
+		key(f, &first, "host");
+		esc_json(f, p->host);
+		key(f, &first, "pid");
+		fprintf(f, "%lld", p->pid);
+		key(f, &first, "ppid");
+		fprintf(f, "%lld", p->ppid);
+		key(f, &first, "label");
+		esc_json(f, p->label);
+		putc('}', f);
+	}
+	putc(']', f);
+}
+
+enum h5snoop_status out_json(FILE *f, const struct report *r,
+			     struct h5snoop_error *err)
+{
+	const struct run_summary *s = r->run;
+	int first = 1, in = 1;
+
+	putc('{', f);
+	key(f, &first, "h5snoop_version");
+	esc_json(f, H5SNOOP_VERSION_STRING);
+	num(f, &first, "trace_format_version", H5SNOOP_TRACE_VERSION);
+	key(f, &first, "by");
+	putc('[', f);
+	for (unsigned k = 0; k < r->groups->n_by; k++) {
+		fputs(k ? "," : "", f);
+		esc_json(f, group_by_names[r->groups->by[k]]);
+	}
+	fputs("]", f);
+	key(f, &first, "baseline");
+	if (r->n_order)
+		esc_json(f, r->groups->keys[r->baseline]);
+	else
+		fputs("null", f);
+	key(f, &first, "summary");
+	putc('{', f);
+	num(f, &in, "traces", s->traces);
+	num(f, &in, "events", s->events);
+	num(f, &in, "discarded_events", s->discarded);
+	num(f, &in, "truncated_streams", s->truncated);
+	num(f, &in, "empty_traces", s->empty_traces);
+	putc('}', f);
+	key(f, &first, "processes");
+	processes(f, r->attrib);
+	key(f, &first, "groups");
+	putc('[', f);
+	for (uint32_t i = 0; i < r->n_order; i++) {
+		if (i)
+			putc(',', f);
+		group(f, r, r->order[i]);
+	}
+	putc(']', f);
+	key(f, &first, "warnings");
+	putc('[', f);
+	for (unsigned i = 0; i < err->n_warnings; i++) {
+		fputs(i ? "," : "", f);
+		esc_json(f, err->warnings[i]);
+	}
+	fputs("]}\n", f);
+	if (ferror(f))
+		return diag_fail(err, "cannot write the report");
+	return H5SNOOP_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * plot_data.h - what the plots need beyond the aggregation, in bounded
+ * memory, collected during the one pass over the traces:
+ *
+ *  - read pattern: per group and layer, PLOT_COLUMNS columns over the
+ *    file offsets, each counting the requests of each size bin that
+ *    touch it (what falls in one pixel is merged, however many requests);
+ *  - timeline: per lane (a thread; a process when there are more than
+ *    PLOT_MAX_LANES threads), PLOT_COLUMNS columns of time, each holding
+ *    the ns spent inside requests of each layer.
+ *
+ * Both scales start small and double (merging column pairs) when a
+ * request lands past them, so no size or duration is needed in advance.
+ */
+#ifndef H5SNOOP_PLOT_DATA_H
+#define H5SNOOP_PLOT_DATA_H
+
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "run.h"
+
+#define PLOT_COLUMNS 1024u
+#define PLOT_MAX_LANES 256u
+
+struct pattern {
+	uint64_t span;  /* bytes covered by the columns (power of 2) */
+	uint64_t extent; /* largest end offset seen */
+	uint64_t requests;
+	uint32_t count[AGG_BINS][PLOT_COLUMNS];
+};
+
+struct lane {
+	char name[600];
+	uint32_t group;  /* group of its first request */
+	double busy_ns[LAYER_COUNT][PLOT_COLUMNS];
+};
+
+struct plot_data {
+	unsigned layer_mask;
+	struct pattern **pattern; /* [group * LAYER_COUNT + layer] or NULL */
+	uint32_t n_groups;
+	struct lane **lanes;
+	uint32_t n_lanes;
+	uint32_t *stream_lane;    /* lane of each stream of the trace */
+	uint32_t n_streams;
+	int64_t origin_ns;        /* Unix ns of the time columns' 0 */
+	uint64_t time_span_ns;    /* power of 2 */
+	int64_t last_end_ns;
+};
+
+void plot_data_init(struct plot_data *d, unsigned layer_mask);
+struct run_sink plot_data_sink(struct plot_data *d);
+void plot_data_free(struct plot_data *d);
+
+#endif

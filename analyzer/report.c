@@ -1,0 +1,105 @@
+/*
+ * report.c - groups, baseline and helpers of the report outputs (see
+ * report.h).
+ *
+ * Must never: print.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t group_requests(const struct report *r, uint32_t g)
+{
+	uint64_t n = 0;
+
+	for (int l = 0; l < LAYER_COUNT; l++)
+		if (r->cfg->layer_mask & (1u << l))
+			n += r->agg->g[g].layer[l].row[AGG_ROW_ALL].requests;
+	return n;
+}
+
+void report_init(struct report *r, const struct h5snoop_cli_config *c,
+		 const struct analysis *an)
+{
+	*r = (struct report){c, &an->groups, &an->agg, &an->attrib,
+			     &an->summary, NULL, 0, 0};
+}
+
+enum h5snoop_status report_prepare(struct report *r,
+				   struct h5snoop_error *err)
+{
+	r->n_order = 0;
+	r->baseline = 0;
+	r->order = malloc((r->agg->n ? r->agg->n : 1) * sizeof(*r->order));
+	if (!r->order)
+		return diag_nomem(err);
+	for (uint32_t g = 0; g < r->agg->n; g++)
+		if (group_requests(r, g) > 0)
+			r->order[r->n_order++] = g;
+	if (r->n_order > 0)
+		r->baseline = r->order[0];
+	if (r->cfg->baseline) {
+		long b = group_table_find(r->groups, r->cfg->baseline);
+
+		if (b < 0 || (uint32_t)b >= r->agg->n ||
+		    group_requests(r, (uint32_t)b) == 0) {
+			diag_fail(err, "--baseline '%s' is not a group with "
+				       "requests (groups: ",
+				  r->cfg->baseline);
+			for (uint32_t i = 0; i < r->n_order && i < 8; i++) {
+				size_t n = strlen(err->message);
+
+				snprintf(err->message + n,
+					 sizeof(err->message) - n, "%s'%s'",
+					 i ? ", " : "",
+					 r->groups->keys[r->order[i]]);
+			}
+			strncat(err->message, r->n_order > 8 ? ", ...)" : ")",
+				sizeof(err->message) -
+					strlen(err->message) - 1);
+			err->usage_command = r->cfg->command == CLI_PLOT
+						     ? "plot"
+						     : "report";
+			return H5SNOOP_ERROR;
+		}
+		r->baseline = (uint32_t)b;
+	}
+	return H5SNOOP_OK;
+}
+
+void report_free(struct report *r)
+{
+	free(r->order);
+	r->order = NULL;
+}
+
+int report_layer_shown(const struct report *r, enum layer l)
+{
+	if (!(r->cfg->layer_mask & (1u << l)))
+		return 0;
+	for (uint32_t i = 0; i < r->n_order; i++)
+		if (r->agg->g[r->order[i]].layer[l].row[AGG_ROW_ALL].requests)
+			return 1;
+	return 0;
+}
+
+uint64_t report_busy_ns(const struct report *r, uint32_t group,
+			enum layer l)
+{
+	return r->agg->g[group].layer[l].row[AGG_ROW_ALL].total_ns;
+}
+
+void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
+		     struct agg_simple *raw)
+{
+	memset(meta, 0, sizeof(*meta));
+	memset(raw, 0, sizeof(*raw));
+	for (int m = 0; m < H5SNOOP_MEM_NTYPES; m++) {
+		struct agg_simple *to = m == H5SNOOP_MEM_draw ? raw : meta;
+
+		to->requests += l->mem[m].requests;
+		to->bytes += l->mem[m].bytes;
+		to->total_ns += l->mem[m].total_ns;
+	}
+}

@@ -1,0 +1,69 @@
+/*
+ * report.h - what the report outputs (text, csv, json) share: the groups
+ * to show, in order, the baseline, and small helpers.
+ */
+#ifndef H5SNOOP_REPORT_H
+#define H5SNOOP_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aggregate.h"
+#include "analysis.h"
+#include "attrib.h"
+#include "cli_args.h"
+#include "diag.h"
+#include "group_key.h"
+#include "run.h"
+
+struct report {
+	const struct h5snoop_cli_config *cfg;
+	const struct group_table *groups;
+	const struct agg *agg;
+	const struct attrib *attrib;   /* the processes */
+	const struct run_summary *run;
+	uint32_t *order;  /* groups with requests in the shown layers */
+	uint32_t n_order;
+	uint32_t baseline; /* a group index (valid when n_order > 0) */
+};
+
+/* A report over the analysis (order not yet prepared). */
+void report_init(struct report *r, const struct h5snoop_cli_config *c,
+		 const struct analysis *an);
+
+/*
+ * Fills order and baseline.  Returns H5SNOOP_OK, or H5SNOOP_ERROR when
+ * --baseline names no group (err->usage_command set: exit 2) or out of
+ * memory.  r->order is malloc'ed: report_free.
+ */
+enum h5snoop_status report_prepare(struct report *r,
+				   struct h5snoop_error *err);
+void report_free(struct report *r);
+
+/* 1 when the layer was asked for and has requests in some group. */
+int report_layer_shown(const struct report *r, enum layer l);
+
+/* Statistics of one row of a group's layer. */
+static inline const struct agg_stats *
+report_row(const struct report *r, uint32_t group, enum layer l, int row)
+{
+	return &r->agg->g[group].layer[l].row[row];
+}
+
+/* Time inside a layer's requests: the sum of their durations. */
+uint64_t report_busy_ns(const struct report *r, uint32_t group,
+			enum layer l);
+
+/* Metadata (every mem_type but draw) and raw data of a vfd layer. */
+void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
+		     struct agg_simple *raw);
+
+/* Writers; each returns H5SNOOP_ERROR when writing to f failed. */
+enum h5snoop_status out_text(FILE *f, const struct report *r,
+			     struct h5snoop_error *err);
+enum h5snoop_status out_csv(FILE *f, const struct report *r,
+			    struct h5snoop_error *err);
+enum h5snoop_status out_json(FILE *f, const struct report *r,
+			     struct h5snoop_error *err);
+
+#endif

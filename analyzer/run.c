@@ -1,0 +1,99 @@
+/*
+ * run.c - the pass over all traces (see run.h).
+ *
+ * Must never: hold more than one trace open, or print.
+ */
+#include "run.h"
+
+#include <string.h>
+
+#include "trace_find.h"
+
+static enum h5snoop_status one_trace(const char *path, struct attrib *a,
+				     struct run_sink *sinks,
+				     unsigned n_sinks,
+				     struct run_summary *sum, int *empty,
+				     struct h5snoop_error *err)
+{
+	const struct trace_event *ev;
+	enum h5snoop_status st;
+	struct resolved r;
+	struct trace t;
+	uint64_t discarded;
+	int rc = 0;
+
+	if (trace_open(&t, path, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	st = attrib_begin_trace(a, &t, err);
+	for (unsigned i = 0; i < n_sinks && st == H5SNOOP_OK; i++)
+		if (sinks[i].begin_trace)
+			st = sinks[i].begin_trace(sinks[i].ctx, &t, a->cur,
+						  err);
+	while (st == H5SNOOP_OK && (rc = trace_next(&t, &ev, err)) > 0) {
+		st = attrib_resolve(a, &t, ev, &r, err);
+		for (unsigned i = 0; i < n_sinks && st == H5SNOOP_OK; i++)
+			st = sinks[i].event(sinks[i].ctx, &t, ev, &r, err);
+	}
+	if (st == H5SNOOP_OK && rc < 0)
+		st = H5SNOOP_ERROR;
+	sum->traces++;
+	sum->events += t.events;
+	discarded = trace_discarded(&t);
+	sum->discarded += discarded;
+	for (uint32_t i = 0; i < t.n_streams; i++)
+		sum->truncated += t.streams[i].truncated != 0;
+	if (st == H5SNOOP_OK && discarded)
+		diag_warn(err,
+			  "%s: the tracer discarded %llu events (disk full "
+			  "or failing): counts are low",
+			  path, (unsigned long long)discarded);
+	if (st == H5SNOOP_OK && t.events == 0)
+		sum->empty_traces++;
+	*empty = t.events == 0;
+	trace_close(&t);
+	return st;
+}
+
+enum h5snoop_status run_traces(char *const *args, size_t n_args,
+			       struct attrib *a, struct run_sink *sinks,
+			       unsigned n_sinks, struct run_summary *sum,
+			       struct h5snoop_error *err)
+{
+	struct trace_list list;
+	struct run_info info;
+	enum h5snoop_status st;
+
+	memset(sum, 0, sizeof(*sum));
+	if (trace_find(args, n_args, &list, err) != H5SNOOP_OK) {
+		trace_list_free(&list);
+		return H5SNOOP_ERROR;
+	}
+	info.n_traces = list.n;
+	info.start_unix_ns = INT64_MAX;
+	for (size_t i = 0; i < list.n; i++)
+		if (list.v[i].start_unix_ns < info.start_unix_ns)
+			info.start_unix_ns = list.v[i].start_unix_ns;
+	sum->start_unix_ns = info.start_unix_ns;
+	st = H5SNOOP_OK;
+	for (unsigned i = 0; i < n_sinks && st == H5SNOOP_OK; i++)
+		if (sinks[i].begin_run)
+			st = sinks[i].begin_run(sinks[i].ctx, &info, err);
+	for (size_t i = 0; i < list.n && st == H5SNOOP_OK; i++)
+		st = one_trace(list.v[i].path, a, sinks, n_sinks, sum,
+			       &list.v[i].empty, err);
+	/* An empty trace among others is a warning; alone, an error. */
+	for (size_t i = 0; i < list.n && st == H5SNOOP_OK && sum->events; i++)
+		if (list.v[i].empty)
+			diag_warn(err, "%s: empty trace (no events)",
+				  list.v[i].path);
+	if (st == H5SNOOP_OK && sum->events == 0)
+		st = list.n == 1
+			     ? diag_fail(err, "%s: empty trace: no events "
+					      "were recorded",
+					 list.v[0].path)
+			     : diag_fail(err, "the %zu traces found hold no "
+					      "events",
+					 list.n);
+	trace_list_free(&list);
+	return st;
+}

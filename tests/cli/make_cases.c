@@ -1,0 +1,359 @@
+/*
+ * make_cases.c - writes the analyzer's test traces: tests/data/good/
+ * (valid traces, some with warnings) and tests/data/bad/ (inputs that
+ * must fail with one error line).  Deterministic: the same bytes on
+ * every run, so the files are kept in the repository, and this program
+ * documents how each was made.
+ *
+ * Usage: make_cases DATA_DIR    (DATA_DIR/good and DATA_DIR/bad must
+ *                                exist; cases are rewritten)
+ * Exit status: 0, or 1 on a write failure.  Each case's README says what
+ * it holds; tests/cli/run_cases.py runs them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace_gen.h"
+
+#define PACKET 4096u
+
+static const char *data;
+static int failed;
+
+static void must(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "make_cases: %s: %s\n", what, strerror(errno));
+		failed = 1;
+	}
+}
+
+static void file_text(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", data, dir, name);
+	f = fopen(path, "w");
+	must(f != NULL, path);
+	if (f) {
+		fputs(text, f);
+		must(fclose(f) == 0, path);
+	}
+}
+
+/* Starts trace case `kind/name` (kind: good or bad), fresh. */
+static void start(struct tgen *g, const char *kind, const char *name,
+		  const struct h5snoop_trace_env *env)
+{
+	char root[4096], cmd[8300];
+
+	snprintf(root, sizeof(root), "%s/%s", data, kind);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", root, name);
+	must(system(cmd) == 0, cmd);
+	must(tgen_create(g, root, name, env) == 0, name);
+}
+
+static void poke(const char *path, off_t off, const void *bytes, size_t n)
+{
+	int fd = open(path, O_WRONLY);
+
+	must(fd >= 0 && pwrite(fd, bytes, n, off) == (ssize_t)n, path);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A ROS3 reader: file_open, HEAD, then a read (and its request) per size;
+ * thread `tid` starts at ts.  Returns the next ts. */
+static uint64_t ros3_reads(struct trace_stream *s, uint64_t ts,
+			   uint32_t file_id, const char *url,
+			   const uint64_t *sizes, unsigned n, uint32_t *seq)
+{
+	struct tgen_http h = {.status = 206, .method = "GET", .url = url,
+			      .dns_ns = 1000, .connect_ns = 2000,
+			      .ttfb_ns = 30000};
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = 4096u * i, net = 40000 + sizes[i] / 4;
+
+		++*seq;
+		must(tgen_vfd_read(s, ts, *seq, file_id, i < 3 ? 6 : 3, off,
+				   sizes[i], net + 2000) == 0, "read");
+		h.read_seq = *seq;
+		h.range_start = (int64_t)off;
+		h.range_end = (int64_t)(off + sizes[i] - 1);
+		h.bytes = sizes[i];
+		h.duration_ns = net;
+		must(tgen_http_request(s, ts + 1000, &h) == 0, "request");
+		ts += net + 10000;
+	}
+	return ts;
+}
+
+static void good_basic(void)
+{
+	static const uint64_t sizes[] = {8, 512, 1023, 1024, 4000, 10239,
+					 10240, 65536, 102399, 102400,
+					 1048576, 3000000};
+	static const char url[] =
+		"http://127.0.0.1:8080/data/ATL06_original.h5";
+	struct h5snoop_trace_env env;
+	struct trace_stream a, b;
+	struct tgen_http head = {.range_start = -1, .range_end = -1,
+				 .status = 200, .duration_ns = 300000,
+				 .dns_ns = 20000, .connect_ns = 100000,
+				 .ttfb_ns = 150000, .method = "HEAD",
+				 .url = url};
+	struct tgen_http missing = {.read_seq = 0, .range_start = 0,
+				    .range_end = 99, .bytes = 153,
+				    .status = 404, .duration_ns = 90000,
+				    .method = "GET",
+				    .url = "http://127.0.0.1:8080/data/"
+					   "ATL06_missing.h5"};
+	uint32_t seq_a = 0, seq_b = 0;
+	char path[8300];
+	struct tgen g;
+	uint64_t ts;
+
+	/* Process 10, no label: flavor from the URL; two threads share the
+	 * file opened by the first. */
+	tgen_default_env(&env, 10, NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s/good/basic' && mkdir '%s/good/basic'",
+		 data, data);
+	must(system(path) == 0, path);
+	start(&g, "good", "basic/gen-10", &env);
+	must(tgen_stream(&g, &a, 100, PACKET) == 0, "stream");
+	must(tgen_stream(&g, &b, 101, PACKET) == 0, "stream");
+	must(tgen_file_open(&a, 1000000, 1, 9000000, 500000, "ros3", url) ==
+		     0,
+	     "open");
+	must(tgen_http_request(&a, 1100000, &head) == 0, "head");
+	ts = ros3_reads(&a, 2000000, 1, url, sizes, 12, &seq_a);
+	ros3_reads(&b, 2005000, 1, url, sizes + 4, 6, &seq_b);
+	must(tgen_http_request(&a, ts, &missing) == 0, "404");
+	must(tgen_file_close(&a, ts + 200000, 1, 5000) == 0, "close");
+	trace_stream_close(&a);
+	trace_stream_close(&b);
+	tgen_close(&g);
+
+	/* Process 20, label "page-8mb": a local file through sec2. */
+	tgen_default_env(&env, 20, "page-8mb");
+	start(&g, "good", "basic/gen-20-page-8mb", &env);
+	must(tgen_stream(&g, &a, 200, PACKET) == 0, "stream");
+	must(tgen_file_open(&a, 1500000, 1, 8388608, 20000, "sec2",
+			    "/data/ATL06_page.h5") == 0,
+	     "open");
+	for (unsigned i = 0; i < 12; i++)
+		must(tgen_vfd_read(&a, 2000000 + 50000u * i, i + 1, 1,
+				   i < 6 ? 2 : 3, 8388608u / 16 * i,
+				   sizes[i] / 2 + 1, 3000 + sizes[i] / 100) ==
+			     0,
+		     "read");
+	trace_stream_close(&a);
+	tgen_close(&g);
+	file_text("good", "basic/README",
+		  "Two processes.  gen-10: ROS3-like reads of "
+		  "ATL06_original.h5 from two threads, each read with its\n"
+		  "HTTP range request (read_seq), sizes on both sides of "
+		  "every bin edge, a HEAD at open and a 404.\ngen-20 "
+		  "(label page-8mb): sec2 reads of a local "
+		  "file.  Made by tests/cli/make_cases.c.\n");
+}
+
+/* A trace of one thread with `reads` reads, for the damaged cases. */
+static void simple(const char *kind, const char *name, unsigned reads,
+		   char *stream_path, size_t cap)
+{
+	struct h5snoop_trace_env env;
+	struct trace_stream s;
+	struct tgen g;
+
+	tgen_default_env(&env, 30, NULL);
+	start(&g, kind, name, &env);
+	must(tgen_stream(&g, &s, 300, PACKET) == 0, "stream");
+	must(tgen_file_open(&s, 1000, 1, 1000000, 100, "sec2",
+			    "/data/simple.h5") == 0,
+	     "open");
+	for (unsigned i = 0; i < reads; i++)
+		must(tgen_vfd_read(&s, 2000 + 100u * i, i + 1, 1, 3,
+				   1000u * i, 1000, 50) == 0,
+		     "read");
+	trace_stream_close(&s);
+	tgen_close(&g);
+	snprintf(stream_path, cap, "%s/%s/%s/stream_300", data, kind, name);
+}
+
+static void good_damaged(void)
+{
+	char path[4096];
+	uint64_t discarded = 42;
+
+	/* 200 reads: packets of 4 and 8 KiB; the file ends inside the
+	 * second, as when the writer is killed before its pages reach the
+	 * disk. */
+	simple("good", "truncated", 200, path, sizeof(path));
+	must(truncate(path, 4096 + 2000) == 0, path);
+	file_text("good", "truncated/README",
+		  "stream_300 ends inside its second packet (a copy cut "
+		  "short): read up to the last complete event, one "
+		  "warning, exit 0 (1 with --strict).\n");
+	simple("good", "discarded", 200, path, sizeof(path));
+	poke(path, 4096 + 56, &discarded, sizeof(discarded));
+	file_text("good", "discarded/README",
+		  "The second packet says events_discarded = 42 (the disk "
+		  "was full): a warning, exit 0 (1 with --strict).\n");
+}
+
+static void good_hostile(void)
+{
+	static const char url[] =
+		"http://127.0.0.1:8080/x/<script>alert(\"x\")</script>,"
+		"'q'\n\xff\xfe&amp;.h5?<redacted>";
+	struct h5snoop_trace_env env;
+	struct trace_stream s;
+	struct tgen_http h = {.read_seq = 1, .range_start = 0,
+			      .range_end = 99, .bytes = 100, .status = 206,
+			      .duration_ns = 1000, .method = "GET",
+			      .url = url};
+	struct tgen g;
+
+	tgen_default_env(&env, 40, "lab,\"el\"<b>&\\x");
+	env.hostname = "host<1>";
+	start(&g, "good", "hostile", &env);
+	must(tgen_stream(&g, &s, 400, PACKET) == 0, "stream");
+	must(tgen_file_open(&s, 1000, 1, 1000, 100, "ros3", url) == 0,
+	     "open");
+	must(tgen_vfd_read(&s, 2000, 1, 1, 3, 0, 100, 2000) == 0, "read");
+	must(tgen_http_request(&s, 2100, &h) == 0, "request");
+	trace_stream_close(&s);
+	tgen_close(&g);
+	file_text("good", "hostile/README",
+		  "A label, host name and URL holding <script>, quotes, "
+		  "commas, a newline, '&amp;' and invalid UTF-8: every "
+		  "output must stay well-formed.\n");
+}
+
+static void bad_case(const char *name, off_t off, const void *bytes,
+		     size_t n, const char *readme)
+{
+	char path[4096];
+
+	simple("bad", name, 20, path, sizeof(path));
+	char rel[512];
+
+	if (bytes)
+		poke(path, off, bytes, n);
+	snprintf(rel, sizeof(rel), "%s/README", name);
+	file_text("bad", rel, readme);
+}
+
+static void bad_cases(void)
+{
+	char path[4096];
+	uint32_t magic = 0xdeadbeef;
+	uint64_t big = 8 * 8192, odd = 8 * 4096 + 3, huge = 8ull << 40;
+	uint8_t id = 0xEE, uuid[16] = {0};
+	int fd;
+
+	bad_case("bad_magic", 0, &magic, sizeof(magic),
+		 "The first packet's magic is 0xdeadbeef.\n");
+	bad_case("content_exceeds_packet", 40, &big, sizeof(big),
+		 "content_size (8 KiB) exceeds packet_size (4 KiB).\n");
+	bad_case("packet_size_bits", 48, &odd, sizeof(odd),
+		 "packet_size is not a whole number of bytes.\n");
+	bad_case("packet_size_huge", 48, &huge, sizeof(huge),
+		 "packet_size of 1 TiB: refused, not allocated.\n");
+	bad_case("unknown_event", 76, &id, sizeof(id),
+		 "The first event's id is 238.\n");
+	bad_case("uuid_mismatch", 4, uuid, sizeof(uuid),
+		 "The packet's uuid is not the metadata's.\n");
+
+	/* Metadata of another format version, or cut. */
+	simple("bad", "format_version", 2, path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/bad/format_version/metadata", data);
+	{
+		char text[16384], *p;
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		text[n] = '\0';
+		p = strstr(text, "trace_format_version = ");
+		if (p) {
+			p[strlen("trace_format_version = ")] = '9';
+			f = fopen(path, "w");
+			must(f && fputs(text, f) >= 0 && fclose(f) == 0, path);
+		}
+		file_text("bad", "format_version/README",
+			  "The metadata says trace_format_version = 9.\n");
+		p = strstr(text, "libcurl_version = \"");
+		simple("bad", "metadata_cut", 2, path, sizeof(path));
+		snprintf(path, sizeof(path), "%s/bad/metadata_cut/metadata",
+			 data);
+		if (p) {
+			p[strlen("libcurl_version = \"") + 2] = '\0';
+			p = strstr(text, "trace_format_version = ");
+			p[strlen("trace_format_version = ")] =
+				'0' + H5SNOOP_TRACE_VERSION;
+			f = fopen(path, "w");
+			must(f && fputs(text, f) >= 0 && fclose(f) == 0, path);
+		}
+		file_text("bad", "metadata_cut/README",
+			  "The metadata ends inside a string.\n");
+	}
+
+	/* An empty trace: metadata and an empty stream file. */
+	simple("bad", "empty", 0, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	must(fd >= 0, path);
+	if (fd >= 0)
+		close(fd);
+	file_text("bad", "empty/README",
+		  "metadata and an empty stream file: no events.\n");
+
+	/* Garbage as a stream file. */
+	simple("bad", "garbage", 0, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd >= 0) {
+		for (unsigned i = 0; i < 300; i++) {
+			uint8_t c = (uint8_t)(i * 37 + 11);
+
+			must(write(fd, &c, 1) == 1, path);
+		}
+		close(fd);
+	}
+	file_text("bad", "garbage/README",
+		  "300 bytes of garbage as a stream file.\n");
+
+	/* A foreign CTF trace, and a directory with no trace. */
+	snprintf(path, sizeof(path), "%s/bad/foreign", data);
+	mkdir(path, 0755);
+	file_text("bad", "foreign/metadata",
+		  "/* CTF 1.8 */\nenv { tracer_name = \"lttng-ust\"; };\n");
+	file_text("bad", "foreign/README",
+		  "An LTTng trace's metadata, asked for by name.\n");
+	snprintf(path, sizeof(path), "%s/bad/no_trace", data);
+	mkdir(path, 0755);
+	file_text("bad", "no_trace/README",
+		  "A directory with no trace in it (only this file).\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fputs("usage: make_cases DATA_DIR\n", stderr);
+		return 2;
+	}
+	data = argv[1];
+	good_basic();
+	good_damaged();
+	good_hostile();
+	bad_cases();
+	return failed;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""run_cases.py - h5snoop report, export and plot on tests/data.
+
+good/CASE: every output is compared with tests/expected/CASE.KIND (text,
+csv, json reports; csv, jsonl, chrome exports; the stderr warnings); CSV
+and JSON must parse with Python's modules; plots must be well-formed and
+render.  bad/CASE: exit 1 and the one error line of
+tests/expected/bad.CASE.stderr.  Also: --help, --version, usage errors,
+--strict.
+
+Usage: run_cases.py [--update]   (--update rewrites tests/expected)
+Runs with the data directory as working directory, so paths in outputs
+are relative (good/basic/...).  Exit 0 pass, 1 fail.
+"""
+
+import os
+import sys
+import tempfile
+
+import analyzer_testlib as at
+import testlib
+from testlib import check
+
+UPDATE = "--update" in sys.argv[1:]
+DATA = os.path.join(testlib.source_dir(), "tests", "data")
+EXPECTED = os.path.join(testlib.source_dir(), "tests", "expected")
+
+# kind -> h5snoop arguments (the case's path follows)
+OUTPUTS = {
+    "report.txt": ["report"],
+    "report.csv": ["report", "-f", "csv"],
+    "report.json": ["report", "-f", "json"],
+    "report_by_driver.csv": ["report", "-f", "csv", "--by",
+                             "flavor,driver"],
+    "export.csv": ["export", "-f", "csv"],
+    "export.jsonl": ["export", "-f", "jsonl"],
+    "export.chrome.json": ["export", "-f", "chrome"],
+}
+
+
+def compare(name, got):
+    path = os.path.join(EXPECTED, name)
+    if UPDATE:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(got)
+        return
+    check(os.path.exists(path), "missing %s (run with --update)" % path)
+    with open(path, encoding="utf-8", newline="") as f:
+        want = f.read()
+    if got != want:
+        a, b = want.splitlines(), got.splitlines()
+        for i in range(max(len(a), len(b))):
+            wa = a[i] if i < len(a) else "<none>"
+            gb = b[i] if i < len(b) else "<none>"
+            if wa != gb:
+                testlib.fail("%s differs at line %d:\nwant: %s\ngot:  %s"
+                             % (name, i + 1, wa, gb))
+
+
+def good_case(case):
+    path = os.path.join("good", case)
+    stderr_all = ""
+    for kind, args in OUTPUTS.items():
+        rc, out, err = at.h5snoop(args + [path], cwd=DATA)
+        check(rc == 0, "%s %s: exit %d: %s" % (args, path, rc, err))
+        compare("%s.%s" % (case, kind), out)
+        if kind.endswith("csv"):
+            at.parse_csv(out, kind)
+        elif kind.endswith("jsonl"):
+            at.parse_jsonl(out, kind)
+        elif kind.endswith("json"):
+            at.parse_json(out, kind)
+        if kind == "report.txt":
+            stderr_all = err
+    compare("%s.stderr" % case, stderr_all)
+    with tempfile.TemporaryDirectory(prefix="h5snoop-plot-") as d:
+        at.plot_and_check([os.path.join(DATA, path)], d)
+
+
+def bad_case(case):
+    rc, out, err = at.h5snoop(["report", os.path.join("bad", case)],
+                              cwd=DATA)
+    check(rc == 1, "bad/%s: exit %d, want 1" % (case, rc))
+    check(out == "", "bad/%s: wrote to stdout:\n%s" % (case, out))
+    check(os.path.exists(os.path.join(DATA, "bad", case, "README")),
+          "bad/%s has no README" % case)
+    compare("bad.%s.stderr" % case, err)
+
+
+def hostile():
+    """Text from the trace survives every format intact."""
+    label = 'lab,"el"<b>&\\x'
+    rows = at.report_csv([os.path.join(DATA, "good", "hostile")])
+    check(rows[0]["group"] == label, "csv group %r" % rows[0]["group"])
+    j = at.report_json([os.path.join(DATA, "good", "hostile")])
+    check(j["groups"][0]["group"] == label, "json group")
+    ev = at.parse_jsonl(at.ok(["export", "-f", "jsonl", os.path.join(
+        DATA, "good", "hostile")]), "jsonl")
+    urls = [e["url"] for e in ev if e["event"] == "http_request"]
+    check(urls[0].startswith('http://127.0.0.1:8080/x/<script>alert("x")'
+                             "</script>,'q'\n\ufffd\ufffd&amp;.h5"),
+          "jsonl url %r" % urls[0])
+    rows = at.parse_csv(at.ok(["export", os.path.join(
+        DATA, "good", "hostile")]), "csv export")
+    check(rows[2]["url"] == urls[0], "csv url %r" % rows[2]["url"])
+
+
+def exit_codes():
+    for args, want in ((["--version"], 0), (["report", "--help"], 0),
+                       (["plot", "--help"], 0), (["export", "--help"], 0),
+                       (["report"], 2), (["report", "--by", "x", "t"], 2),
+                       (["plot", "good/basic"], 2),
+                       (["report", "--baseline", "nope", "good/basic"], 2),
+                       (["report", "--strict", "good/truncated"], 1),
+                       (["report", "--strict", "good/discarded"], 1),
+                       (["report", "--strict", "good/basic"], 0),
+                       (["report", "no/such/dir"], 1)):
+        rc, out, err = at.h5snoop(args, cwd=DATA)
+        check(rc == want, "h5snoop %s: exit %d, want %d\n%s"
+              % (" ".join(args), rc, want, err))
+        if want == 2:
+            check("Try 'h5snoop" in err, "usage error without a hint")
+    rc, out, err = at.h5snoop(["report", "--baseline", "page-8mb",
+                               "good/basic"], cwd=DATA)
+    check(rc == 0 and "baseline 'page-8mb'" in out, "--baseline")
+
+
+def main():
+    for case in sorted(os.listdir(os.path.join(DATA, "good"))):
+        good_case(case)
+    for case in sorted(os.listdir(os.path.join(DATA, "bad"))):
+        bad_case(case)
+    hostile()
+    exit_codes()
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

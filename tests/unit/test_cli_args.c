@@ -1,0 +1,66 @@
+/*
+ * test_cli_args.c - the analysis commands' argv parsing: defaults, lists,
+ * formats per command, usage errors.
+ */
+#include "attrib.h"
+#include "cli_args.h"
+#include <stdarg.h>
+
+#include "unit.h"
+
+static int parse(enum cli_command c, struct h5snoop_cli_config *cfg,
+		 struct h5snoop_error *err, int argc, ...)
+{
+	static char *argv[32];
+	va_list ap;
+
+	va_start(ap, argc);
+	for (int i = 0; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	memset(err, 0, sizeof(*err));
+	return cli_parse(c, argc, argv, cfg, err);
+}
+
+int main(void)
+{
+	struct h5snoop_cli_config c;
+	struct h5snoop_error e;
+
+	CHECK(parse(CLI_REPORT, &c, &e, 2, "report", "tr") == 0);
+	CHECK_EQ_U64(c.n_by, 1);
+	CHECK(c.by[0] == GROUP_BY_FLAVOR);
+	CHECK_EQ_U64(c.layer_mask, 3);
+	CHECK(c.format == CLI_FORMAT_TEXT);
+	CHECK_EQ_U64(c.n_traces, 1);
+
+	CHECK(parse(CLI_REPORT, &c, &e, 9, "report", "--by", "flavor,driver",
+		    "--by=host", "--layers=http", "-f", "csv", "a", "b") ==
+	      0);
+	CHECK_EQ_U64(c.n_by, 3);
+	CHECK(c.by[1] == GROUP_BY_DRIVER && c.by[2] == GROUP_BY_HOST);
+	CHECK_EQ_U64(c.layer_mask, 1u << LAYER_HTTP);
+	CHECK(c.format == CLI_FORMAT_CSV);
+	CHECK_EQ_U64(c.n_traces, 2);
+
+	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--by", "colour") == 2);
+	CHECK(strstr(e.message, "--by takes") != NULL);
+	CHECK_STR(e.usage_command, "report");
+	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "-f", "jsonl") == 2);
+	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "-f", "jsonl", "t") ==
+	      0);
+	CHECK(c.format == CLI_FORMAT_JSONL);
+	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "--by", "x", "t") ==
+	      2);
+	CHECK(parse(CLI_REPORT, &c, &e, 1, "report") == 2);
+	CHECK(strstr(e.message, "no trace given") != NULL);
+	CHECK(parse(CLI_REPORT, &c, &e, 2, "report", "-o") == 2);
+	CHECK(strstr(e.message, "needs a value") != NULL);
+	CHECK(parse(CLI_PLOT, &c, &e, 2, "plot", "t") == 2);
+	CHECK(strstr(e.message, "-o DIR") != NULL);
+	CHECK(parse(CLI_PLOT, &c, &e, 2, "plot", "--help") == 0);
+	CHECK(c.help);
+	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--", "-odd") == 0);
+	CHECK_STR(c.traces[0], "-odd");
+	return unit_done("test_cli_args");
+}
