@@ -32,8 +32,8 @@
 
 /* Events a thread can hold while an operation is in flight; past that the
  * oldest are written early (and later ones clamped to stay in order). */
-#define HELD_MAX_EVENTS 64u
-#define HELD_MAX_BYTES (16u * 1024u)
+#define HELD_MAX_EVENTS 256u
+#define HELD_MAX_BYTES (64u * 1024u)
 
 struct held_event {
 	uint64_t ts;

@@ -68,27 +68,30 @@ static void unmap_packet(struct trace_stream *s)
 	s->packet = NULL;
 }
 
-static int map_next_packet(struct trace_stream *s, uint64_t ts)
+/* Maps a new packet of `bytes` after the last one; returns it or NULL,
+ * leaving the file as it was. */
+static uint8_t *map_packet(struct trace_stream *s, size_t bytes, uint64_t ts)
 {
 	struct h5snoop_packet_header h;
 	off_t off = (off_t)s->file_bytes;
 	void *p;
 
-	/* Packets double in size up to a cap: a thread with one event costs
-	 * one small packet, a busy one rotates rarely. */
-	if (s->packet_seq > 0 && s->packet_bytes < TRACE_STREAM_PACKET_BYTES_MAX)
-		s->packet_bytes *= 2;
-
-	if (reserve_blocks(s->fd, off, s->packet_bytes) != 0)
-		return -1;
-	p = mmap(NULL, s->packet_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 s->fd, off);
-	if (p == MAP_FAILED)
-		return -1;
+	if (reserve_blocks(s->fd, off, bytes) != 0) {
+		/* No half packet of zeros may stay behind the last one. */
+		if (ftruncate(s->fd, off) != 0)
+			return NULL;
+		return NULL;
+	}
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, off);
+	if (p == MAP_FAILED) {
+		if (ftruncate(s->fd, off) != 0)
+			return NULL;
+		return NULL;
+	}
 	/* RATIONALE: MAP_POPULATE maps a shared file read-only, so each page
 	 * would still take a write fault on the event path; this takes them
 	 * all here, in one call (Linux 5.14+; older kernels fault lazily). */
-	madvise(p, s->packet_bytes, MADV_POPULATE_WRITE);
+	madvise(p, bytes, MADV_POPULATE_WRITE);
 	memset(&h, 0, sizeof(h));
 	h.magic = H5SNOOP_CTF_MAGIC;
 	memcpy(h.uuid, s->uuid, sizeof(h.uuid));
@@ -96,37 +99,54 @@ static int map_next_packet(struct trace_stream *s, uint64_t ts)
 	h.timestamp_begin = ts;
 	h.timestamp_end = ts;
 	h.content_size = (uint64_t)sizeof(h) * 8u;
-	h.packet_size = (uint64_t)s->packet_bytes * 8u;
+	h.packet_size = (uint64_t)bytes * 8u;
 	h.events_discarded = s->discarded;
 	h.packet_seq_num = s->packet_seq;
 	h.tid = s->tid;
 	memcpy(p, &h, sizeof(h));
-	s->packet = p;
-	s->used_bytes = sizeof(h);
-	s->packet_seq++;
-	s->file_bytes += s->packet_bytes;
-	return 0;
+	return p;
+}
+
+/* Counts a dropped event, in the stream and in the packet still mapped, so
+ * that drops after the last packet are not lost to readers. */
+static void *drop_event(struct trace_stream *s)
+{
+	s->discarded++;
+	if (s->packet)
+		memcpy(s->packet + offsetof(struct h5snoop_packet_header,
+					    events_discarded),
+		       &s->discarded, sizeof(s->discarded));
+	return NULL;
 }
 
 void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
 				uint64_t ts)
 {
+	size_t bytes = s->packet_bytes;
+	uint8_t *p;
+
 	if (s->fd < 0 || len > TRACE_STREAM_PACKET_BYTES_DEFAULT -
-					 sizeof(struct h5snoop_packet_header)) {
-		s->discarded++;
-		return NULL;
-	}
+					 sizeof(struct h5snoop_packet_header))
+		return drop_event(s);
 	if (s->retry_countdown > 0) {
 		s->retry_countdown--;
-		s->discarded++;
-		return NULL;
+		return drop_event(s);
+	}
+	/* Packets double in size up to a cap: a thread with one event costs
+	 * one small packet, a busy one rotates rarely. */
+	if (s->packet_seq > 0 && bytes < TRACE_STREAM_PACKET_BYTES_MAX)
+		bytes *= 2;
+	p = map_packet(s, bytes, ts);
+	if (!p) {
+		s->retry_countdown = RETRY_AFTER_EVENTS;
+		return drop_event(s);
 	}
 	unmap_packet(s);
-	if (map_next_packet(s, ts) != 0) {
-		s->retry_countdown = RETRY_AFTER_EVENTS;
-		s->discarded++;
-		return NULL;
-	}
+	s->packet = p;
+	s->packet_bytes = bytes;
+	s->used_bytes = sizeof(struct h5snoop_packet_header);
+	s->packet_seq++;
+	s->file_bytes += bytes;
 	return s->packet + s->used_bytes;
 }
 

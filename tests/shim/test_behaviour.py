@@ -295,7 +295,39 @@ def case_install(work):
             "installed shim recorded nothing")
 
 
+def case_disk_full(work):
+    """A full disk drops events, counts them in events_discarded (readable
+    by babeltrace2 and the report), warns once, and changes nothing else.
+    The small disk is a tmpfs in a private mount namespace."""
+    _, path = data_file(work)
+    small = os.path.join(work, "small")
+    os.mkdir(small)
+    probe = t.run(["unshare", "-rm", "sh", "-c",
+                   "mount -t tmpfs -o size=192k tmpfs " + small])
+    if probe.returncode != 0:
+        t.skip("cannot mount a small tmpfs here: %s" % probe.stderr)
+    cmd = host("read", path, 3000)
+    plain = t.run(cmd)
+    out = os.path.join(small, "tr")
+    script = ("mount -t tmpfs -o size=192k tmpfs %s && %s record -o %s -- %s"
+              " && babeltrace2 %s/* > %s/bt.txt 2>/dev/null; %s report %s"
+              " > %s/rep.txt 2>&1" % (
+                  small, t.h5snoop_bin(), out, " ".join(cmd), out, work,
+                  t.h5snoop_bin(), out, work))
+    traced = t.run(["unshare", "-rm", "sh", "-c", script])
+    t.same_behaviour(plain, traced, "disk full")
+    warnings = [l for l in traced.stderr.decode().splitlines()
+                if l.startswith("h5snoop:")]
+    t.check(len(warnings) == 1 and "discarded" in warnings[0],
+            "want one 'discarded' warning, got %s" % warnings)
+    kept = sum(1 for _ in open(os.path.join(work, "bt.txt")))
+    report = open(os.path.join(work, "rep.txt")).read()
+    t.check(kept > 0 and "discarded" in report,
+            "report does not say events were discarded:\n" + report)
+
+
 CASES = {
+    "disk_full": case_disk_full,
     "environment": case_environment,
     "install": case_install,
     "threads": case_threads,
