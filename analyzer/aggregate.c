@@ -86,7 +86,7 @@ static void add_http(struct agg_layer *l, const struct trace_event *ev,
 	uint64_t known = h->dns_ns + h->connect_ns + h->tls_ns + h->ttfb_ns;
 
 	count_status(l, h->http_status);
-	l->curl_errors += h->curl_code != 0;
+	l->curl_errors += h->curl_code > 0; /* -1: result not observed */
 	l->http_errors += h->http_status >= 400;
 	l->bytes_fetched += h->bytes;
 	l->bytes_asked += r->asked_bytes;

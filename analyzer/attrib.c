@@ -271,7 +271,10 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 	r->layer = LAYER_HTTP;
 	r->size = attrib_http_size(h);
 	r->duration_ns = h->duration_ns;
-	r->failed = h->curl_code != 0 || h->http_status >= 400;
+	/* curl_code -1: the program never read the transfer's result (GDAL
+	 * removes finished multi handles directly); judge by the status. */
+	r->failed = h->curl_code > 0 || h->http_status >= 400 ||
+		    (h->curl_code < 0 && h->http_status == 0);
 	r->no_body = r->failed ||
 		     (ev->var_len[0] == 4 && memcmp(ev->var[0], "HEAD", 4) == 0);
 	if (r->no_body)
