@@ -6,16 +6,19 @@ LocalCluster, once per (driver, I/O parameters) combination.  This does
 one such combination: it starts a fresh LocalCluster of two worker
 processes (one thread each), runs read_h5py.read_url() for every URL as
 a task, so that the worker processes themselves do the HDF5 and HTTP
-I/O as in the seed, prints a table of flavor, variable means and
-seconds, and shuts the cluster down.
+I/O as in the seed, prints a table of flavor, variable means, seconds
+and the pid of the worker process that read the flavor, and shuts the
+cluster down.
 
 Why one combination per run: h5snoop labels a trace from the
 H5SNOOP_LABEL environment variable, read once at process start.  Worker
 processes inherit the environment (H5SNOOP_LABEL, LD_PRELOAD), so the
-demo runs this script four times, e.g.
+demo (demo.sh) runs this script four times, e.g.
 
-    H5SNOOP_LABEL=ros3-default LD_PRELOAD=... run_experiment.py \\
-        --driver ros3 --params default URL...
+    h5snoop record --label ros3-default -- /usr/bin/python3 \\
+        run_experiment.py --driver ros3 --params default URL...
+
+(the client process does no HDF5 I/O, so only the workers leave traces).
 
 A URL's flavor is the text between its file name's last '_' and '.h5'
 (see make_flavors.sh).  The cluster listens on 127.0.0.1 only, has no
@@ -25,6 +28,7 @@ exit.  Exit status: 0 if every read succeeded, 1 otherwise, 2 usage.
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -62,13 +66,17 @@ def flavor_of(url):
 def try_read(url, driver, params):
     """Worker task: read_url() with failures returned, not raised.
 
+    The result also holds "pid", the worker process that did the I/O (so
+    its h5snoop trace, ROOT/<host>-<pid>-<label>, can be found).
     RATIONALE: one failing flavor must not hide the other results, and
     an exception object from h5py may not unpickle on the client.
     """
     try:
-        return read_h5py.read_url(url, driver, params)
+        result = read_h5py.read_url(url, driver, params)
     except Exception as exc:  # pylint: disable=broad-except
-        return {"url": url, "error": "%s: %s" % (type(exc).__name__, exc)}
+        result = {"url": url, "error": "%s: %s" % (type(exc).__name__, exc)}
+    result["pid"] = os.getpid()
+    return result
 
 
 def run_on_cluster(args, scratch):
@@ -103,8 +111,9 @@ def print_table(args, results):
     failures = 0
     names = [v.rsplit("/", 1)[-1] for v in read_h5py.DEFAULT_VARIABLES]
     print("driver=%s params=%s" % (args.driver, args.params))
-    print("%-22s %s %10s" % ("flavor", " ".join("%16s" % n for n in names),
-                             "wall_s"))
+    print("%-22s %s %10s %10s" % ("flavor",
+                                  " ".join("%16s" % n for n in names),
+                                  "wall_s", "worker_pid"))
     for url, result in zip(args.urls, results):
         if "error" in result:
             failures += 1
@@ -115,7 +124,8 @@ def print_table(args, results):
             print("run_experiment.py: note: %s: %s" % (url, note),
                   file=sys.stderr)
         means = " ".join("%16.6f" % m[2] for m in result["means"])
-        print("%-22s %s %10.4f" % (flavor_of(url), means, result["wall_s"]))
+        print("%-22s %s %10.4f %10d" % (flavor_of(url), means,
+                                         result["wall_s"], result["pid"]))
     return failures
 
 

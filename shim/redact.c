@@ -61,10 +61,12 @@ static int names_credential(const char *s)
 {
 	static const char *const words[] = {
 		"authorization", "password", "passwd", "secret", "token",
-		"signature",     "credential", "apikey", "api-key",
-		"api_key",       "cookie",
+		"signature",     "cred",     "key",    "cookie",
 	};
 
+	/* AWS access key ids (AKIA..., ASIA...) stand alone as values. */
+	if (s && (strncmp(s, "AKIA", 4) == 0 || strncmp(s, "ASIA", 4) == 0))
+		return 1;
 	for (; s && *s; s++)
 		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 			if (strncasecmp(s, words[i], strlen(words[i])) == 0)

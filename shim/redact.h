@@ -21,9 +21,9 @@ char *redact_url(char *dst, size_t cap, const char *url, int keep_query);
 
 /*
  * Whether a command-line argument must not reach a trace: one that names a
- * credential (Authorization:, password, token, secret, signature,
- * credential, api key, cookie; any case), or that follows such an option
- * or -u/--user.  `previous` is the argument before it (NULL for argv[0]).
+ * credential (Authorization:, password, token, secret, signature, cred,
+ * key, cookie; any case) or is an AWS key id (AKIA..., ASIA...), or that
+ * follows such an option or -u/--user.  `previous` is the argument before it (NULL for argv[0]).
  * RATIONALE: a heuristic, since any argument may be a secret; it errs on
  * the side of hiding.
  */

@@ -64,7 +64,7 @@ static struct {
 	char hostname[256];
 	char cmdline[4096];
 	char hdf5_version[64];
-	char curl_version[64];
+	char curl_version[256];
 	char dir[PATH_MAX];
 } session = {.lock = PTHREAD_MUTEX_INITIALIZER, .dirfd = -1};
 

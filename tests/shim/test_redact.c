@@ -45,6 +45,9 @@ int main(void)
 	if (!redact_is_secret_arg("Authorization: Bearer x", "-H") ||
 	    !redact_is_secret_arg("hunter2", "--password") ||
 	    !redact_is_secret_arg("me:pw", "-u") ||
+	    !redact_is_secret_arg("--s3-cred=(r,id,k)", NULL) ||
+	    !redact_is_secret_arg("AKIAEXAMPLE", "--id") ||
+	    !redact_is_secret_arg("v", "--aws-key") ||
 	    redact_is_secret_arg("/data/file.h5", "-o") ||
 	    redact_is_secret_arg("-r", NULL)) {
 		fprintf(stderr, "FAIL: secret argument detection\n");

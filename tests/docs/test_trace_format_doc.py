@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""test_trace_format_doc.py - docs/trace-format.md matches the schema.
+
+The page is written by hand from include/h5snoop/trace_schema.def; this
+keeps them from drifting apart.  It checks, in order and by type:
+  * the format version, against H5SNOOP_TRACE_VERSION;
+  * every event (name and id) and its fields, against the .def;
+  * the mem_type values, against H5SNOOP_MEM_TYPES in trace_schema.h;
+  * the packet header and context fields, against struct
+    h5snoop_packet_header;
+  * the env keys, against what shim/trace_metadata.c writes.
+"""
+
+import os
+import re
+
+import testlib as t
+
+
+def source(*parts):
+    with open(os.path.join(t.source_dir(), *parts)) as f:
+        return f.read()
+
+
+def schema_events(text):
+    """[(id, name, [(field, type)])] from trace_schema.def."""
+    events = []
+    for line in text.splitlines():
+        m = re.match(r"H5SNOOP_EVENT\((\d+), (\w+),", line)
+        if m:
+            events.append((int(m.group(1)), m.group(2), []))
+            continue
+        m = re.match(r"H5SNOOP_FIELD\(\w+, \w+, (\w+), (\w+)\)", line)
+        if m:
+            tsdl = m.group(1)
+            kind = "enum u8" if tsdl == "mem_type_t" else tsdl
+            events[-1][2].append((m.group(2), kind))
+            continue
+        m = re.match(r"H5SNOOP_STRING\(\w+, (\w+)\)", line)
+        if m:
+            events[-1][2].append((m.group(1), "string"))
+            continue
+        m = re.match(r"H5SNOOP_SEQ\(\w+, \w+, (\w+), (\w+), (\w+)\)", line)
+        if m:
+            events[-1][2].append((m.group(3), "%s[%s]" % (m.group(1),
+                                                           m.group(2))))
+            continue
+        t.check(not line.startswith(("H5SNOOP_SEQ(", "H5SNOOP_FIELD(",
+                                     "H5SNOOP_STRING(")),
+                "cannot parse schema line: " + line)
+    t.check(events, "no events in trace_schema.def")
+    return events
+
+
+def doc_sections(doc):
+    """{heading: [(first cell, second cell)]} for every ### section."""
+    sections = {}
+    current = None
+    for line in doc.splitlines():
+        if line.startswith("#"):
+            current = line.lstrip("#").strip()
+            sections[current] = []
+        elif current and line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            sections[current].append((cells[0].strip("`"), cells[1]))
+    return sections
+
+
+def check_events(events, sections):
+    for eid, name, fields in events:
+        heads = [h for h in sections if h.startswith("`%s` (id %d)"
+                                                    % (name, eid))]
+        t.check(len(heads) == 1, "docs/trace-format.md has no section "
+                "'`%s` (id %d): ...'" % (name, eid))
+        rows = sections[heads[0]]
+        t.check([r[0] for r in rows] == [f[0] for f in fields],
+                "%s: the page lists fields %s, the schema %s"
+                % (name, [r[0] for r in rows], [f[0] for f in fields]))
+        for (field, doc_type), (_f, kind) in zip(rows, fields):
+            t.check(doc_type == kind, "%s.%s: the page says type %r, the "
+                    "schema %r" % (name, field, doc_type, kind))
+    documented = {re.match(r"`(\w+)` \(id", h).group(1) for h in sections
+                  if re.match(r"`\w+` \(id \d+\)", h)}
+    t.check(documented == {e[1] for e in events},
+            "the page documents events %s, the schema has %s"
+            % (sorted(documented), sorted(e[1] for e in events)))
+
+
+def check_mem_types(header, doc):
+    types = re.findall(r"X\((\d+), (\w+)\)", header)
+    t.check(types, "no H5SNOOP_MEM_TYPES in trace_schema.h")
+    for value, name in types:
+        t.check("`%s` (%s," % (name, value) in doc,
+                "mem_type %s = %s is not on the page" % (name, value))
+
+
+def check_packet(header, sections):
+    body = re.search(r"struct __attribute__\(\(packed\)\) "
+                     r"h5snoop_packet_header \{(.*?)\};", header, re.S)
+    t.check(body, "no struct h5snoop_packet_header in trace_schema.h")
+    fields = re.findall(r"\b(\w+)(?:\[\d+\])?;", body.group(1))
+    rows = [r[0] for r in sections.get("Packet header and context", [])]
+    t.check(rows == fields, "packet fields on the page %s, in the header "
+            "%s" % (rows, fields))
+
+
+def check_env(metadata_c, sections):
+    env_fn = re.search(r"static void text_env\(.*?\n\}", metadata_c, re.S)
+    t.check(env_fn, "no text_env() in shim/trace_metadata.c")
+    keys = re.findall(r"\\t(\w+) = ", env_fn.group(0))
+    rows = [r[0] for r in sections.get("`env` block", [])]
+    t.check(rows == keys, "env keys on the page %s, written by the shim %s"
+            % (rows, keys))
+
+
+def check_version(header, doc):
+    version = re.search(r"#define H5SNOOP_TRACE_VERSION (\d+)", header)
+    t.check(version, "no H5SNOOP_TRACE_VERSION in trace_schema.h")
+    t.check("format version %s (`env.trace_format_version = %s`)"
+            % (version.group(1), version.group(1)) in doc,
+            "the page does not describe format version %s"
+            % version.group(1))
+
+
+def main():
+    doc = source("docs", "trace-format.md")
+    header = source("include", "h5snoop", "trace_schema.h")
+    sections = doc_sections(doc)
+    check_version(header, doc)
+    events = schema_events(source("include", "h5snoop", "trace_schema.def"))
+    check_events(events, sections)
+    check_mem_types(header, doc)
+    check_packet(header, sections)
+    check_env(source("shim", "trace_metadata.c"), sections)
+    print("docs/trace-format.md: %d events, %d fields match the schema"
+          % (len(events), sum(len(e[2]) for e in events)))
+
+
+if __name__ == "__main__":
+    main()
