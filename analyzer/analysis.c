@@ -15,6 +15,36 @@ void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c)
 	an->groups.n_by = c->n_by;
 	attrib_init(&an->attrib, &an->groups);
 	agg_init(&an->agg, c->layer_mask);
+	for (unsigned k = 0; k < c->n_by; k++)
+		if (c->by[k] == GROUP_BY_STACK ||
+		    c->by[k] == GROUP_BY_FUNCTION)
+			attrib_set_stacks(&an->attrib, c->stack_depth,
+					  c->function);
+	if (c->stacks)
+		attrib_set_stacks(&an->attrib, c->stack_depth, NULL);
+}
+
+/* What the traces lacked for grouping by stack: warnings. */
+static void stack_warnings(const struct attrib *a, struct h5snoop_error *err)
+{
+	if (!a->stacks || a->requests == 0)
+		return;
+	if (a->requests_stacked == 0)
+		diag_warn(err, "no request has a call stack: record with "
+			       "H5SNOOP_STACKS=1 (or N, one request in N) to "
+			       "see where requests come from");
+	else if (a->requests_stacked < a->requests)
+		diag_warn(err, "%llu of %llu requests have no call stack "
+			       "(sampled with H5SNOOP_STACKS=N, or not "
+			       "recorded)",
+			  (unsigned long long)(a->requests -
+					       a->requests_stacked),
+			  (unsigned long long)a->requests);
+	if (a->stacks_missing)
+		diag_warn(err, "%llu requests name a stack that their trace "
+			       "does not hold (a fork child's parent trace "
+			       "missing?)",
+			  (unsigned long long)a->stacks_missing);
 }
 
 int analysis_start(enum cli_command command, int argc, char **argv,
@@ -55,6 +85,7 @@ enum h5snoop_status analysis_run(struct analysis *an,
 	if (run_traces(c->traces, c->n_traces, &an->attrib, sinks, n_sinks,
 		       &an->summary, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
+	stack_warnings(&an->attrib, err);
 	return agg_finish(&an->agg, err);
 }
 

@@ -28,10 +28,28 @@ struct seq_slot {
 	struct file_info *file;
 };
 
+/* The group of requests of one file group with one stack. */
+struct stack_group {
+	uint64_t key; /* file group << 32 | stack_id */
+	uint32_t group;
+};
+
 void attrib_init(struct attrib *a, struct group_table *groups)
 {
 	memset(a, 0, sizeof(*a));
 	a->groups = groups;
+}
+
+void attrib_set_stacks(struct attrib *a, unsigned depth,
+		       const char *function)
+{
+	a->stacks = 1;
+	a->stack_depth = depth;
+	a->function = function && function[0] ? function : NULL;
+	for (unsigned k = 0; k < a->groups->n_by; k++)
+		if (a->groups->by[k] == GROUP_BY_STACK ||
+		    a->groups->by[k] == GROUP_BY_FUNCTION)
+			a->group_by_stack = 1;
 }
 
 static int id_eq(uintptr_t val, const void *key)
@@ -86,6 +104,9 @@ static void fill_values(struct group_values *v, const struct proc *p,
 	v->v[GROUP_BY_DRIVER] = driver;
 	v->v[GROUP_BY_PROCESS] = p->name;
 	v->v[GROUP_BY_HOST] = p->host;
+	/* Per request, not per file: see stack_group(). */
+	v->v[GROUP_BY_STACK] = NULL;
+	v->v[GROUP_BY_FUNCTION] = NULL;
 }
 
 /* The flavor of a file or URL: the label, else the name's stem. */
@@ -134,9 +155,14 @@ enum h5snoop_status attrib_begin_trace(struct attrib *a,
 		if (a->procs[i]->pid == p->ppid &&
 		    strcmp(a->procs[i]->host, p->host) == 0) {
 			p->parent = a->procs[i];
+			stack_table_set_parent(&p->stacks,
+					       &a->procs[i]->stacks);
 			break;
 		}
 	a->procs[a->n_procs++] = p;
+	if (a->stacks && stack_table_load(&p->stacks, t->path, err) !=
+				 H5SNOOP_OK)
+		return H5SNOOP_ERROR;
 	a->cur = p;
 	free(a->ring);
 	a->n_streams = t->n_streams;
@@ -301,6 +327,93 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 	return by_url(a, p, url, r, err);
 }
 
+static int sg_eq(uintptr_t val, const void *key)
+{
+	return ((const struct stack_group *)val)->key ==
+	       *(const uint64_t *)key;
+}
+
+/* The group of a request of file group `base` with stack `id` (rec:
+ * NULL when id is 0 or not in the trace), interned on first sight. */
+static enum h5snoop_status stack_group(struct attrib *a, struct proc *p,
+				       uint32_t id,
+				       const struct stack_rec *rec,
+				       struct resolved *r,
+				       struct h5snoop_error *err)
+{
+	uint64_t key = (uint64_t)r->group << 32 | id;
+	struct stack_group *sg = (struct stack_group *)map_find(
+		&p->stack_groups, map_hash_u64(key), sg_eq, &key);
+	const struct group_table *gt = a->groups;
+	char site[1024], api[256];
+	struct group_values v;
+
+	if (sg) {
+		r->group = sg->group;
+		return H5SNOOP_OK;
+	}
+	memset(&v, 0, sizeof(v));
+	for (unsigned k = 0; k < gt->n_by; k++)
+		v.v[gt->by[k]] = gt->values[(size_t)r->group * gt->n_by + k];
+	if (!rec) {
+		v.v[GROUP_BY_STACK] = id ? "(stack not in trace)"
+					 : "(no stack)";
+		v.v[GROUP_BY_FUNCTION] = v.v[GROUP_BY_STACK];
+	} else {
+		stack_site(rec, a->stack_depth, site, sizeof(site));
+		v.v[GROUP_BY_STACK] = site[0] ? site : "(empty stack)";
+		v.v[GROUP_BY_FUNCTION] =
+			stack_api_name(rec, api, sizeof(api))
+				? api
+				: "(no HDF5 call)";
+	}
+	if (p->n_sgs == p->cap_sgs) {
+		size_t cap = p->cap_sgs ? p->cap_sgs * 2 : 16;
+		struct stack_group **nv = realloc(p->sgs, cap * sizeof(*nv));
+
+		if (!nv)
+			return diag_nomem(err);
+		p->sgs = nv;
+		p->cap_sgs = cap;
+	}
+	sg = malloc(sizeof(*sg));
+	if (!sg)
+		return diag_nomem(err);
+	p->sgs[p->n_sgs++] = sg;
+	sg->key = key;
+	if (group_table_intern(a->groups, &v, &sg->group, err) !=
+	    H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	if (map_set(&p->stack_groups, map_hash_u64(key), sg_eq, &key,
+		    (uintptr_t)sg) != 0)
+		return diag_nomem(err);
+	r->group = sg->group;
+	return H5SNOOP_OK;
+}
+
+/* A request's stack: r->stack, its group with --by stack or function,
+ * and the --by function=FUNC filter. */
+static enum h5snoop_status resolve_stack(struct attrib *a, struct proc *p,
+					 uint32_t id, struct resolved *r,
+					 struct h5snoop_error *err)
+{
+	const struct stack_rec *rec;
+
+	if (stack_table_get(&p->stacks, &a->sym, id, &rec, err) !=
+	    H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	r->stack = rec;
+	a->requests++;
+	a->requests_stacked += rec != NULL;
+	a->stacks_missing += id != 0 && !rec;
+	if (a->function && !stack_has_function(rec, a->function)) {
+		r->layer = LAYER_NONE;
+		return H5SNOOP_OK;
+	}
+	return a->group_by_stack ? stack_group(a, p, id, rec, r, err)
+				 : H5SNOOP_OK;
+}
+
 enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 				   const struct trace_event *ev,
 				   struct resolved *r,
@@ -317,11 +430,13 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 	r->no_body = 0;
 	r->failed = 0;
 	r->asked_bytes = 0;
+	r->stack = NULL;
 	r->start_unix_ns = trace_unix_ns(t, ev->ts);
 	switch (ev->id) {
 	case H5SNOOP_EV_vfd_read: {
 		const struct h5snoop_ev_vfd_read *rd = ev->u.vfd_read;
 		struct seq_slot *s;
+		enum h5snoop_status st = H5SNOOP_OK;
 
 		r->layer = LAYER_VFD;
 		r->size = rd->size;
@@ -336,14 +451,21 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 			s->size = rd->size;
 			s->file = f;
 		}
-		if (f) {
+		if (f)
 			from_file(r, f);
-			return H5SNOOP_OK;
-		}
-		return unknown_file(a, p, r, err);
+		else
+			st = unknown_file(a, p, r, err);
+		if (st == H5SNOOP_OK && a->stacks)
+			st = resolve_stack(a, p, rd->stack_id, r, err);
+		return st;
 	}
 	case H5SNOOP_EV_http_request:
-		return resolve_http(a, p, ev, r, err);
+		if (resolve_http(a, p, ev, r, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		return a->stacks ? resolve_stack(a, p,
+						 ev->u.http_request->stack_id,
+						 r, err)
+				 : H5SNOOP_OK;
 	case H5SNOOP_EV_file_open:
 		r->duration_ns = ev->u.file_open->duration_ns;
 		if (ev->u.file_open->status < 0)
@@ -382,9 +504,15 @@ void attrib_free(struct attrib *a)
 		free(p->files);
 		map_free(&p->by_id);
 		map_free(&p->by_name);
+		for (size_t j = 0; j < p->n_sgs; j++)
+			free(p->sgs[j]);
+		free(p->sgs);
+		map_free(&p->stack_groups);
+		stack_table_free(&p->stacks);
 		free(p);
 	}
 	free(a->procs);
 	free(a->ring);
+	symbolizer_free(&a->sym);
 	memset(a, 0, sizeof(*a));
 }

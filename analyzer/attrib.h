@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "group_key.h"
+#include "stack_table.h"
 #include "trace_reader.h"
 
 enum layer { LAYER_VFD, LAYER_HTTP, LAYER_COUNT, LAYER_NONE = LAYER_COUNT };
@@ -49,6 +50,9 @@ struct resolved {
 	uint64_t asked_bytes;  /* http: the size of its vfd_read, counted
 				* for the first request of that read only */
 	int64_t start_unix_ns;
+	/* With stacks on (attrib_set_stacks): the request's call stack,
+	 * symbolized, or NULL (none recorded, or not in the trace). */
+	const struct stack_rec *stack;
 };
 
 /* A process: one trace directory. */
@@ -65,6 +69,12 @@ struct proc {
 	size_t n_files, cap_files;
 	struct file_info *last;
 	const struct proc *parent;
+	/* With stacks on: the process's stacks and modules, and the group
+	 * of each (file group, stack) pair seen (struct stack_group). */
+	struct stack_table stacks;
+	struct map stack_groups;
+	struct stack_group **sgs;
+	size_t n_sgs, cap_sgs;
 	long unknown_group;    /* group of reads of unknown files, or -1 */
 	char url[2048];        /* last unattributed URL and its group */
 	char url_flavor[256];
@@ -73,6 +83,15 @@ struct proc {
 
 struct attrib {
 	struct group_table *groups;
+	/* Call stacks (attrib_set_stacks) */
+	int stacks;              /* load and resolve them */
+	int group_by_stack;      /* --by has stack or function */
+	unsigned stack_depth;    /* frames of a stack key */
+	const char *function;    /* keep requests with it on their stack */
+	struct symbolizer sym;
+	uint64_t requests;       /* resolved while stacks were on */
+	uint64_t requests_stacked; /* of them, with a stack found */
+	uint64_t stacks_missing; /* with a stack_id no stack event has */
 	struct proc **procs;
 	size_t n_procs, cap_procs;
 	struct proc *cur;
@@ -82,6 +101,17 @@ struct attrib {
 
 /* Starts empty; groups are interned into `groups` (not owned). */
 void attrib_init(struct attrib *a, struct group_table *groups);
+
+/*
+ * Turns call stacks on: each trace's stack and module events are read
+ * before its events (stack_table_load), and each request's stack is
+ * resolved into r->stack; with stack or function in the group table's
+ * fields, requests are grouped by them (`depth` frames of a stack key),
+ * and with `function` (not NULL or ""), requests without it on their
+ * stack are left out (layer LAYER_NONE).  `function` must outlive a.
+ */
+void attrib_set_stacks(struct attrib *a, unsigned depth,
+		       const char *function);
 
 /* Makes trace t the current process.  H5SNOOP_OK or H5SNOOP_ERROR. */
 enum h5snoop_status attrib_begin_trace(struct attrib *a,

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "attrib.h"
@@ -16,9 +17,12 @@ static const char *const command_names[] = {"report", "plot", "export"};
 /* Options the commands share, as usage lines. */
 #define USAGE_GROUPING                                                    \
 	"  --by LIST           group by flavor, label, file, driver, process,\n" \
-	"                      host (comma-separated; default: flavor)\n"   \
+	"                      host, stack, function (comma-separated;\n"    \
+	"                      default: flavor); stack and function need\n"  \
+	"                      traces recorded with H5SNOOP_STACKS\n"      \
 	"  --layers LIST       vfd, http or vfd,http (default: both)\n"      \
-	"  --baseline NAME     group to compare with (default: the first)\n"
+	"  --baseline NAME     group to compare with (default: the first)\n"  \
+	"  --depth N           frames in a stack group (default: 3)\n"
 #define USAGE_STRICT                                                      \
 	"      --strict        exit 1 when the tracer lost events or a\n"    \
 	"                      trace is truncated\n"                         \
@@ -44,7 +48,16 @@ static const char report_usage[] =
 	USAGE_STRICT
 	"\n"
 	"A flavor is the label given at record time, else the file's name\n"
-	"without directory and extension.\n" USAGE_EXIT;
+	"without directory and extension.\n"
+	"\n"
+	"Call stacks: --by function groups requests by the HDF5 API call\n"
+	"they came from (H5Dread, H5Aread, H5Fopen...); --by function=FUNC\n"
+	"also keeps only requests with FUNC on their stack.  --by stack\n"
+	"groups them by call site: the API call and its callers, N frames\n"
+	"(--depth), e.g. \"H5Dread < read_variable < main\"; such groups\n"
+	"are listed by requests, most first.  Frames are named from the\n"
+	"binaries the trace names (and their debug files under\n"
+	"/usr/lib/debug), else shown as module+0xOFFSET.\n" USAGE_EXIT;
 
 static const char plot_usage[] =
 	"Usage: h5snoop plot [OPTIONS] -o DIR TRACE...\n"
@@ -74,6 +87,10 @@ static const char export_usage[] =
 	"  -o, --output FILE   write there instead of standard output\n"
 	"  --layers LIST       vfd, http or vfd,http (default: both; file\n"
 	"                      open and close events come with vfd)\n"
+	"  --stacks            add each request's HDF5 API call (function)\n"
+	"                      and its symbolized call stack (stack:\n"
+	"                      innermost frame first) to its row; needs\n"
+	"                      traces recorded with H5SNOOP_STACKS\n"
 	USAGE_STRICT "\n" USAGE_EXIT;
 
 const char *cli_usage(enum cli_command command)
@@ -104,7 +121,7 @@ static int usage_error(struct h5snoop_error *err, enum cli_command command,
 static int each_item(const char *list, int (*add)(void *, const char *),
 		     void *ctx)
 {
-	char item[64];
+	char item[300];
 
 	for (const char *p = list;;) {
 		size_t n = strcspn(p, ",");
@@ -124,7 +141,16 @@ static int each_item(const char *list, int (*add)(void *, const char *),
 static int add_by(void *ctx, const char *name)
 {
 	struct h5snoop_cli_config *cfg = ctx;
-	int by = group_by_parse(name);
+	int by;
+
+	if (strncmp(name, "function=", 9) == 0) {
+		/* --by function=FUNC: group by function, keep FUNC's. */
+		if (!name[9] || strlen(name + 9) >= sizeof(cfg->function))
+			return -1;
+		strcpy(cfg->function, name + 9);
+		name = "function";
+	}
+	by = group_by_parse(name);
 
 	if (by < 0)
 		return -1;
@@ -192,6 +218,18 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
+static int parse_depth(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (s[0] < '0' || s[0] > '9' || *end || n < 1 ||
+	    n > CLI_MAX_STACK_DEPTH)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 int cli_parse(enum cli_command command, int argc, char **argv,
 	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err)
 {
@@ -202,6 +240,7 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 	cfg->command = command;
 	cfg->format = command == CLI_REPORT ? CLI_FORMAT_TEXT
 					    : CLI_FORMAT_CSV;
+	cfg->stack_depth = CLI_DEFAULT_STACK_DEPTH;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -237,7 +276,8 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 				return usage_error(
 					err, command,
 					"--by takes flavor, label, file, "
-					"driver, process or host, not '%s'",
+					"driver, process, host, stack or "
+					"function[=FUNC], not '%s'",
 					v);
 		} else if ((v = option_value(argc, argv, &i, "--layers", NULL,
 					     &missing)) ||
@@ -253,6 +293,18 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 			   (v = option_value(argc, argv, &i, "--baseline",
 					     NULL, &missing))) {
 			cfg->baseline = v;
+		} else if (command != CLI_EXPORT &&
+			   (v = option_value(argc, argv, &i, "--depth", NULL,
+					     &missing))) {
+			if (parse_depth(v, &cfg->stack_depth) != 0)
+				return usage_error(err, command,
+						   "--depth takes a number "
+						   "of frames from 1 to %d, "
+						   "not '%s'",
+						   CLI_MAX_STACK_DEPTH, v);
+		} else if (command == CLI_EXPORT &&
+			   strcmp(a, "--stacks") == 0) {
+			cfg->stacks = 1;
 		} else if (missing) {
 			return usage_error(err, command,
 					   "option '%s' needs a value", a);

@@ -32,13 +32,23 @@ struct h5snoop_cli_config {
 	const char *output;    /* -o: file (report, export) or dir (plot) */
 	int strict;            /* data loss is an error */
 	int help;              /* --help seen: print usage, exit 0 */
+	/* Call stacks (H5SNOOP_STACKS traces) */
+	unsigned stack_depth;  /* --depth: frames in a `--by stack` key */
+	char function[256];    /* --by function=FUNC: only requests whose
+				* stack has FUNC ("" none) */
+	int stacks;            /* export --stacks: symbolized rows */
 };
+
+/* The default of --depth: "H5Dread < read_variable < main". */
+#define CLI_DEFAULT_STACK_DEPTH 3
+#define CLI_MAX_STACK_DEPTH 32
 
 /*
  * Parses argv (argv[0] is the command's name) into cfg; options and
  * traces may come in any order (the traces are moved to argv[1..]).  Returns
  * H5SNOOP_EXIT_OK, or H5SNOOP_EXIT_USAGE with err->message and
- * err->usage_command set.  Strings stay in argv.  Reentrant.
+ * err->usage_command set.  Strings stay in argv (but FUNC of --by
+ * function=FUNC, copied).  Reentrant.
  */
 int cli_parse(enum cli_command command, int argc, char **argv,
 	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err);

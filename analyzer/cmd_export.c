@@ -27,6 +27,7 @@ int cmd_export(int argc, char **argv, struct h5snoop_error *err)
 	st = output_open(&out, cfg.output, err);
 	if (st == H5SNOOP_OK) {
 		export_init(&x, out.f, cfg.format, cfg.layer_mask);
+		x.stacks = cfg.stacks;
 		sink = export_sink(&x);
 		st = analysis_run(&an, &cfg, &sink, 1, err);
 		if (st == H5SNOOP_OK)

@@ -101,6 +101,72 @@ void export_attrib_json(FILE *f, const struct resolved *r)
 	esc_json(f, r->driver);
 }
 
+/* The frames of r joined by " < " into buf (cut to cap). */
+static const char *joined_frames(const struct stack_rec *rec, char *buf,
+				 size_t cap)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < rec->n && used < cap; i++) {
+		char frame[512];
+
+		sym_frame_format(&rec->frames[i], 1, frame, sizeof(frame));
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
+					 i ? " < " : "", frame);
+	}
+	return buf;
+}
+
+void export_stack_json(const struct exporter *x, FILE *f,
+		       const struct resolved *r, int array)
+{
+	char api[256], buf[8192];
+
+	if (!x->stacks || r->layer == LAYER_NONE)
+		return;
+	if (!r->stack) {
+		fputs(",\"function\":null,\"stack\":null", f);
+		return;
+	}
+	fputs(",\"function\":", f);
+	if (stack_api_name(r->stack, api, sizeof(api)))
+		esc_json(f, api);
+	else
+		fputs("null", f);
+	fputs(",\"stack\":", f);
+	if (!array) {
+		esc_json(f, joined_frames(r->stack, buf, sizeof(buf)));
+		return;
+	}
+	putc('[', f);
+	for (unsigned i = 0; i < r->stack->n; i++) {
+		sym_frame_format(&r->stack->frames[i], 1, buf, sizeof(buf));
+		if (i)
+			putc(',', f);
+		esc_json(f, buf);
+	}
+	putc(']', f);
+}
+
+void export_stack_csv(const struct exporter *x, FILE *f,
+		      const struct resolved *r)
+{
+	char api[256], buf[8192];
+
+	if (!x->stacks)
+		return;
+	putc(',', f);
+	if (r->layer == LAYER_NONE || !r->stack) {
+		putc(',', f);
+		return;
+	}
+	if (stack_api_name(r->stack, api, sizeof(api)))
+		esc_csv(f, api);
+	putc(',', f);
+	esc_csv(f, joined_frames(r->stack, buf, sizeof(buf)));
+}
+
 void export_fields_json(FILE *f, const struct trace_event *ev)
 {
 	const struct schema_event *e = &schema_events[ev->id];

@@ -7,7 +7,8 @@
  *   file_driver
  *
  * (file_driver: the driver of the event's file, from attribution; the
- * fields of the .def follow, `timestamp` excepted, as ts_ns has it.)
+ * fields of the .def follow, `timestamp` excepted, as ts_ns has it; with
+ * --stacks, function and stack come last.)
  */
 #ifndef H5SNOOP_EXPORT_H
 #define H5SNOOP_EXPORT_H
@@ -39,6 +40,7 @@ struct exporter {
 	struct map pids;        /* chrome pids in use */
 	unsigned char *thread_named; /* chrome: per stream of the trace */
 	uint32_t n_threads;
+	int stacks;             /* --stacks: function and stack of requests */
 };
 
 /* Builds the union of the schema's fields (once, from the tables). */
@@ -62,6 +64,19 @@ void export_value(FILE *f, int json, const struct trace_event *ev,
 
 /* Writes ,"flavor":..,"file":..,"file_driver":.. of the attribution. */
 void export_attrib_json(FILE *f, const struct resolved *r);
+
+/*
+ * With x->stacks, for a request: writes ,"function":..,"stack":.. (the
+ * HDF5 API call and the frames, innermost first, as an array, or with
+ * array 0 one string joined by " < "; null without a stack).  Nothing
+ * for other events or without --stacks.
+ */
+void export_stack_json(const struct exporter *x, FILE *f,
+		       const struct resolved *r, int array);
+
+/* Writes ,function,stack CSV cells, the same way (empty without). */
+void export_stack_csv(const struct exporter *x, FILE *f,
+		      const struct resolved *r);
 
 /* Writes ,"name":value for every field of ev but the timestamp. */
 void export_fields_json(FILE *f, const struct trace_event *ev);

@@ -93,6 +93,7 @@ void export_chrome_row(struct exporter *x, const struct trace *t,
 		fprintf(f, "\"%s\"", e->name);
 	fprintf(f, ",\"args\":{\"event\":\"%s\"", e->name);
 	export_attrib_json(f, r);
+	export_stack_json(x, f, r, 0);
 	export_fields_json(f, ev);
 	fputs("}}", f);
 }

@@ -15,6 +15,8 @@ void export_csv_header(struct exporter *x)
 	fputs(common, x->f);
 	for (unsigned c = 0; c < x->cols.n; c++)
 		fprintf(x->f, ",%s", x->cols.name[c]);
+	if (x->stacks)
+		fputs(",function,stack", x->f);
 	putc('\n', x->f);
 }
 
@@ -43,5 +45,6 @@ void export_csv_row(struct exporter *x, const struct trace *t,
 		if (fld)
 			export_value(f, 0, ev, fld);
 	}
+	export_stack_csv(x, f, r);
 	putc('\n', f);
 }

@@ -26,6 +26,7 @@ void export_jsonl_row(struct exporter *x, const struct trace *t,
 	if (r->layer != LAYER_NONE)
 		fprintf(f, ",\"layer\":\"%s\"", layer_names[r->layer]);
 	export_attrib_json(f, r);
+	export_stack_json(x, f, r, 1);
 	export_fields_json(f, ev);
 	fputs("}\n", f);
 }

@@ -14,13 +14,17 @@
 #include "diag.h"
 #include "map.h"
 
+/* stack and function come from each request's call stack (stack_table.h)
+ * rather than from its file. */
 #define GROUP_BY_FIELDS(X) \
 	X(FLAVOR, flavor)  \
 	X(LABEL, label)    \
 	X(FILE, file)      \
 	X(DRIVER, driver)  \
 	X(PROCESS, process) \
-	X(HOST, host)
+	X(HOST, host)      \
+	X(STACK, stack)    \
+	X(FUNCTION, function)
 
 enum group_by {
 #define GROUP_BY_ENUM(up, low) GROUP_BY_##up,

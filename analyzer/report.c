@@ -19,6 +19,49 @@ static uint64_t group_requests(const struct report *r, uint32_t g)
 	return n;
 }
 
+/* Whether groups are call sites or API calls (--by stack, function). */
+static int by_stack(const struct report *r)
+{
+	for (unsigned k = 0; k < r->groups->n_by; k++)
+		if (r->groups->by[k] == GROUP_BY_STACK ||
+		    r->groups->by[k] == GROUP_BY_FUNCTION)
+			return 1;
+	return 0;
+}
+
+struct ranked {
+	uint64_t requests;
+	uint32_t group;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->requests != y->requests)
+		return x->requests > y->requests ? -1 : 1;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* Most requests first; ties in order of appearance.  RATIONALE: call
+ * sites are many and appear in no useful order: the top ones matter. */
+static enum h5snoop_status sort_by_requests(struct report *r,
+					    struct h5snoop_error *err)
+{
+	struct ranked *v = malloc((r->n_order ? r->n_order : 1) * sizeof(*v));
+
+	if (!v)
+		return diag_nomem(err);
+	for (uint32_t i = 0; i < r->n_order; i++)
+		v[i] = (struct ranked){group_requests(r, r->order[i]),
+				       r->order[i]};
+	qsort(v, r->n_order, sizeof(*v), ranked_cmp);
+	for (uint32_t i = 0; i < r->n_order; i++)
+		r->order[i] = v[i].group;
+	free(v);
+	return H5SNOOP_OK;
+}
+
 void report_init(struct report *r, const struct h5snoop_cli_config *c,
 		 const struct analysis *an)
 {
@@ -37,6 +80,8 @@ enum h5snoop_status report_prepare(struct report *r,
 	for (uint32_t g = 0; g < r->agg->n; g++)
 		if (group_requests(r, g) > 0)
 			r->order[r->n_order++] = g;
+	if (by_stack(r) && sort_by_requests(r, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
 	if (r->n_order > 0)
 		r->baseline = r->order[0];
 	if (r->cfg->baseline) {

@@ -582,7 +582,7 @@ H5SNOOP_EXPORT CURLcode curl_easy_perform(CURL *h)
 	tls_in_curl--;
 	duration = trace_now_ns() - t0;
 	saved_errno = errno;
-	snapshot.stack_id = stack_capture(t0);
+	snapshot.stack_id = stack_capture(STACK_LAYER_HTTP, t0);
 	record_transfer(lib, h, &snapshot, t0, duration, (int)rc, 1);
 	errno = saved_errno;
 	return rc;
@@ -602,6 +602,10 @@ H5SNOOP_EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
 	tls_in_curl--;
 	saved_errno = errno;
 	if (rc == CURLM_OK && tls_in_curl == 0 && http_layer_on()) {
+		uint64_t start_ns = trace_now_ns();
+		/* Unwound before the lock: other threads never wait on it. */
+		uint32_t stack_id = stack_capture(STACK_LAYER_HTTP, start_ns);
+
 		pthread_mutex_lock(&curl_lock);
 		hi = handle_find(h);
 		if (!hi)
@@ -611,8 +615,8 @@ H5SNOOP_EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
 			hi->holds_op = 1;
 			hi->adder_tid = thread_id();
 			hi->read_seq = trace_read_in_flight();
-			hi->start_ns = trace_now_ns();
-			hi->stack_id = stack_capture(hi->start_ns);
+			hi->start_ns = start_ns;
+			hi->stack_id = stack_id;
 		}
 		pthread_mutex_unlock(&curl_lock);
 		/* The transfer is an operation open on this thread until

@@ -28,6 +28,7 @@ static void child_after_fork(void)
 {
 	trace_session_child_after_fork();
 	interpose_curl_child_after_fork();
+	stack_capture_child_after_fork();
 }
 
 /* RATIONALE: the constructor runs before main, but another library's

@@ -52,14 +52,22 @@ static atomic_uint next_stack_id = 1;
 static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct link_map *modules_seen[MAX_MODULES];
 static int module_count;
-static TRACE_TLS unsigned tls_countdown;
+static TRACE_TLS unsigned tls_countdown[STACK_LAYER_COUNT];
+/* Where the shim's own code lies: its frames are dropped from stacks. */
+static uintptr_t self_start, self_end;
 
 void stack_capture_init(void)
 {
 	void *lib;
 
+	struct dl_find_object self;
+
 	if (shim_config()->stack_every == 0)
 		return;
+	if (_dl_find_object((void *)stack_capture_init, &self) == 0) {
+		self_start = (uintptr_t)self.dlfo_map_start;
+		self_end = (uintptr_t)self.dlfo_map_end;
+	}
 	lib = dlopen(LIBUNWIND_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (lib)
 		real_unw_backtrace = (int (*)(void **, int))dlsym(
@@ -164,8 +172,13 @@ static void note_module(const void *pc, uint64_t ts)
 	for (int i = 0; i < module_count; i++)
 		if (modules_seen[i] == m.lm)
 			return;
-	if (module_count == MAX_MODULES)
+	if (module_count == MAX_MODULES) {
+		shim_warn_once(SHIM_WARN_STACKS,
+			       "more than %d modules in stacks; frames of later "
+			       "ones stay unnamed",
+			       MAX_MODULES);
 		return;
+	}
 	modules_seen[module_count++] = m.lm;
 	dl_iterate_phdr(match_module, &m);
 	if (!m.found)
@@ -251,28 +264,45 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 	return 0;
 }
 
-uint32_t stack_capture_slow(uint64_t ts)
+uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 {
 	void *frames[STACK_MAX_FRAMES + 8];
-	const struct link_map *self;
 	int saved_errno = errno, n, kept = 0;
 	uint32_t id;
 
-	if (tls_countdown > 1) {
-		tls_countdown--;
+	/* RATIONALE: one countdown per layer; a shared one would give every
+	 * sample of a ROS3 read to the same layer when N is even. */
+	if (tls_countdown[layer] > 1) {
+		tls_countdown[layer]--;
 		return 0;
 	}
-	tls_countdown = stack_capture_every;
+	tls_countdown[layer] = stack_capture_every;
 	n = real_unw_backtrace(frames, STACK_MAX_FRAMES + 8);
 	/* Our own frames (the wrapper, a driver trampoline between HDF5 and
 	 * its driver) say nothing about the host: drop them. */
-	self = shim_real_object_of((void *)stack_capture_slow);
-	for (int i = 0; i < n; i++)
-		if (shim_real_object_of(frames[i]) != self)
+	for (int i = 0; i < n; i++) {
+		uintptr_t pc = (uintptr_t)frames[i];
+
+		if (pc < self_start || pc >= self_end)
 			frames[kept++] = frames[i];
+	}
 	if (kept > STACK_MAX_FRAMES)
 		kept = STACK_MAX_FRAMES;
 	id = kept > 0 ? stack_id_of(frames, kept, ts) : 0;
 	errno = saved_errno;
 	return id;
+}
+
+/*
+ * RATIONALE: a fork child writes its own trace directory, which must be
+ * readable alone: it forgets the stacks and modules its parent recorded,
+ * so that it writes them again, with ids of its own.  Async-signal-safe.
+ */
+void stack_capture_child_after_fork(void)
+{
+	memset(stacks, 0, sizeof(stacks));
+	atomic_store(&next_stack_id, 1u);
+	module_count = 0;
+	pthread_mutex_init(&module_lock, NULL);
+	memset(tls_countdown, 0, sizeof(tls_countdown));
 }

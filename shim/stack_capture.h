@@ -16,6 +16,9 @@
 
 #define STACK_MAX_FRAMES 32
 
+/* Each layer samples one event in N on its own. */
+enum stack_layer { STACK_LAYER_VFD, STACK_LAYER_HTTP, STACK_LAYER_COUNT };
+
 /* Nonzero when H5SNOOP_STACKS asks for stacks; read by the hot path. */
 extern unsigned stack_capture_every;
 
@@ -26,12 +29,15 @@ extern unsigned stack_capture_every;
  * carry the id.  Thread-safe (a lock is taken only for stacks never seen
  * before); keeps errno; not async-signal-safe.
  */
-uint32_t stack_capture_slow(uint64_t ts);
+uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts);
 
-static inline uint32_t stack_capture(uint64_t ts)
+static inline uint32_t stack_capture(enum stack_layer layer, uint64_t ts)
 {
-	return stack_capture_every ? stack_capture_slow(ts) : 0;
+	return stack_capture_every ? stack_capture_slow(layer, ts) : 0;
 }
+
+/* Fork-child handler (see shim_init.c). */
+void stack_capture_child_after_fork(void);
 
 /* Reads H5SNOOP_STACKS (via shim_config) and loads libunwind if asked;
  * called once from the constructor. */

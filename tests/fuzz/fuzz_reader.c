@@ -75,7 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct h5snoop_error err;
 	static struct trace_meta m;
 	const struct trace_event *ev;
-	struct group_table groups = {.by = {GROUP_BY_FLAVOR}, .n_by = 1};
+	/* Stacks on: stack and module events are loaded, symbolized (the
+	 * paths they name are opened read-only) and grouped by. */
+	struct group_table groups = {.by = {GROUP_BY_FLAVOR, GROUP_BY_STACK},
+				     .n_by = 2};
 	enum trace_meta_kind kind;
 	struct attrib a;
 	struct agg agg;
@@ -93,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	write_file("stream_1", data, size);
 	attrib_init(&a, &groups);
+	attrib_set_stacks(&a, 3, NULL);
 	agg_init(&agg, 3);
 	if (trace_open(&t, dir, &err) == H5SNOOP_OK) {
 		if (attrib_begin_trace(&a, &t, &err) == H5SNOOP_OK)

@@ -47,6 +47,7 @@ a=$src/analyzer
     "$a/trace_meta.c" "$a/stream_in.c" "$a/trace_reader.c" "$a/map.c" \
     "$a/dir_list.c" \
     "$a/group_key.c" "$a/attrib.c" "$a/histogram.c" "$a/aggregate.c" \
+    "$a/stack_table.c" "$a/symbolize.c" \
     "$src/shim/trace_metadata.c" -lm -o "$out/fuzz_reader"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

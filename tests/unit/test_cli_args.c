@@ -62,5 +62,35 @@ int main(void)
 	CHECK(c.help);
 	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--", "-odd") == 0);
 	CHECK_STR(c.traces[0], "-odd");
+
+	/* Call stacks: --by stack/function[=FUNC], --depth, --stacks. */
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--by", "stack", "t") ==
+	      0);
+	CHECK(c.by[0] == GROUP_BY_STACK);
+	CHECK_EQ_U64(c.stack_depth, CLI_DEFAULT_STACK_DEPTH);
+	CHECK_STR(c.function, "");
+	CHECK(parse(CLI_REPORT, &c, &e, 6, "report", "--by",
+		    "file,function=H5Dread", "--depth=5", "t") == 0);
+	CHECK_EQ_U64(c.n_by, 2);
+	CHECK(c.by[0] == GROUP_BY_FILE && c.by[1] == GROUP_BY_FUNCTION);
+	CHECK_STR(c.function, "H5Dread");
+	CHECK_EQ_U64(c.stack_depth, 5);
+	CHECK(parse(CLI_PLOT, &c, &e, 6, "plot", "--depth", "32", "-o", "d",
+		    "t") == 0);
+	CHECK_EQ_U64(c.stack_depth, 32);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--depth", "0", "t") ==
+	      2);
+	CHECK(strstr(e.message, "--depth takes") != NULL);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--depth", "33", "t") ==
+	      2);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--depth", "3x", "t") ==
+	      2);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--by", "function=",
+		    "t") == 2);
+	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "--depth", "3", "t") ==
+	      2);
+	CHECK(parse(CLI_EXPORT, &c, &e, 3, "export", "--stacks", "t") == 0);
+	CHECK(c.stacks);
+	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--stacks", "t") == 2);
 	return unit_done("test_cli_args");
 }
