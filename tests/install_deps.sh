@@ -24,5 +24,7 @@ echo "h5snoop: installing ${missing[*]}" >&2
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
+# RATIONALE: with recommends, as a user's `apt install` would: the
+# tests then run against what people have.
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-  --no-install-recommends "${missing[@]}" >/dev/null
+  "${missing[@]}" >/dev/null
