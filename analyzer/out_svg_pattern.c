@@ -111,8 +111,8 @@ enum h5snoop_status svg_read_pattern(FILE *f, const struct report *r,
 			 AGG_BINS * SUB_H, "#f2f2f2", 1.0);
 		for (int b = 0; b < AGG_BINS; b++)
 			draw_bin(f, p, b, y + b * SUB_H, xmax);
-		svg_text(f, PLOT_LEFT - 8, y + 16, "end", 12,
-			 r->groups->keys[g]);
+		svg_label(f, PLOT_LEFT - 8, y + 16, 12, PLOT_LEFT - 16,
+			  r->groups->keys[g]);
 		snprintf(line, sizeof(line), "%llu requests, %llu < 10 KiB",
 			 (unsigned long long)al->row[AGG_ROW_ALL].requests,
 			 (unsigned long long)(al->row[0].requests +

@@ -56,8 +56,8 @@ enum h5snoop_status svg_time(FILE *f, const struct report *r,
 		uint32_t g = r->order[i];
 
 		bars(r, g, v, label);
-		svg_text(f, PLOT_LEFT - 8, y + per * BAR_H / 2 + 4, "end", 12,
-			 r->groups->keys[g]);
+		svg_label(f, PLOT_LEFT - 8, y + per * BAR_H / 2 + 4, 12,
+			  PLOT_LEFT - 16, r->groups->keys[g]);
 		for (unsigned k = 0; k < per; k++) {
 			double bw = w * (double)v[k] / max;
 

@@ -78,7 +78,7 @@ enum h5snoop_status svg_timeline(FILE *f, const struct report *r,
 			 lane->group < r->groups->n
 				 ? r->groups->keys[lane->group]
 				 : "");
-		svg_text(f, PLOT_LEFT - 8, y + 11, "end", 10, label);
+		svg_label(f, PLOT_LEFT - 8, y + 11, 10, PLOT_LEFT - 16, label);
 		for (int l = 0; l < LAYER_COUNT; l++)
 			draw_lane(f, lane->busy_ns[l], col_ns, tmax,
 				  y + l * (LANE_H - 2) / 2, (LANE_H - 2) / 2,

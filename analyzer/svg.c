@@ -5,6 +5,8 @@
  */
 #include "svg.h"
 
+#include <string.h>
+
 #include "escape.h"
 
 const char *const svg_bin_colors[4] = {"#d62728", "#ff7f0e", "#9467bd",
@@ -44,6 +46,44 @@ void svg_text(FILE *f, double x, double y, const char *anchor, int size,
 		"font-size=\"%d\">",
 		x, y, anchor, size);
 	esc_xml(f, text);
+	fputs("</text>\n", f);
+}
+
+/* Moves i back to the start of a UTF-8 character. */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+void svg_label(FILE *f, double x, double y, int size, double max_width,
+	       const char *text)
+{
+	/* RATIONALE: an average sans-serif glyph is about 0.6 em wide. */
+	size_t fit = (size_t)(max_width / (size * 0.6));
+	size_t len = strlen(text);
+	char cut[512];
+
+	if (len <= fit || fit < 8 || fit >= sizeof(cut) - 4) {
+		svg_text(f, x, y, "end", size, text);
+		return;
+	}
+	{
+		size_t head = char_start(text, (fit - 1) / 3);
+		size_t tail = char_start(text, len - (fit - 1 - head));
+
+		memcpy(cut, text, head);
+		memcpy(cut + head, "\xe2\x80\xa6", 3); /* ellipsis */
+		strcpy(cut + head + 3, text + tail);
+	}
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+		"font-size=\"%d\"><title>",
+		x, y, size);
+	esc_xml(f, text);
+	fputs("</title>", f);
+	esc_xml(f, cut);
 	fputs("</text>\n", f);
 }
 

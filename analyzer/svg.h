@@ -21,6 +21,11 @@ void svg_end(FILE *f);
 /* Text at (x, y); anchor "start", "middle" or "end"; escaped. */
 void svg_text(FILE *f, double x, double y, const char *anchor, int size,
 	      const char *text);
+/* A row label ending at x: text wider than max_width (estimated from the
+ * font size) is shortened in the middle, and the full text kept in a
+ * <title> that browsers show on hover. */
+void svg_label(FILE *f, double x, double y, int size, double max_width,
+	       const char *text);
 void svg_rect(FILE *f, double x, double y, double w, double h,
 	      const char *fill, double opacity);
 void svg_line(FILE *f, double x1, double y1, double x2, double y2,
