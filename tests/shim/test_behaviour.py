@@ -326,7 +326,25 @@ def case_disk_full(work):
             "report does not say events were discarded:\n" + report)
 
 
+def case_unknown_hdf5(work):
+    """An HDF5 release the shim does not know: the vfd layer is turned off
+    with one warning, and the class is registered as the program gave it
+    (the shim never guesses a layout)."""
+    cmd = [t.sample_bin("host_fake_hdf5")]
+    plain = t.run(cmd)
+    t.check(plain.returncode == 0, "host fails without the shim")
+    traced = t.record(cmd, os.path.join(work, "tr"))
+    t.same_behaviour(plain, traced, "unknown HDF5")
+    lines = [l for l in traced.stderr.decode().splitlines()
+             if l.startswith("h5snoop:")]
+    t.check(len(lines) == 1 and "vfd layer disabled" in lines[0]
+            and "3.0.0" in lines[0], "want one warning, got %s" % lines)
+    t.check(traced.stdout == b"registered fake_driver as given\n",
+            "the class was not registered as given: %r" % traced.stdout)
+
+
 CASES = {
+    "unknown_hdf5": case_unknown_hdf5,
     "disk_full": case_disk_full,
     "environment": case_environment,
     "install": case_install,
