@@ -47,7 +47,7 @@ static int find_shim(char *out, size_t cap)
 	const char *env = getenv("H5SNOOP_SHIM");
 	static const char *const rel[] = {H5SNOOP_SHIM_RELPATH,
 					  "../lib/libh5snoop.so"};
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], *dir;
 	ssize_t n;
 
 	if (env && *env) {
@@ -58,17 +58,15 @@ static int find_shim(char *out, size_t cap)
 	if (n < 0)
 		return -1;
 	exe[n] = '\0';
+	dir = dirname(exe);
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		char candidate[PATH_MAX];
 
 		if ((size_t)snprintf(candidate, sizeof(candidate), "%s/%s",
-				     dirname(exe), rel[i]) >=
-		    sizeof(candidate))
+				     dir, rel[i]) >= sizeof(candidate))
 			continue;
 		if (realpath(candidate, out) && access(out, R_OK) == 0)
 			return 0;
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = '\0';
 	}
 	return -1;
 }

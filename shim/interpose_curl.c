@@ -151,7 +151,7 @@ static struct curl_lib *lib_for_caller(const void *ret)
 	init = shim_real_lookup(caller, "curl_easy_init");
 	if (!init)
 		goto out;
-	lib = lib_for_owner(shim_real_owner(init));
+	lib = lib_for_owner(shim_real_object_of(init));
 	if (caller_count < MAX_CALLERS) {
 		callers[caller_count].caller = caller;
 		callers[caller_count].lib = lib;
@@ -682,7 +682,7 @@ H5SNOOP_EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 	struct curl_lib *lib = lib_for_handle(h, __builtin_return_address(0));
 	struct handle_info snapshot, *hi;
 	CURLMcode rc;
-	int saved_errno, closes = 0, found = 0;
+	int closes = 0, found = 0;
 
 	if (!lib || !lib->multi_remove_handle)
 		MISSING("curl_multi_remove_handle", CURLM_INTERNAL_ERROR);
@@ -702,8 +702,6 @@ H5SNOOP_EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 	tls_in_curl++;
 	rc = lib->multi_remove_handle(m, h);
 	tls_in_curl--;
-	saved_errno = errno;
-	errno = saved_errno;
 	return rc;
 }
 

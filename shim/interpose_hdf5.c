@@ -39,7 +39,25 @@
 #define FILE_KEY_EMPTY ((uintptr_t)0)
 #define FILE_KEY_GONE ((uintptr_t)1)
 
-enum layout { LAYOUT_UNKNOWN, LAYOUT_V110, LAYOUT_V114, LAYOUT_REFUSED };
+/* Where the fields we touch lie in one release line's H5FD_class_t. */
+struct class_layout {
+	size_t size;     /* sizeof(H5FD_class_t) */
+	size_t size_alt; /* another accepted size, 0 if none */
+	int has_version; /* a `version` field first, that must match */
+	size_t name, open, close, get_eof, read; /* offsets */
+};
+
+#define CLASS_LAYOUT(type, alt, versioned)                                 \
+	{sizeof(struct type),         alt,                                 \
+	 versioned,                   offsetof(struct type, name),         \
+	 offsetof(struct type, open), offsetof(struct type, close),        \
+	 offsetof(struct type, get_eof), offsetof(struct type, read)}
+
+/* 1.12.1 and later append `del` to the 1.10 layout. */
+static const struct class_layout layout_v110 = CLASS_LAYOUT(
+	shim_h5fd_class_v110, sizeof(struct shim_h5fd_class_v110) + 8, 0);
+static const struct class_layout layout_v114 =
+	CLASS_LAYOUT(shim_h5fd_class_v114, 0, 1);
 
 struct driver_slot {
 	char name[64];
@@ -57,7 +75,8 @@ struct file_entry {
 
 static struct driver_slot slots[SLOT_COUNT];
 static int slot_count;
-static enum layout layout;
+static const struct class_layout *layout; /* NULL: refused */
+static int layout_detected;
 static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct file_entry files[FILE_TABLE_SIZE];
 static atomic_uint next_file_id = 1;
@@ -301,7 +320,7 @@ static const struct {
  * not from H5get_libversion: registration runs inside HDF5's own library
  * initialization, where an API call fails and prints an error stack.
  */
-static enum layout detect_layout(struct link_map *hdf5)
+static const struct class_layout *detect_layout(struct link_map *hdf5)
 {
 	const char *info = shim_real_lookup(hdf5, "H5_lib_vers_info_g");
 	/* "HDF5 library version: 1.10.8" ("HDF5" holds a digit too) */
@@ -314,19 +333,19 @@ static enum layout detect_layout(struct link_map *hdf5)
 		shim_warn_once(SHIM_WARN_HDF5_VERSION,
 			       "vfd layer disabled: cannot tell the HDF5 "
 			       "version (no H5_lib_vers_info_g)");
-		return LAYOUT_REFUSED;
+		return NULL;
 	}
 	snprintf(text, sizeof(text), "%u.%u.%u", maj, min, rel);
 	trace_session_set_hdf5_version(text);
 	if (maj == 1 && (min == 10 || min == 12))
-		return LAYOUT_V110;
+		return &layout_v110;
 	if ((maj == 1 && min == 14) || (maj == 2 && min == 0))
-		return LAYOUT_V114;
+		return &layout_v114;
 	shim_warn_once(SHIM_WARN_HDF5_VERSION,
 		       "vfd layer disabled: HDF5 %s is not a release h5snoop "
 		       "knows (1.10, 1.12, 1.14, 2.0)",
 		       text);
-	return LAYOUT_REFUSED;
+	return NULL;
 }
 
 static int is_trampoline(shim_fd_read_fn read)
@@ -357,78 +376,70 @@ static int slot_for(const char *name, shim_fd_read_fn read)
 	return slot_count++;
 }
 
-/* Fills one slot's callbacks and the copy's pointers; layout-generic. */
-#define HOOK_CLASS(copy, slot)                                             \
-	do {                                                               \
-		slots[slot].real_open = (copy)->open;                      \
-		slots[slot].real_close = (copy)->close;                    \
-		slots[slot].real_read = (copy)->read;                      \
-		slots[slot].real_get_eof = (copy)->get_eof;                \
-		(copy)->open = trampolines[slot].open;                     \
-		(copy)->close = trampolines[slot].close;                   \
-		(copy)->read = trampolines[slot].read;                     \
-	} while (0)
+#define FIELD_GET(dst, base, off) memcpy(&(dst), (const char *)(base) + (off), \
+					 sizeof(dst))
+#define FIELD_SET(base, off, src) memcpy((char *)(base) + (off), &(src), \
+					 sizeof(src))
 
 /*
  * Returns the class to register: `cls` itself, or `copy` (of `size`
- * bytes, at most sizeof(copy storage)) with our trampolines in place.
- * `size` is 0 when unknown (the public H5FDregister).
+ * bytes, at most copy_cap) with our trampolines in place.  `size` is 0
+ * when unknown (the public H5FDregister).  Fields are reached by the
+ * release line's offsets, never by guessing.
  */
 static const void *hook_class(struct link_map *hdf5, const void *cls,
 			      size_t size, void *copy, size_t copy_cap)
 {
-	const void *result = cls;
-	int slot;
+	const struct class_layout *l;
+	const char *name;
+	shim_fd_open_fn open;
+	shim_fd_close_fn close;
+	shim_fd_get_eof_fn get_eof;
+	shim_fd_read_fn read;
+	int slot = -1;
 
 	if (!cls || !(shim_config()->layers & SHIM_LAYER_VFD) ||
 	    !trace_session_usable())
 		return cls;
 	pthread_mutex_lock(&hdf5_lock);
 	vfd_layer_wanted = 1;
-	if (layout == LAYOUT_UNKNOWN)
+	if (!layout_detected) {
 		layout = detect_layout(hdf5);
-	if (layout == LAYOUT_V110) {
-		const struct shim_h5fd_class_v110 *c = cls;
-		struct shim_h5fd_class_v110 *out = copy;
-
-		if (size == 0)
-			size = sizeof(*c);
-		if ((size != sizeof(*c) && size != sizeof(*c) + 8) ||
-		    size > copy_cap || !c->name || !c->read || !c->open ||
-		    is_trampoline(c->read))
-			goto out;
-		slot = slot_for(c->name, c->read);
-		if (slot < 0)
-			goto out;
-		memcpy(out, cls, size);
-		HOOK_CLASS(out, slot);
-		result = copy;
-	} else if (layout == LAYOUT_V114) {
-		const struct shim_h5fd_class_v114 *c = cls;
-		struct shim_h5fd_class_v114 *out = copy;
-
-		if (size == 0)
-			size = sizeof(*c);
-		if (size != sizeof(*c) || size > copy_cap ||
-		    c->version != SHIM_H5FD_CLASS_VERSION_V114 || !c->name ||
-		    !c->read || !c->open || is_trampoline(c->read))
-			goto out;
-		slot = slot_for(c->name, c->read);
-		if (slot < 0)
-			goto out;
-		memcpy(out, cls, size);
-		HOOK_CLASS(out, slot);
-		result = copy;
+		layout_detected = 1;
 	}
+	l = layout;
+	if (!l)
+		goto out;
+	if (size == 0)
+		size = l->size;
+	if ((size != l->size && size != l->size_alt) || size > copy_cap ||
+	    (l->has_version &&
+	     *(const unsigned *)cls != SHIM_H5FD_CLASS_VERSION_V114))
+		goto out;
+	FIELD_GET(name, cls, l->name);
+	FIELD_GET(open, cls, l->open);
+	FIELD_GET(close, cls, l->close);
+	FIELD_GET(get_eof, cls, l->get_eof);
+	FIELD_GET(read, cls, l->read);
+	if (!name || !open || !read || is_trampoline(read))
+		goto out;
+	slot = slot_for(name, read);
+	if (slot < 0)
+		goto out;
+	slots[slot].real_open = open;
+	slots[slot].real_close = close;
+	slots[slot].real_read = read;
+	slots[slot].real_get_eof = get_eof;
+	memcpy(copy, cls, size);
+	FIELD_SET(copy, l->open, trampolines[slot].open);
+	FIELD_SET(copy, l->close, trampolines[slot].close);
+	FIELD_SET(copy, l->read, trampolines[slot].read);
 out:
 	pthread_mutex_unlock(&hdf5_lock);
-	if (result != cls)
-		shim_debug("tracing HDF5 driver '%s'",
-			   *(const char *const *)((const char *)result +
-						  (layout == LAYOUT_V114
-							   ? 8
-							   : 0)));
-	return result;
+	if (slot < 0)
+		return cls;
+	shim_debug("tracing HDF5 driver '%s'", slots[slot].name);
+	return copy;
 }
 
 /* ---- the interposed entry points ---- */
@@ -463,7 +474,7 @@ H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(shim_real_owner((void *)real), cls, size, &copy,
+	hooked = hook_class(shim_real_object_of((void *)real), cls, size, &copy,
 			    sizeof(copy));
 	return real(hooked, size, app_ref);
 }
@@ -488,7 +499,7 @@ H5SNOOP_EXPORT shim_hid_t H5FDregister(const void *cls)
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(shim_real_owner((void *)real), cls, 0, &copy,
+	hooked = hook_class(shim_real_object_of((void *)real), cls, 0, &copy,
 			    sizeof(copy));
 	return real(hooked);
 }

@@ -22,11 +22,6 @@ struct link_map *shim_real_object_of(const void *addr)
 	return found.dlfo_link_map;
 }
 
-struct link_map *shim_real_owner(void *fn)
-{
-	return shim_real_object_of(fn);
-}
-
 static int is_ours(void *p)
 {
 	return p && shim_real_object_of(p) ==

@@ -27,7 +27,4 @@ struct link_map *shim_real_object_of(const void *addr);
  */
 void *shim_real_lookup(struct link_map *caller, const char *sym);
 
-/* The object that defines `fn`, for grouping functions by library. */
-struct link_map *shim_real_owner(void *fn);
-
 #endif

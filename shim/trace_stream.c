@@ -76,16 +76,15 @@ static uint8_t *map_packet(struct trace_stream *s, size_t bytes, uint64_t ts)
 	off_t off = (off_t)s->file_bytes;
 	void *p;
 
-	if (reserve_blocks(s->fd, off, bytes) != 0) {
-		/* No half packet of zeros may stay behind the last one. */
-		if (ftruncate(s->fd, off) != 0)
-			return NULL;
-		return NULL;
-	}
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, off);
+	p = reserve_blocks(s->fd, off, bytes) == 0
+		    ? mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   s->fd, off)
+		    : MAP_FAILED;
 	if (p == MAP_FAILED) {
+		/* No half packet of zeros may stay behind the last one; if
+		 * even that fails, readers report a truncated stream. */
 		if (ftruncate(s->fd, off) != 0)
-			return NULL;
+			errno = EIO;
 		return NULL;
 	}
 	/* RATIONALE: MAP_POPULATE maps a shared file read-only, so each page
