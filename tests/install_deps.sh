@@ -23,8 +23,8 @@ done
 echo "h5snoop: installing ${missing[*]}" >&2
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 # RATIONALE: with recommends, as a user's `apt install` would: the
 # tests then run against what people have.
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
   "${missing[@]}" >/dev/null
