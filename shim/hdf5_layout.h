@@ -64,7 +64,9 @@ struct shim_h5fd_class_v110 {
 	int fl_map[7];
 };
 
-/* H5FD_class_t of HDF5 1.14.x (class version 1). */
+/* H5FD_class_t of HDF5 1.14.x and 2.x (class version 1): the `version`
+ * field first says which layout a class has, so the shim accepts any
+ * release from 1.14 on whose classes carry this version and size. */
 struct shim_h5fd_class_v114 {
 	unsigned version;
 	int value;

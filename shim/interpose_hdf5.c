@@ -12,9 +12,10 @@
  * uses libcurl.  Each class gets a slot with its own trampolines, because
  * a driver's open callback is not told which class it belongs to.
  *
- * Must never: register a class we do not understand (an unknown HDF5
- * release or class size disables this layer with one warning), change a
- * callback's result or errno, or hook the same class twice.
+ * Must never: register a class we do not understand (an HDF5 release
+ * older than 1.10, or from 1.14 on a class version or size we do not know,
+ * disables this layer with one warning), change a callback's result or
+ * errno, or hook the same class twice.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -77,6 +78,7 @@ static struct driver_slot slots[SLOT_COUNT];
 static int slot_count;
 static const struct class_layout *layout; /* NULL: refused */
 static int layout_detected;
+static char hdf5_release[32]; /* "1.14.5", for warnings */
 static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct file_entry files[FILE_TABLE_SIZE];
 static atomic_uint next_file_id = 1;
@@ -319,6 +321,9 @@ static const struct {
  * RATIONALE: the version comes from the library's exported version string,
  * not from H5get_libversion: registration runs inside HDF5's own library
  * initialization, where an API call fails and prints an error stack.
+ * From 1.14 on the class says which layout it has (its `version` field,
+ * checked with its size in class_understood), so any such release is
+ * accepted here; before 1.14 only the release tells.
  */
 static const struct class_layout *detect_layout(struct link_map *hdf5)
 {
@@ -327,7 +332,6 @@ static const struct class_layout *detect_layout(struct link_map *hdf5)
 	const char *tail = info ? strstr(info, "version") : NULL;
 	const char *digits = tail ? strpbrk(tail, "0123456789") : NULL;
 	unsigned maj = 0, min = 0, rel = 0;
-	char text[64];
 
 	if (!digits || sscanf(digits, "%u.%u.%u", &maj, &min, &rel) != 3) {
 		shim_warn_once(SHIM_WARN_HDF5_VERSION,
@@ -335,17 +339,52 @@ static const struct class_layout *detect_layout(struct link_map *hdf5)
 			       "version (no H5_lib_vers_info_g)");
 		return NULL;
 	}
-	snprintf(text, sizeof(text), "%u.%u.%u", maj, min, rel);
-	trace_session_set_hdf5_version(text);
+	snprintf(hdf5_release, sizeof(hdf5_release), "%u.%u.%u", maj, min,
+		 rel);
+	trace_session_set_hdf5_version(hdf5_release);
 	if (maj == 1 && (min == 10 || min == 12))
 		return &layout_v110;
-	if ((maj == 1 && min == 14) || (maj == 2 && min == 0))
+	if ((maj == 1 && min >= 14) || maj >= 2)
 		return &layout_v114;
 	shim_warn_once(SHIM_WARN_HDF5_VERSION,
-		       "vfd layer disabled: HDF5 %s is not a release h5snoop "
-		       "knows (1.10, 1.12, 1.14, 2.0)",
-		       text);
+		       "vfd layer disabled: HDF5 %s is older than any release "
+		       "h5snoop knows (1.10, 1.12, 1.14 and later)",
+		       hdf5_release);
 	return NULL;
+}
+
+/*
+ * Whether a class of `size` bytes (0: unknown) has the layout `l`; if not,
+ * the vfd layer is turned off with one warning naming the release and the
+ * class version, since a class we do not understand means an ABI we do
+ * not know.  Called with hdf5_lock held.
+ */
+static int class_understood(const struct class_layout *l, const void *cls,
+			    size_t size, size_t copy_cap)
+{
+	unsigned version = 0;
+
+	if (l->has_version)
+		memcpy(&version, cls, sizeof(version));
+	if (l->has_version && version != SHIM_H5FD_CLASS_VERSION_V114) {
+		shim_warn_once(SHIM_WARN_HDF5_VERSION,
+			       "vfd layer disabled: HDF5 %s registers driver "
+			       "classes of version %lu; h5snoop knows version "
+			       "%lu",
+			       hdf5_release, (unsigned long)version,
+			       (unsigned long)SHIM_H5FD_CLASS_VERSION_V114);
+		return 0;
+	}
+	if ((size != l->size && size != l->size_alt) || size > copy_cap) {
+		shim_warn_once(SHIM_WARN_HDF5_VERSION,
+			       "vfd layer disabled: HDF5 %s registers driver "
+			       "classes (version %lu) of %zu bytes; h5snoop "
+			       "knows %zu",
+			       hdf5_release, (unsigned long)version, size,
+			       l->size);
+		return 0;
+	}
+	return 1;
 }
 
 static int is_trampoline(shim_fd_read_fn read)
@@ -412,10 +451,10 @@ static const void *hook_class(struct link_map *hdf5, const void *cls,
 		goto out;
 	if (size == 0)
 		size = l->size;
-	if ((size != l->size && size != l->size_alt) || size > copy_cap ||
-	    (l->has_version &&
-	     *(const unsigned *)cls != SHIM_H5FD_CLASS_VERSION_V114))
+	if (!class_understood(l, cls, size, copy_cap)) {
+		layout = NULL;
 		goto out;
+	}
 	FIELD_GET(name, cls, l->name);
 	FIELD_GET(open, cls, l->open);
 	FIELD_GET(close, cls, l->close);

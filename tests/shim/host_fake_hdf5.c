@@ -1,23 +1,85 @@
 /*
- * host_fake_hdf5.c - registers a driver with fake_hdf5 (which says
- * whether it received this very class or a copy).
+ * host_fake_hdf5.c - a program with its own HDF5 driver, registered with
+ * fake_hdf5 and read through it, as h5py's fileobj driver is.
+ *
+ * Usage: host_fake_hdf5 CLASS_VERSION
+ * Prints what it read (the same with and without the shim).
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hdf5_layout.h"
+
+#define BLOCKS 5
+#define BLOCK_SIZE 64
+#define STRIDE 1000
 
 int64_t H5FDregister(const void *cls);
+int fake_read_blocks(const char *name, int count, size_t size,
+		     uint64_t stride, unsigned char *buf);
 extern const void *fake_program_class;
 
-static struct {
-	unsigned version;
-	int value;
-	const char *name;
-	char rest[512];
-} cls = {1, 600, "fake_driver", {0}};
-
-int main(void)
+static struct shim_h5fd *drv_open(const char *name, unsigned flags,
+				  shim_hid_t fapl, shim_haddr_t maxaddr)
 {
+	static int token;
+
+	(void)name, (void)flags, (void)fapl, (void)maxaddr;
+	return (struct shim_h5fd *)&token;
+}
+
+static shim_herr_t drv_close(struct shim_h5fd *file)
+{
+	(void)file;
+	return 0;
+}
+
+static shim_haddr_t drv_get_eof(const struct shim_h5fd *file,
+				shim_mem_t type)
+{
+	(void)file, (void)type;
+	return BLOCKS * STRIDE;
+}
+
+/* Byte i of the "file" is i mod 251. */
+static shim_herr_t drv_read(struct shim_h5fd *file, shim_mem_t type,
+			    shim_hid_t dxpl, shim_haddr_t addr, size_t size,
+			    void *buf)
+{
+	(void)file, (void)type, (void)dxpl;
+	for (size_t i = 0; i < size; i++)
+		((unsigned char *)buf)[i] = (unsigned char)((addr + i) % 251);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct shim_h5fd_class_v114 cls;
+	unsigned char buf[BLOCKS * BLOCK_SIZE];
+	unsigned long sum = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: host_fake_hdf5 CLASS_VERSION\n");
+		return 2;
+	}
+	cls.version = (unsigned)strtoul(argv[1], NULL, 10);
+	cls.value = 600;
+	cls.name = "fake_driver";
+	cls.open = drv_open;
+	cls.close = drv_close;
+	cls.get_eof = drv_get_eof;
+	cls.read = drv_read;
 	fake_program_class = &cls;
 	H5FDregister(&cls);
+	if (fake_read_blocks("fake.h5", BLOCKS, BLOCK_SIZE, STRIDE, buf) < 0) {
+		fprintf(stderr, "read failed\n");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(buf); i++)
+		sum += buf[i];
+	printf("read %d blocks of %d bytes, sum %lu\n", BLOCKS, BLOCK_SIZE,
+	       sum);
 	return 0;
 }

@@ -326,25 +326,71 @@ def case_disk_full(work):
             "report does not say events were discarded:\n" + report)
 
 
-def case_unknown_hdf5(work):
-    """An HDF5 release the shim does not know: the vfd layer is turned off
-    with one warning, and the class is registered as the program gave it
-    (the shim never guesses a layout)."""
-    cmd = [t.sample_bin("host_fake_hdf5")]
-    plain = t.run(cmd)
+def run_fake_hdf5(work, release, class_version):
+    """Runs host_fake_hdf5 on the stand-in libhdf5 of `release` with and
+    without the shim; returns the traced run, its h5snoop lines, what the
+    stand-in was registered with, and the trace root."""
+    cmd = [t.sample_bin("host_fake_hdf5"), str(class_version)]
+    verdict = os.path.join(work, "verdict")
+    env = {"FAKE_HDF5_RELEASE": release, "FAKE_HDF5_VERDICT": verdict}
+    plain = t.run(cmd, env=t.base_env(env))
     t.check(plain.returncode == 0, "host fails without the shim")
-    traced = t.record(cmd, os.path.join(work, "tr"))
-    t.same_behaviour(plain, traced, "unknown HDF5")
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out, extra_env=env)
+    t.same_behaviour(plain, traced, "HDF5 %s" % release)
     lines = [l for l in traced.stderr.decode().splitlines()
              if l.startswith("h5snoop:")]
+    return lines, open(verdict).read(), out
+
+
+def check_refused(lines, verdict, *words):
+    """One warning naming every word; the class registered as given."""
     t.check(len(lines) == 1 and "vfd layer disabled" in lines[0]
-            and "3.0.0" in lines[0], "want one warning, got %s" % lines)
-    t.check(traced.stdout == b"registered fake_driver as given\n",
-            "the class was not registered as given: %r" % traced.stdout)
+            and all(w in lines[0] for w in words),
+            "want one warning naming %s, got %s" % (words, lines))
+    t.check(verdict == "registered fake_driver as given\n",
+            "the class was not registered as given: %r" % verdict)
+
+
+def case_future_hdf5(work):
+    """An HDF5 release never tested (2.9.0) whose driver classes have the
+    class version the shim knows: its driver reads are recorded."""
+    lines, verdict, out = run_fake_hdf5(work, "2.9.0", 1)
+    t.check(not lines, "unexpected warnings: %s" % lines)
+    t.check(verdict == "registered fake_driver as a copy\n",
+            "the class was not hooked: %r" % verdict)
+    events = t.all_events(out)
+    opens = t.by_name(events, "file_open")
+    t.check([o["driver"] for o in opens] == ["fake_driver"],
+            "want one fake_driver open, got %s" % opens)
+    reads = [(e["offset"], e["size"]) for e in t.by_name(events, "vfd_read")]
+    t.check(reads == [(i * 1000, 64) for i in range(5)],
+            "want the program's 5 reads, got %s" % reads)
+    t.check(len(t.by_name(events, "file_close")) == 1, "no file_close")
+
+
+def case_unknown_hdf5(work):
+    """A class version the shim does not know (2 on 2.9.0): the vfd layer
+    is turned off with one warning naming the release and the class
+    version, and the class is registered as the program gave it (the shim
+    never guesses a layout)."""
+    lines, verdict, out = run_fake_hdf5(work, "2.9.0", 2)
+    check_refused(lines, verdict, "2.9.0", "version 2")
+    t.check(not t.by_name(t.all_events(out), "vfd_read"),
+            "vfd_read recorded for a refused class")
+
+
+def case_old_hdf5(work):
+    """A release older than any the shim knows (1.8): refused by its
+    number, with one warning naming it."""
+    lines, verdict, _ = run_fake_hdf5(work, "1.8.22", 1)
+    check_refused(lines, verdict, "1.8.22")
 
 
 CASES = {
+    "future_hdf5": case_future_hdf5,
     "unknown_hdf5": case_unknown_hdf5,
+    "old_hdf5": case_old_hdf5,
     "disk_full": case_disk_full,
     "environment": case_environment,
     "install": case_install,
