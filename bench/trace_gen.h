@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "h5snoop/trace_metadata.h"
+#include "trace_metadata.h"
 #include "trace_stream.h"
 
 struct tgen {

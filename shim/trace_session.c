@@ -22,7 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "h5snoop/trace_metadata.h"
+#include "trace_metadata.h"
 #include "h5snoop/trace_schema.h"
 #include "redact.h"
 #include "shim_config.h"

@@ -8,7 +8,7 @@ keeps them from drifting apart.  It checks, in order and by type:
   * the mem_type values, against H5SNOOP_MEM_TYPES in trace_schema.h;
   * the packet header and context fields, against struct
     h5snoop_packet_header;
-  * the env keys, against what shim/trace_metadata.c writes.
+  * the env keys, against what format/trace_metadata.c writes.
 """
 
 import os
@@ -106,7 +106,7 @@ def check_packet(header, sections):
 
 def check_env(metadata_c, sections):
     env_fn = re.search(r"static void text_env\(.*?\n\}", metadata_c, re.S)
-    t.check(env_fn, "no text_env() in shim/trace_metadata.c")
+    t.check(env_fn, "no text_env() in format/trace_metadata.c")
     keys = re.findall(r"\\t(\w+) = ", env_fn.group(0))
     rows = [r[0] for r in sections.get("`env` block", [])]
     t.check(rows == keys, "env keys on the page %s, written by the shim %s"
@@ -131,7 +131,7 @@ def main():
     check_events(events, sections)
     check_mem_types(header, doc)
     check_packet(header, sections)
-    check_env(source("shim", "trace_metadata.c"), sections)
+    check_env(source("format", "trace_metadata.c"), sections)
     print("docs/trace-format.md: %d events, %d fields match the schema"
           % (len(events), sum(len(e[2]) for e in events)))
 

@@ -18,7 +18,7 @@
 
 #include "aggregate.h"
 #include "attrib.h"
-#include "h5snoop/trace_metadata.h"
+#include "trace_metadata.h"
 #include "trace_meta.h"
 #include "trace_reader.h"
 

@@ -42,13 +42,15 @@ fi
 a=$src/analyzer
 "$clang" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$src/include" -I"$a" -I"$src/shim" \
-    "$here/fuzz_reader.c" "$a/diag.c" "$a/schema_table.c" \
-    "$a/trace_meta.c" "$a/stream_in.c" "$a/trace_reader.c" "$a/map.c" \
-    "$a/dir_list.c" \
-    "$a/group_key.c" "$a/attrib.c" "$a/histogram.c" "$a/aggregate.c" \
-    "$a/stack_table.c" "$a/symbolize.c" \
-    "$src/shim/trace_metadata.c" -lm -o "$out/fuzz_reader"
+    -I"$src/include" -I"$src/format" -I"$a/util" -I"$a/reader" \
+    -I"$a/stacks" -I"$a/model" \
+    "$here/fuzz_reader.c" "$a/util/diag.c" "$a/reader/schema_table.c" \
+    "$a/reader/trace_meta.c" "$a/reader/stream_in.c" \
+    "$a/reader/trace_reader.c" "$a/util/map.c" "$a/util/dir_list.c" \
+    "$a/model/group_key.c" "$a/model/attrib.c" "$a/model/histogram.c" \
+    "$a/model/aggregate.c" "$a/stacks/stack_table.c" \
+    "$a/stacks/symbolize.c" \
+    "$src/format/trace_metadata.c" -lm -o "$out/fuzz_reader"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

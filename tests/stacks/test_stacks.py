@@ -4,7 +4,7 @@
 Each case records a program under `h5snoop record` with stacks on, reads
 the trace with babeltrace2 (the independent reader), and symbolizes its
 `stack` events from its `module` events with symbolize_tool (the
-analyzer's symbolizer and attribution, analyzer/stack_table.c):
+analyzer's symbolizer and attribution, analyzer/stacks/stack_table.c):
 
   c_sample  samples/stack_sample over ROS3 from nginx: every request has
             a stack; reads are attributed to H5Fopen, then H5Dopen2 and

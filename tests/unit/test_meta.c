@@ -2,7 +2,7 @@
  * test_meta.c - the metadata reader against what the shim writes
  * (trace_metadata_format), foreign texts, other versions, broken texts.
  */
-#include "h5snoop/trace_metadata.h"
+#include "trace_metadata.h"
 #include "h5snoop/trace_schema.h"
 #include "trace_meta.h"
 #include "unit.h"

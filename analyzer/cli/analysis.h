@@ -10,6 +10,7 @@
 #include "attrib.h"
 #include "cli_args.h"
 #include "group_key.h"
+#include "report.h"
 #include "run.h"
 
 struct analysis {
@@ -39,6 +40,14 @@ enum h5snoop_status analysis_run(struct analysis *an,
 				 const struct h5snoop_cli_config *c,
 				 struct run_sink *sinks, unsigned n_sinks,
 				 struct h5snoop_error *err);
+
+/*
+ * The report of an's aggregation with c's layers and baseline (order not
+ * yet prepared); command ("report", "plot") names a usage error.
+ */
+void analysis_report_init(struct report *r, const struct analysis *an,
+			  const struct h5snoop_cli_config *c,
+			  const char *command);
 
 /* Frees all but the summary. */
 void analysis_free(struct analysis *an);

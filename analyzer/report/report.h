@@ -9,15 +9,20 @@
 #include <stdio.h>
 
 #include "aggregate.h"
-#include "analysis.h"
 #include "attrib.h"
-#include "cli_args.h"
 #include "diag.h"
 #include "group_key.h"
 #include "run.h"
 
+/* What the command line asks of a report. */
+struct report_options {
+	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
+	const char *baseline;  /* group key, or NULL: the first group */
+	const char *command;   /* "report" or "plot": names a usage error */
+};
+
 struct report {
-	const struct h5snoop_cli_config *cfg;
+	struct report_options opt;
 	const struct group_table *groups;
 	const struct agg *agg;
 	const struct attrib *attrib;   /* the processes */
@@ -27,9 +32,10 @@ struct report {
 	uint32_t baseline; /* a group index (valid when n_order > 0) */
 };
 
-/* A report over the analysis (order not yet prepared). */
-void report_init(struct report *r, const struct h5snoop_cli_config *c,
-		 const struct analysis *an);
+/* A report over an aggregated run (order not yet prepared). */
+void report_init(struct report *r, const struct report_options *opt,
+		 const struct group_table *groups, const struct agg *agg,
+		 const struct attrib *attrib, const struct run_summary *run);
 
 /*
  * Fills order and baseline.  Returns H5SNOOP_OK, or H5SNOOP_ERROR when

@@ -183,7 +183,7 @@ static void group(FILE *f, const struct report *r, uint32_t g)
 	in = 1;
 	putc('{', f);
 	for (int l = 0; l < LAYER_COUNT; l++) {
-		if (!(r->cfg->layer_mask & (1u << l)))
+		if (!(r->opt.layer_mask & (1u << l)))
 			continue;
 		key(f, &in, layer_names[l]);
 		layer(f, r, g, l);

@@ -14,7 +14,7 @@ static uint64_t group_requests(const struct report *r, uint32_t g)
 	uint64_t n = 0;
 
 	for (int l = 0; l < LAYER_COUNT; l++)
-		if (r->cfg->layer_mask & (1u << l))
+		if (r->opt.layer_mask & (1u << l))
 			n += r->agg->g[g].layer[l].row[AGG_ROW_ALL].requests;
 	return n;
 }
@@ -62,11 +62,11 @@ static enum h5snoop_status sort_by_requests(struct report *r,
 	return H5SNOOP_OK;
 }
 
-void report_init(struct report *r, const struct h5snoop_cli_config *c,
-		 const struct analysis *an)
+void report_init(struct report *r, const struct report_options *opt,
+		 const struct group_table *groups, const struct agg *agg,
+		 const struct attrib *attrib, const struct run_summary *run)
 {
-	*r = (struct report){c, &an->groups, &an->agg, &an->attrib,
-			     &an->summary, NULL, 0, 0};
+	*r = (struct report){*opt, groups, agg, attrib, run, NULL, 0, 0};
 }
 
 enum h5snoop_status report_prepare(struct report *r,
@@ -84,14 +84,14 @@ enum h5snoop_status report_prepare(struct report *r,
 		return H5SNOOP_ERROR;
 	if (r->n_order > 0)
 		r->baseline = r->order[0];
-	if (r->cfg->baseline) {
-		long b = group_table_find(r->groups, r->cfg->baseline);
+	if (r->opt.baseline) {
+		long b = group_table_find(r->groups, r->opt.baseline);
 
 		if (b < 0 || (uint32_t)b >= r->agg->n ||
 		    group_requests(r, (uint32_t)b) == 0) {
 			diag_fail(err, "--baseline '%s' is not a group with "
 				       "requests (groups: ",
-				  r->cfg->baseline);
+				  r->opt.baseline);
 			for (uint32_t i = 0; i < r->n_order && i < 8; i++) {
 				size_t n = strlen(err->message);
 
@@ -103,9 +103,7 @@ enum h5snoop_status report_prepare(struct report *r,
 			strncat(err->message, r->n_order > 8 ? ", ...)" : ")",
 				sizeof(err->message) -
 					strlen(err->message) - 1);
-			err->usage_command = r->cfg->command == CLI_PLOT
-						     ? "plot"
-						     : "report";
+			err->usage_command = r->opt.command;
 			return H5SNOOP_ERROR;
 		}
 		r->baseline = (uint32_t)b;
@@ -121,7 +119,7 @@ void report_free(struct report *r)
 
 int report_layer_shown(const struct report *r, enum layer l)
 {
-	if (!(r->cfg->layer_mask & (1u << l)))
+	if (!(r->opt.layer_mask & (1u << l)))
 		return 0;
 	for (uint32_t i = 0; i < r->n_order; i++)
 		if (r->agg->g[r->order[i]].layer[l].row[AGG_ROW_ALL].requests)

@@ -24,7 +24,7 @@ int cmd_report(int argc, char **argv, struct h5snoop_error *err)
 		return rc;
 	sink = analysis_agg_sink(&an);
 	st = analysis_run(&an, &cfg, &sink, 1, err);
-	report_init(&rep, &cfg, &an);
+	analysis_report_init(&rep, &an, &cfg, "report");
 	if (st == H5SNOOP_OK)
 		st = report_prepare(&rep, err);
 	if (st == H5SNOOP_OK)

@@ -59,7 +59,7 @@ enum h5snoop_status svg_timeline(FILE *f, const struct report *r,
 		 "Requests over time (shade: share of the time inside "
 		 "requests)");
 	for (int l = 0; l < LAYER_COUNT; l++)
-		if (r->cfg->layer_mask & (1u << l))
+		if (r->opt.layer_mask & (1u << l))
 			svg_legend(f, PLOT_LEFT + 200.0 * l, 52,
 				   svg_layer_colors[l],
 				   l == LAYER_VFD ? "vfd reads (upper half)"

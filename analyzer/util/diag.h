@@ -1,6 +1,6 @@
 /*
  * diag.h - how the analysis code reports failure: a status and one line in
- * struct h5snoop_error (commands.h), never a print.
+ * struct h5snoop_error, never a print.
  *
  * The reader, aggregation and outputs return enum h5snoop_status and fill
  * the error struct; only main.c prints it.  Messages name the file and,
@@ -13,7 +13,17 @@
 
 #include <stdint.h>
 
-#include "commands.h"
+#define H5SNOOP_MAX_WARNINGS 16
+
+struct h5snoop_error {
+	char message[1024]; /* one line, no prefix; "" when none */
+	const char *usage_command; /* set for usage errors: "try --help" */
+	/* Warnings of the analysis commands, one line each, printed by
+	 * main.c after the output; repeats are dropped. */
+	char warnings[H5SNOOP_MAX_WARNINGS][512];
+	unsigned n_warnings;
+	unsigned warnings_dropped; /* past H5SNOOP_MAX_WARNINGS */
+};
 
 enum h5snoop_status {
 	H5SNOOP_OK = 0,

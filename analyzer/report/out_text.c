@@ -149,7 +149,7 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 		const struct agg_layer *al = &ag->layer[l];
 		uint64_t n = al->row[AGG_ROW_ALL].requests;
 
-		if (!(r->cfg->layer_mask & (1u << l)) || n == 0)
+		if (!(r->opt.layer_mask & (1u << l)) || n == 0)
 			continue;
 		fprintf(f, "  %s: %llu %s, %s inside them over %s\n",
 			layer_names[l], (unsigned long long)n,
@@ -162,7 +162,7 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 		const struct agg_layer *al = &ag->layer[l];
 		uint64_t n = al->row[AGG_ROW_ALL].requests;
 
-		if (!(r->cfg->layer_mask & (1u << l)) || n == 0)
+		if (!(r->opt.layer_mask & (1u << l)) || n == 0)
 			continue;
 		putc('\n', f);
 		table_head(f, layer_names[l]);

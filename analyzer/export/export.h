@@ -15,12 +15,14 @@
 
 #include <stdio.h>
 
-#include "cli_args.h"
 #include "map.h"
 #include "run.h"
 #include "schema_table.h"
 
 #define EXPORT_MAX_COLUMNS 64
+
+enum export_format { EXPORT_FORMAT_CSV, EXPORT_FORMAT_JSONL,
+		     EXPORT_FORMAT_CHROME };
 
 struct export_columns {
 	unsigned n;
@@ -31,7 +33,7 @@ struct export_columns {
 
 struct exporter {
 	FILE *f;
-	enum cli_format format;
+	enum export_format format;
 	unsigned layer_mask;
 	struct export_columns cols;
 	int64_t start_unix_ns;  /* chrome: times are relative to it */
@@ -48,7 +50,7 @@ void export_columns_init(struct export_columns *c);
 
 /* The sink of an exporter writing format to f; begin writes the header
  * (csv) or the opening (chrome). */
-void export_init(struct exporter *x, FILE *f, enum cli_format format,
+void export_init(struct exporter *x, FILE *f, enum export_format format,
 		 unsigned layer_mask);
 struct run_sink export_sink(struct exporter *x);
 

@@ -3,7 +3,7 @@
  *
  * A command returns the process exit status (0 success, 1 bad input or
  * failed write, 2 usage error; `record` returns its child's status) and
- * leaves any message in `struct h5snoop_error`.  Only main.c prints
+ * leaves any message in `struct h5snoop_error` (diag.h).  Only main.c prints
  * errors.
  */
 #ifndef H5SNOOP_COMMANDS_H
@@ -13,17 +13,7 @@
 #define H5SNOOP_EXIT_ERROR 1
 #define H5SNOOP_EXIT_USAGE 2
 
-#define H5SNOOP_MAX_WARNINGS 16
-
-struct h5snoop_error {
-	char message[1024]; /* one line, no prefix; "" when none */
-	const char *usage_command; /* set for usage errors: "try --help" */
-	/* Warnings of the analysis commands, one line each, printed by
-	 * main.c after the output (see diag.h); repeats are dropped. */
-	char warnings[H5SNOOP_MAX_WARNINGS][512];
-	unsigned n_warnings;
-	unsigned warnings_dropped; /* past H5SNOOP_MAX_WARNINGS */
-};
+#include "diag.h"
 
 /* Fills err and returns H5SNOOP_EXIT_USAGE. */
 int h5snoop_usage_error(struct h5snoop_error *err, const char *command,

@@ -100,7 +100,7 @@ int cmd_plot(int argc, char **argv, struct h5snoop_error *err)
 	sinks[0] = analysis_agg_sink(&an);
 	sinks[1] = plot_data_sink(&d);
 	st = analysis_run(&an, &cfg, sinks, 2, err);
-	report_init(&rep, &cfg, &an);
+	analysis_report_init(&rep, &an, &cfg, "plot");
 	if (st == H5SNOOP_OK)
 		st = report_prepare(&rep, err);
 	if (st == H5SNOOP_OK && rep.n_order == 0)

@@ -5,7 +5,7 @@
  * Must never: allocate (the shim calls it inside the host process), or emit
  * an unescaped byte taken from the environment.
  */
-#include "h5snoop/trace_metadata.h"
+#include "trace_metadata.h"
 
 #include <stdarg.h>
 #include <stdio.h>

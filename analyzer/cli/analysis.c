@@ -89,6 +89,16 @@ enum h5snoop_status analysis_run(struct analysis *an,
 	return agg_finish(&an->agg, err);
 }
 
+void analysis_report_init(struct report *r, const struct analysis *an,
+			  const struct h5snoop_cli_config *c,
+			  const char *command)
+{
+	struct report_options opt = {c->layer_mask, c->baseline, command};
+
+	report_init(r, &opt, &an->groups, &an->agg, &an->attrib,
+		    &an->summary);
+}
+
 void analysis_free(struct analysis *an)
 {
 	agg_free(&an->agg);

@@ -180,7 +180,7 @@ void export_fields_json(FILE *f, const struct trace_event *ev)
 	}
 }
 
-void export_init(struct exporter *x, FILE *f, enum cli_format format,
+void export_init(struct exporter *x, FILE *f, enum export_format format,
 		 unsigned layer_mask)
 {
 	memset(x, 0, sizeof(*x));
@@ -197,9 +197,9 @@ static enum h5snoop_status begin_run(void *ctx, const struct run_info *info,
 
 	(void)err;
 	x->start_unix_ns = info->start_unix_ns;
-	if (x->format == CLI_FORMAT_CSV)
+	if (x->format == EXPORT_FORMAT_CSV)
 		export_csv_header(x);
-	else if (x->format == CLI_FORMAT_CHROME)
+	else if (x->format == EXPORT_FORMAT_CHROME)
 		export_chrome_begin(x);
 	return H5SNOOP_OK;
 }
@@ -215,7 +215,7 @@ static enum h5snoop_status begin_trace(void *ctx, const struct trace *t,
 	x->thread_named = calloc(t->n_streams ? t->n_streams : 1, 1);
 	if (!x->thread_named)
 		return diag_nomem(err);
-	if (x->format == CLI_FORMAT_CHROME)
+	if (x->format == EXPORT_FORMAT_CHROME)
 		export_chrome_trace(x, t, p);
 	return H5SNOOP_OK;
 }
@@ -230,9 +230,9 @@ static enum h5snoop_status event(void *ctx, const struct trace *t,
 
 	if (!(x->layer_mask & (1u << layer)))
 		return H5SNOOP_OK;
-	if (x->format == CLI_FORMAT_CSV)
+	if (x->format == EXPORT_FORMAT_CSV)
 		export_csv_row(x, t, ev, r);
-	else if (x->format == CLI_FORMAT_JSONL)
+	else if (x->format == EXPORT_FORMAT_JSONL)
 		export_jsonl_row(x, t, ev, r);
 	else
 		export_chrome_row(x, t, ev, r);
@@ -251,7 +251,7 @@ struct run_sink export_sink(struct exporter *x)
 enum h5snoop_status export_finish(struct exporter *x,
 				  struct h5snoop_error *err)
 {
-	if (x->format == CLI_FORMAT_CHROME)
+	if (x->format == EXPORT_FORMAT_CHROME)
 		export_chrome_end(x);
 	if (ferror(x->f))
 		return diag_fail(err, "cannot write the export");
