@@ -173,17 +173,6 @@ def clients(place, url, path):
     }
 
 
-def http_key(ev):
-    rng = None
-    if ev["range_start"] >= 0:
-        rng = (ev["range_start"], ev["range_end"])
-    return (ev["method"], rng, ev["http_status"], ev["bytes"])
-
-
-def nginx_key(req):
-    return (req["method"], req["range"], req["status"], req["bytes"])
-
-
 def preads_of(strace_file, name):
     """(offset, size) of every pread64 on a file called `name`."""
     out = []
@@ -276,8 +265,8 @@ def run_client(place, client):
                 % (driver, sorted({o["driver"] for o in opens})))
         reads = [r for r in reads if (r["trace_dir"], r["file_id"]) in ids]
 
-    got = Counter(http_key(e) for e in http)
-    want = Counter(nginx_key(r) for r in logged)
+    got = Counter(t.http_key(e) for e in http)
+    want = Counter(t.nginx_key(r) for r in logged)
     if want_http is False:
         t.check(not http, "unexpected http_request events: %d" % len(http))
     elif http or want_http:

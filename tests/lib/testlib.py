@@ -221,6 +221,19 @@ class Nginx:
         return access_log(os.path.join(self.dir, "access.log"), since)
 
 
+def http_key(ev):
+    """What an http_request event and nginx's log line have in common."""
+    rng = None
+    if ev["range_start"] >= 0:
+        rng = (ev["range_start"], ev["range_end"])
+    return (ev["method"], rng, ev["http_status"], ev["bytes"])
+
+
+def nginx_key(req):
+    """http_key() of an access_log() entry."""
+    return (req["method"], req["range"], req["status"], req["bytes"])
+
+
 def access_log(path, since=0, until=None):
     """Entries of an access log written by tests/servers/nginx.sh, from
     byte offset `since` to `until` (None: the end): dicts of method, range

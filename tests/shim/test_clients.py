@@ -49,17 +49,6 @@ def strip_timing(p):
     return p
 
 
-def http_key(ev):
-    rng = None
-    if ev["range_start"] >= 0:
-        rng = (ev["range_start"], ev["range_end"])
-    return (ev["method"], rng, ev["http_status"], ev["bytes"])
-
-
-def nginx_key(req):
-    return (req["method"], req["range"], req["status"], req["bytes"])
-
-
 def check_reads_match_requests(events):
     """Every ros3 vfd_read has its http_request, same thread, same range."""
     ros3_files = {(e["trace_dir"], e["file_id"]) for e in events
@@ -112,8 +101,8 @@ def main():
             # sec2 reads a local file; fsspec's HTTP is aiohttp, not curl.
             t.check(not http, "unexpected http_request events: %d" % len(http))
         else:
-            got = Counter(http_key(e) for e in http)
-            want = Counter(nginx_key(r) for r in logged)
+            got = Counter(t.http_key(e) for e in http)
+            want = Counter(t.nginx_key(r) for r in logged)
             t.check(got == want, "http_request events differ from nginx's "
                     "log:\nonly traced: %s\nonly logged: %s"
                     % (got - want, want - got))
