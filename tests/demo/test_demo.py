@@ -28,6 +28,12 @@ babeltrace2 reads them:
     flavors (costing requests, not saving them), the block cache cuts
     fsspec's requests, and HDF5 asks both drivers for the same reads.
 
+  * the S3-like network (the demo's default --network s3-same-region)
+    was applied: nginx slept at least the profile's first byte plus the
+    body over its bandwidth for every request, and every ROS3 request's
+    time to first byte in the traces is at least that first byte (less
+    the 1 ms resolution of nginx's timers).
+
 Then it interrupts a second demo run (SIGINT to its process group, as
 Ctrl-C does) while the experiment runs, and checks that nginx is gone.
 """
@@ -278,6 +284,36 @@ def check_effects(events, logged, out):
              nreq("fsspec-tuned", "original")))
 
 
+def check_network(out, events, logged):
+    """The demo's default network profile really slowed every request."""
+    with open(os.path.join(out, "nginx", "profile")) as f:
+        name, first_ms, bandwidth = f.read().split()[:3]
+    t.check(name == "s3-same-region", "the demo ran with network %r, "
+            "want its default s3-same-region" % name)
+    first_ms, bandwidth = int(first_ms), int(bandwidth)
+    for key, log in logged.items():
+        for req in log:
+            want = first_ms + req["bytes"] * 1000 / bandwidth
+            if req["method"] == "HEAD":
+                want = first_ms
+            t.check(req["delay_ms"] is not None
+                    and req["delay_ms"] >= math.floor(want)
+                    and req["request_time_ms"] >= req["delay_ms"] - 1,
+                    "%s: nginx slept %s ms (request time %s ms) for %r, "
+                    "want at least %.1f" % (key, req["delay_ms"],
+                                            req.get("request_time_ms"),
+                                            req, want))
+    n = 0
+    for key, ev in events.items():
+        for h in ev["http_request"]:
+            n += 1
+            t.check(h["ttfb_ns"] >= (first_ms - 1) * 1000000,
+                    "%s: a ROS3 request's first byte came after %.1f ms, "
+                    "under the profile's %d ms" % (key, h["ttfb_ns"] / 1e6,
+                                                   first_ms))
+    t.check(n > 0, "no http request to check the network with")
+
+
 def check_same_means(tables):
     means = {(label, f): m for label, table in tables.items()
              for f, (m, _p) in table.items()}
@@ -383,6 +419,7 @@ def main():
         report = read_report(out)
         check_counts(report, events, logged, flavor_bytes)
         check_effects(events, logged, out)
+        check_network(out, events, logged)
         print("%d worker traces merged; %d requests logged by nginx"
               % (ntraces, sum(len(v) for v in logged.values())))
         check_interrupt(out)

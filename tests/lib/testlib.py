@@ -183,16 +183,19 @@ def by_name(events, name):
 
 class Nginx:
     """nginx on 127.0.0.1, on a free port, serving `root`; stopped by PID
-    on exit of the with-block, even when the test fails."""
+    on exit of the with-block, even when the test fails.  `options` go to
+    `nginx.sh start` (e.g. ["--profile", "s3-same-region"])."""
 
-    def __init__(self, root):
+    def __init__(self, root, options=()):
         self.root = root
+        self.options = list(options)
         self.dir = tempfile.mkdtemp(prefix="h5snoop-nginx-")
         self.port = None
 
     def __enter__(self):
         script = os.path.join(source_dir(), "tests", "servers", "nginx.sh")
-        p = subprocess.run(["bash", script, "start", self.dir, self.root],
+        p = subprocess.run(["bash", script, "start"] + self.options
+                           + [self.dir, self.root],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=60)
         if p.returncode != 0:
@@ -237,19 +240,26 @@ def nginx_key(req):
 def access_log(path, since=0, until=None):
     """Entries of an access log written by tests/servers/nginx.sh, from
     byte offset `since` to `until` (None: the end): dicts of method, range
-    (start, end) or None, status, bytes, uri."""
+    (start, end) or None, status, bytes, uri, and where the log has them
+    request_time_ms, connection and delay_ms (None for "-")."""
     out = []
     with open(path, "rb") as f:
         f.seek(since)
         text = f.read() if until is None else f.read(until - since)
     for line in text.decode().splitlines():
-        method, rng, status, nbytes, uri = line.split("\t")[:5]
+        cols = line.split("\t")
+        method, rng, status, nbytes, uri = cols[:5]
         r = None
         m = re.match(r"bytes=(\d+)-(\d+)$", rng)
         if m:
             r = (int(m.group(1)), int(m.group(2)))
-        out.append({"method": method, "range": r, "status": int(status),
-                    "bytes": int(nbytes), "uri": uri})
+        entry = {"method": method, "range": r, "status": int(status),
+                 "bytes": int(nbytes), "uri": uri}
+        if len(cols) >= 8:
+            entry["request_time_ms"] = round(float(cols[5]) * 1000)
+            entry["connection"] = int(cols[6])
+            entry["delay_ms"] = None if cols[7] == "-" else int(cols[7])
+        out.append(entry)
     return out
 
 
