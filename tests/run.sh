@@ -13,7 +13,9 @@ bash tests/install_deps.sh
 run_build() {
   local name=$1; shift
   echo "== h5snoop: $name build"
-  cmake -S . -B "build/$name" "$@" >/dev/null
+  # Warnings are errors here, where the compiler is known (off by
+  # default for users building with another one).
+  cmake -S . -B "build/$name" -DH5SNOOP_WERROR=ON "$@" >/dev/null
   cmake --build "build/$name" -j"$(nproc)"
   (cd "build/$name" && ctest --output-on-failure -j"$(nproc)")
 }
