@@ -8,7 +8,9 @@
 #   SECONDS = 0: regression run: every file of tests/fuzz/regressions
 #                and tests/fuzz/corpus once
 # The target is built with clang -fsanitize=fuzzer,address,undefined from
-# the analyzer's reader sources into BUILD_DIR/fuzz/fuzz_reader.
+# the sources of the analyzer's lower layers (listed by CMake in
+# BUILD_DIR/tests/fuzz/fuzz_reader_inputs.txt) into
+# BUILD_DIR/fuzz/fuzz_reader.
 # Exit status: 0 no failure, 1 a crash/leak/timeout or build failure,
 # 2 usage, 77 no clang with libFuzzer (skipped).
 
@@ -39,18 +41,13 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
     exit 77
 fi
 
-a=$src/analyzer
+# The layers' sources and include folders, as CMake lists them.
+inputs=$build/tests/fuzz/fuzz_reader_inputs.txt
+[ -f "$inputs" ] || { echo "$inputs missing: configure BUILD_DIR"; exit 1; }
+mapfile -t layer_args <"$inputs"
 "$clang" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$src/include" -I"$src/format" -I"$a/util" -I"$a/reader" \
-    -I"$a/stacks" -I"$a/model" \
-    "$here/fuzz_reader.c" "$a/util/diag.c" "$a/reader/schema_table.c" \
-    "$a/reader/trace_meta.c" "$a/reader/stream_in.c" \
-    "$a/reader/trace_reader.c" "$a/util/map.c" "$a/util/dir_list.c" \
-    "$a/model/group_key.c" "$a/model/attrib.c" "$a/model/histogram.c" \
-    "$a/model/aggregate.c" "$a/stacks/stack_table.c" \
-    "$a/stacks/symbolize.c" \
-    "$src/format/trace_metadata.c" -lm -o "$out/fuzz_reader"
+    "$here/fuzz_reader.c" "${layer_args[@]}" -lm -o "$out/fuzz_reader"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
