@@ -38,6 +38,19 @@ OUTPUTS = {
 }
 
 
+def first_difference(want, got):
+    """The first line where two texts differ, as (number, want, got), the
+    lines kept with their endings so that a lost final newline or a CRLF
+    counts; None when the texts are equal."""
+    a, b = want.splitlines(True), got.splitlines(True)
+    for i in range(max(len(a), len(b))):
+        wa = a[i] if i < len(a) else "<none>"
+        gb = b[i] if i < len(b) else "<none>"
+        if wa != gb:
+            return i + 1, wa, gb
+    return None
+
+
 def compare(name, got):
     path = os.path.join(EXPECTED, name)
     if UPDATE:
@@ -47,14 +60,21 @@ def compare(name, got):
     check(os.path.exists(path), "missing %s (run with --update)" % path)
     with open(path, encoding="utf-8", newline="") as f:
         want = f.read()
-    if got != want:
-        a, b = want.splitlines(), got.splitlines()
-        for i in range(max(len(a), len(b))):
-            wa = a[i] if i < len(a) else "<none>"
-            gb = b[i] if i < len(b) else "<none>"
-            if wa != gb:
-                testlib.fail("%s differs at line %d:\nwant: %s\ngot:  %s"
-                             % (name, i + 1, wa, gb))
+    diff = first_difference(want, got)
+    if diff:
+        testlib.fail("%s differs at line %d:\nwant: %r\ngot:  %r"
+                     % ((name,) + diff))
+
+
+def compare_is_exact():
+    """compare() must fail on any byte: the differences a line-by-line
+    comparison misses."""
+    for want, got in [("a\n", "a"), ("a\n", "a\r\n"), ("a\n", "a\n\n"),
+                      ("a\nb", "a\nb\n"), ("", "\n")]:
+        check(first_difference(want, got) is not None,
+              "first_difference(%r, %r) sees none" % (want, got))
+    check(first_difference("a\r\nb\n", "a\r\nb\n") is None,
+          "first_difference of equal texts")
 
 
 def good_case(case):
@@ -126,6 +146,7 @@ def exit_codes():
 
 
 def main():
+    compare_is_exact()
     for case in sorted(os.listdir(os.path.join(DATA, "good"))):
         good_case(case)
     for case in sorted(os.listdir(os.path.join(DATA, "bad"))):
