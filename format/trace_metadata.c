@@ -1,6 +1,6 @@
 /*
  * trace_metadata.c - TSDL (CTF 1.8 metadata) generated from
- * trace_schema.def, and the event/mem_type name tables.
+ * trace_schema.def, and the mem_type name table.
  *
  * Must never: allocate (the shim calls it inside the host process), or emit
  * an unescaped byte taken from the environment.
@@ -12,11 +12,6 @@
 #include <string.h>
 
 #include "h5snoop/trace_schema.h"
-
-const char *const h5snoop_event_names[H5SNOOP_EV_COUNT] = {
-#define H5SNOOP_EVENT(id, name, doc) [id] = #name,
-#include "h5snoop/trace_schema.def"
-};
 
 const char *const h5snoop_mem_type_names[H5SNOOP_MEM_NTYPES] = {
 #define H5SNOOP_MT_NAME(v, n) [v] = #n,

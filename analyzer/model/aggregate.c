@@ -107,7 +107,6 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 	struct agg_stats *s;
 	int64_t end;
 
-	a->events++;
 	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
 		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {
 			if (ensure_group(a, r->group, err) != H5SNOOP_OK)

@@ -82,9 +82,6 @@ struct agg {
 	struct agg_group *g;   /* indexed like the group table */
 	uint32_t n, cap;
 	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
-	uint64_t events;
-	uint64_t traces;
-	uint64_t discarded;
 };
 
 static inline unsigned agg_bin_of(uint64_t size)

@@ -76,8 +76,6 @@ struct __attribute__((packed)) h5snoop_event_header {
 	;
 #include "h5snoop/trace_schema.def"
 
-/* Name of each event class, indexed by id. */
-extern const char *const h5snoop_event_names[H5SNOOP_EV_COUNT];
 /* Name of each mem_type value, indexed by value. */
 extern const char *const h5snoop_mem_type_names[H5SNOOP_MEM_NTYPES];
 
