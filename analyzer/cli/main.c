@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"report", cmd_report, "requests by group, layer and size"},
 	{"plot", cmd_plot, "SVG pictures of the requests"},
 	{"export", cmd_export, "every event as csv, jsonl or chrome"},
+	{"advise", cmd_advise, "what slows each run, its cost and remedy"},
 };
 
 static void print_usage(FILE *out)

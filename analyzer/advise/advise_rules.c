@@ -1,0 +1,602 @@
+/*
+ * advise_rules.c - the rules of `h5snoop advise`, in priority order, each
+ * with its documented threshold, its evidence, its cost and its remedy.
+ *
+ * Cost: what the problem costs a run, as requests it makes that a remedy
+ * would not (each a round trip at the latency) plus bytes it moves that
+ * the remedy would not (at the bandwidth), less what the remedy adds.
+ * The latency is the run's recorded one (the median first byte of its
+ * small requests; a driver read's duration where libcurl is not seen),
+ * and again --rtt; the bandwidth is the run's (bytes over transfer time
+ * of its reads of 1 MiB or more), else ADVISE_DEFAULT_BANDWIDTH.
+ *
+ * Thresholds (README, "Diagnosing a run", lists them too):
+ *   small-requests      >= 20 driver reads under 10 KiB, half the reads
+ *                       or more, and cheaper read as 8 MiB blocks
+ *   metadata-scattered  >= 20 metadata reads under 10 KiB over >= 4
+ *                       distinct 1 MiB regions of a file not paged
+ *   paged-no-buffer     a paged file (its size a multiple of a power of
+ *                       two P, 4 KiB <= P <= 64 MiB), >= 10 metadata
+ *                       reads smaller than P, and under half of the bytes
+ *                       read in P-sized, P-aligned reads
+ *   small-chunks        >= 20 raw-data reads, half of them or more under
+ *                       512 KiB
+ *   repeated-ranges     >= 10 reads of a range the same process had read
+ *                       before, and >= 5% of the reads
+ *   overfetch           libcurl fetched >= 2x the bytes HDF5 asked its
+ *                       driver for, and >= 1 MiB more
+ *   http-errors         >= 1 failed HTTP request
+ *   one-at-a-time       >= 20 requests, mean concurrency under 1.2, half
+ *                       or more of them small, and waiting on them half
+ *                       of the run's time or more
+ *   no-connection-reuse >= 10 HTTP requests, half or more of them on a
+ *                       new connection
+ *
+ * Must never: print, or divide by a figure of the trace without a guard.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+#include "h5snoop/trace_schema.h"
+#include "units.h"
+
+static const char *const mem_names[8] = {"default", "super", "btree", "draw",
+					 "gheap", "lheap", "ohdr", "?"};
+
+/* Appends printf text to buf (NUL-terminated, cut to cap). */
+static void cat(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+double advise_latency_s(const struct advise_subject *s)
+{
+	enum layer l = s->n_lat[LAYER_HTTP] ? LAYER_HTTP : LAYER_VFD;
+	uint64_t v[ADVISE_SAMPLES];
+	uint32_t n = s->n_lat[l];
+
+	if (n == 0)
+		return 0;
+	memcpy(v, s->lat[l], n * sizeof(v[0]));
+	qsort(v, n, sizeof(v[0]), cmp_u64);
+	return (double)v[n / 2] / 1e9;
+}
+
+double advise_bandwidth(const struct advise_subject *s)
+{
+	double lat = advise_latency_s(s);
+	double n_big = 0, t;
+
+	/* NOTE: transfer time = duration less one latency per read; the
+	 * number of big reads is not kept, so estimate it from 8 MiB. */
+	if (s->big_bytes == 0 || s->big_ns == 0)
+		return ADVISE_DEFAULT_BANDWIDTH;
+	n_big = ceil((double)s->big_bytes / ADVISE_BLOCK_BYTES);
+	t = (double)s->big_ns / 1e9 - n_big * lat;
+	if (t <= 0)
+		return ADVISE_DEFAULT_BANDWIDTH;
+	return (double)s->big_bytes / t;
+}
+
+int advise_cached(const struct advise_subject *s)
+{
+	if (s->http)
+		return s->linked_reads * 2 < s->reads;
+	return s->fast_reads * 2 > s->reads && s->fast_reads < s->reads;
+}
+
+uint64_t advise_cached_reads(const struct advise_subject *s)
+{
+	if (s->http)
+		return s->reads > s->linked_reads ? s->reads - s->linked_reads
+						  : 0;
+	return s->fast_reads;
+}
+
+double advise_wall_s(const struct advise_subject *s)
+{
+	if (s->last_end_ns <= s->first_ns)
+		return 0;
+	return (double)trace_diff_ns(s->last_end_ns, s->first_ns) / 1e9;
+}
+
+/* Sets f's costs for `requests` saved and `bytes` saved (negative:
+ * added) at the recorded latency and at --rtt. */
+static void set_cost(struct advise_finding *f, const struct advise *a,
+		     double requests, double bytes)
+{
+	double bw = advise_bandwidth(f->s);
+
+	f->rtt_s = advise_latency_s(f->s);
+	f->wall_s = advise_wall_s(f->s);
+	f->cost_s = fmax(0, requests * f->rtt_s + bytes / bw);
+	f->cost_rtt_s = a->rtt_s > 0
+				? fmax(0, requests * a->rtt_s + bytes / bw)
+				: f->cost_s;
+}
+
+/* "ohdr 40, btree 30" of the nonzero counts of v, most first. */
+static void by_type(char *buf, size_t cap, const uint64_t v[8])
+{
+	int used[8] = {0};
+	int first = 1;
+
+	for (;;) {
+		int best = -1;
+
+		for (int i = 0; i < 8; i++)
+			if (v[i] && !used[i] && (best < 0 || v[i] > v[best]))
+				best = i;
+		if (best < 0)
+			return;
+		used[best] = 1;
+		cat(buf, cap, "%s%s %llu", first ? "" : ", ", mem_names[best],
+		    (unsigned long long)v[best]);
+		first = 0;
+	}
+}
+
+static char *bytes_str(char *buf, size_t cap, double v)
+{
+	return units_bytes(buf, cap, v <= 0 ? 0 : (uint64_t)v);
+}
+
+/* Block a cache or page buffer would read: 8 MiB, or the whole file. */
+static double block_bytes(const struct advise_subject *s)
+{
+	if (s->file_size && s->file_size < ADVISE_BLOCK_BYTES)
+		return (double)s->file_size;
+	return ADVISE_BLOCK_BYTES;
+}
+
+/* The remedy lines for gathering metadata into pages. */
+static const char remedy_pages[] =
+	"Gather the metadata into pages and read it with a page buffer:\n"
+	"  h5repack -S PAGE -G 8388608 in.h5 out.h5\n"
+	"  h5py.File(url, ..., page_buf_size=16 * 2**20)\n"
+	"  C: H5Pset_page_buffer_size(fapl, 16 << 20, 0, 0)\n"
+	"When writing: H5Pset_file_space_strategy(fcpl,\n"
+	"  H5F_FSPACE_STRATEGY_PAGE, 0, 1) and\n"
+	"  H5Pset_file_space_page_size(fcpl, 8 << 20).";
+
+/* ---- the rules ---- */
+
+static int small_requests(const struct advise_subject *s,
+			  const struct advise *a, struct advise_finding *f)
+{
+	double blocks = (double)s->small_blocks.n, block = block_bytes(s);
+	char b1[32], types[256] = "";
+
+	if (s->small < 20 || s->small * 2 < s->reads)
+		return 0;
+	set_cost(f, a, (double)s->small - blocks,
+		 (double)s->small_bytes - blocks * block);
+	if (f->cost_s <= 0 && f->cost_rtt_s <= 0)
+		return 0;
+	by_type(types, sizeof(types), s->small_by_type);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu of %llu driver reads are under 10 KiB (%s; %s in "
+		 "all); they fall in %.0f block%s of %s of the file.",
+		 (unsigned long long)s->small, (unsigned long long)s->reads,
+		 types, units_bytes(b1, sizeof(b1), s->small_bytes), blocks,
+		 blocks == 1 ? "" : "s",
+		 strcmp(bytes_str(b1, sizeof(b1), block), "8.00 MiB") == 0
+			 ? "8 MiB"
+			 : b1);
+	f->sites = ADVISE_SMALL;
+	if (strcmp(s->driver, "fileobj") == 0)
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Let fsspec fetch whole blocks:\n"
+			 "  fs.open(url, cache_type=\"blockcache\",\n"
+			 "          block_size=8 * 2**20)\n"
+			 "(\"block\" before fsspec 2023); better still, see "
+			 "the metadata and chunk findings.");
+	/* NOTE: prose lines are left to the writer to wrap; a '\n' only
+	 * before a line of code. */
+	else
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Fewer, larger requests: page the file and use a "
+			 "page buffer (see metadata-scattered), or read it "
+			 "through fsspec with\n  cache_type=\"blockcache\", "
+			 "block_size=8 * 2**20");
+	return 1;
+}
+
+/* The page size of a paged file: the largest power of two from 4 KiB to
+ * 64 MiB that divides its size, or 0. */
+static uint64_t page_size(const struct advise_subject *s)
+{
+	for (unsigned k = 26; k >= 12; k--) {
+		uint64_t p = (uint64_t)1 << k;
+
+		if (s->file_size >= 2 * p && s->file_size % p == 0)
+			return p;
+	}
+	return 0;
+}
+
+static unsigned log2_u64(uint64_t v)
+{
+	unsigned k = 0;
+
+	while (v > 1) {
+		v >>= 1;
+		k++;
+	}
+	return k;
+}
+
+/* 1 if s's file is paged and read without a page buffer. */
+static int paged_unbuffered(const struct advise_subject *s, uint64_t *page)
+{
+	uint64_t p = page_size(s);
+
+	*page = p;
+	if (!p)
+		return 0;
+	return s->aligned_bytes[log2_u64(p)] * 2 < s->read_bytes;
+}
+
+static int metadata_scattered(const struct advise_subject *s,
+			      const struct advise *a,
+			      struct advise_finding *f)
+{
+	double pages = ceil((double)s->meta_bytes / ADVISE_BLOCK_BYTES);
+	char b1[32], b2[32], b3[32], b4[32], types[256] = "";
+	uint64_t meta_types[8];
+	uint64_t page;
+
+	if (s->meta_small < 20 || s->meta_regions.n < 4)
+		return 0;
+	if (page_size(s) && paged_unbuffered(s, &page))
+		return 0; /* paged-no-buffer says it better */
+	if (pages < 1)
+		pages = 1;
+	set_cost(f, a, (double)s->meta - pages,
+		 -pages * block_bytes(s));
+	memcpy(meta_types, s->by_type, sizeof(meta_types));
+	meta_types[H5SNOOP_MEM_draw] = 0;
+	by_type(types, sizeof(types), meta_types);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu metadata reads (%s), %llu of them under 10 KiB, %s in "
+		 "all, at offsets %s to %s of a %s file (%zu distinct 1 MiB "
+		 "regions); paged, they would fill %.0f page%s of 8 MiB.",
+		 (unsigned long long)s->meta, types,
+		 (unsigned long long)s->meta_small,
+		 units_bytes(b1, sizeof(b1), s->meta_bytes),
+		 units_bytes(b2, sizeof(b2), s->meta_min),
+		 units_bytes(b3, sizeof(b3), s->meta_max),
+		 s->file_size ? units_bytes(b4, sizeof(b4), s->file_size)
+			      : "?",
+		 s->meta_regions.n, pages, pages > 1 ? "s" : "");
+	f->sites = ADVISE_META;
+	snprintf(f->remedy, sizeof(f->remedy), "%s", remedy_pages);
+	return 1;
+}
+
+static int paged_no_buffer(const struct advise_subject *s,
+			   const struct advise *a, struct advise_finding *f)
+{
+	char b1[32], b2[32], types[256] = "";
+	uint64_t meta_types[8];
+	uint64_t page;
+	double pages;
+
+	if (!paged_unbuffered(s, &page) || s->meta < 10)
+		return 0;
+	/* metadata pages touched: counted at 8 MiB, else 1 MiB, else
+	 * estimated from the metadata's bytes */
+	if (page >= ADVISE_BLOCK_BYTES)
+		pages = (double)s->meta_pages.n;
+	else if (page >= ADVISE_REGION_BYTES)
+		pages = (double)s->meta_regions.n;
+	else
+		pages = ceil((double)s->meta_bytes / (double)page);
+	if (pages < 1)
+		pages = 1;
+	set_cost(f, a, (double)s->meta - pages, -pages * (double)page);
+	if (f->cost_s <= 0 && f->cost_rtt_s <= 0)
+		return 0;
+	memcpy(meta_types, s->by_type, sizeof(meta_types));
+	meta_types[H5SNOOP_MEM_draw] = 0;
+	by_type(types, sizeof(types), meta_types);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "The file is paged (its %s are %llu pages of %s) but HDF5 "
+		 "read it piece by piece: %llu metadata reads (%s), no "
+		 "page-sized reads. A page buffer would read %.0f page%s.",
+		 units_bytes(b1, sizeof(b1), s->file_size),
+		 (unsigned long long)(s->file_size / page),
+		 units_bytes(b2, sizeof(b2), page),
+		 (unsigned long long)s->meta, types, pages,
+		 pages > 1 ? "s" : "");
+	f->sites = ADVISE_META;
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Open it with a page buffer of two pages or more:\n"
+		 "  h5py.File(url, ..., page_buf_size=%llu)\n"
+		 "  C: H5Pset_page_buffer_size(fapl, %llu, 0, 0)",
+		 (unsigned long long)(page * 2 < (16u << 20) ? 16u << 20
+							       : page * 2),
+		 (unsigned long long)(page * 2 < (16u << 20) ? 16u << 20
+							       : page * 2));
+	return 1;
+}
+
+static int small_chunks(const struct advise_subject *s,
+			const struct advise *a, struct advise_finding *f)
+{
+	double mean, target, factor;
+	char b1[32], b2[32];
+
+	if (s->raw < 20 || s->raw_sizes_small * 2 < s->raw)
+		return 0;
+	mean = (double)s->raw_bytes / (double)s->raw;
+	target = ceil((double)s->raw_bytes / (2.0 * (1 << 20)));
+	if (target < 1)
+		target = 1;
+	set_cost(f, a, (double)s->raw - target, 0);
+	if (f->cost_s <= 0 && f->cost_rtt_s <= 0)
+		return 0;
+	factor = ceil((2.0 * (1 << 20)) / (mean > 1 ? mean : 1));
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu raw-data reads, %llu of them under 512 KiB: %s in "
+		 "all, %s per read on average (a chunk, compressed). In "
+		 "2 MiB chunks: about %.0f read%s (one per dataset at "
+		 "least).",
+		 (unsigned long long)s->raw,
+		 (unsigned long long)s->raw_sizes_small,
+		 units_bytes(b1, sizeof(b1), s->raw_bytes),
+		 units_bytes(b2, sizeof(b2), (uint64_t)mean), target,
+		 target > 1 ? "s" : "");
+	f->sites = ADVISE_RAW;
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Rechunk to 1-4 MiB chunks (about %.0fx the elements of "
+		 "today's):\n"
+		 "  h5repack -l /path/to/dataset:CHUNK=N in.h5 out.h5\n"
+		 "and let the chunk cache hold what one read touches:\n"
+		 "  h5py.File(url, ..., rdcc_nbytes=64 * 2**20)",
+		 factor);
+	return 1;
+}
+
+static int repeated_ranges(const struct advise_subject *s,
+			   const struct advise *a, struct advise_finding *f)
+{
+	char b1[32], b2[32], b3[32];
+	unsigned top = 0;
+
+	if (s->repeats < 10 || s->repeats * 20 < s->reads)
+		return 0;
+	set_cost(f, a, (double)s->repeats, (double)s->repeat_bytes);
+	for (unsigned i = 1; i < 3; i++)
+		if (s->rep_n[i] > s->rep_n[top])
+			top = i;
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu driver reads (%s) fetched a range their process had "
+		 "read before, e.g. %s at offset %s (%s), read %llu times.",
+		 (unsigned long long)s->repeats,
+		 units_bytes(b1, sizeof(b1), s->repeat_bytes),
+		 units_bytes(b2, sizeof(b2), s->rep_size[top]),
+		 units_bytes(b3, sizeof(b3), s->rep_offset[top]),
+		 mem_names[s->rep_type[top] & 7],
+		 (unsigned long long)s->rep_n[top] + 1);
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Open each file once and keep it open (h5py reopens a file "
+		 "whose page buffer HDF5 refused: do not ask for one on "
+		 "an unpaged file); let the chunk cache hold the chunks "
+		 "read again (rdcc_nbytes), or cache in the client "
+		 "(fsspec cache_type=\"blockcache\").");
+	return 1;
+}
+
+static int overfetch(const struct advise_subject *s, const struct advise *a,
+		     struct advise_finding *f)
+{
+	char b1[32], b2[32];
+	double extra;
+
+	if (s->http == 0 || s->reads == 0 ||
+	    s->http_bytes / 2 < s->read_bytes ||
+	    s->http_bytes - s->read_bytes < (1u << 20))
+		return 0;
+	extra = (double)(s->http_bytes - s->read_bytes);
+	set_cost(f, a, 0, extra);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "libcurl fetched %s for the %s HDF5 asked its driver for "
+		 "(%.1fx), in %llu requests for %llu driver reads.",
+		 units_bytes(b1, sizeof(b1), s->http_bytes),
+		 units_bytes(b2, sizeof(b2), s->read_bytes),
+		 (double)s->http_bytes / (double)s->read_bytes,
+		 (unsigned long long)s->http, (unsigned long long)s->reads);
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Fetch less per request: a smaller block (fsspec "
+		 "block_size=2 * 2**20), or cache_type=\"readahead\" for "
+		 "sequential reads; HDF5 1.14's ROS3 reads the first 16 MiB "
+		 "of every file at open, which only pays for files read "
+		 "mostly whole.");
+	return 1;
+}
+
+static int http_errors(const struct advise_subject *s, const struct advise *a,
+		       struct advise_finding *f)
+{
+	if (s->http_failed == 0)
+		return 0;
+	set_cost(f, a, (double)s->http_failed, 0);
+	f->cost_s = (double)s->failed_ns / 1e9; /* what they took */
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu of %llu HTTP requests failed (4xx %llu, 5xx %llu, "
+		 "no status %llu; last error status %u), %llu of them "
+		 "retries of a failed range.",
+		 (unsigned long long)s->http_failed,
+		 (unsigned long long)s->http,
+		 (unsigned long long)s->status_n[4],
+		 (unsigned long long)s->status_n[5],
+		 (unsigned long long)s->status_n[0], s->last_bad_status,
+		 (unsigned long long)s->http_retried);
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "%s",
+		 s->last_bad_status == 404
+			 ? "404: the URL names no object; check the path "
+			   "(and the bucket's region)."
+		 : s->last_bad_status == 403
+			 ? "403: credentials missing or wrong, or a "
+			   "presigned URL expired."
+		 : s->last_bad_status == 416
+			 ? "416: a read past the end of the object: a "
+			   "truncated or replaced file?"
+		 : s->status_n[5]
+			 ? "5xx (503 SlowDown): fewer concurrent requests, "
+			   "retries with backoff."
+			 : "Connection failures: check the endpoint, proxy "
+			   "and timeouts.");
+	return 1;
+}
+
+static int one_at_a_time(const struct advise_subject *s,
+			 const struct advise *a, struct advise_finding *f)
+{
+	enum layer l = s->http ? LAYER_HTTP : LAYER_VFD;
+	const struct advise_busy *b = &s->busy[l];
+	double wall = advise_wall_s(s), busy = (double)b->busy_ns / 1e9;
+	uint64_t small = l == LAYER_HTTP ? s->http_small : s->small;
+	double conc;
+
+	if (b->n < 20 || b->busy_ns == 0 || small * 2 < b->n ||
+	    wall <= 0 || busy * 2 < wall)
+		return 0;
+	conc = (double)b->sum_ns / (double)b->busy_ns;
+	if (conc >= 1.2)
+		return 0;
+	/* RATIONALE: four requests at a time is what a reader gets by
+	 * reading four files at once: the cost is the three quarters of
+	 * the wait it would save; at --rtt, of n requests of that latency
+	 * moving the same bytes. */
+	set_cost(f, a, 0.75 * (double)b->n,
+		 0.75 * (double)(l == LAYER_HTTP ? s->http_bytes
+						 : s->read_bytes));
+	f->cost_s = busy * 0.75;
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu %s requests, one at a time (mean concurrency %.2f): "
+		 "%.2f s of the run's %.2f s waiting on them, most of them "
+		 "small.",
+		 (unsigned long long)b->n, l == LAYER_HTTP ? "HTTP" : "driver",
+		 conc, busy, wall);
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "HDF5 reads a file one request after another: read several "
+		 "files at once (Dask or multiprocessing workers, one file "
+		 "each), and make fewer requests (the other findings).");
+	return 1;
+}
+
+static int no_connection_reuse(const struct advise_subject *s,
+			       const struct advise *a,
+			       struct advise_finding *f)
+{
+	double trips = s->tls ? 3 : 1;
+
+	if (s->http < 10 || s->new_conns * 2 < s->http)
+		return 0;
+	set_cost(f, a, (double)s->new_conns * trips, 0);
+	f->cost_s = (double)s->conn_ns / 1e9;
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%llu of %llu HTTP requests opened a new connection "
+		 "(%.3f s of connect%s in all).",
+		 (unsigned long long)s->new_conns,
+		 (unsigned long long)s->http, f->cost_s,
+		 s->tls ? " and TLS" : "");
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Reuse connections: one requests.Session, one fsspec "
+		 "filesystem, one curl handle per thread; with ROS3 keep "
+		 "the file open between reads.");
+	return 1;
+}
+
+const struct advise_rule advise_rules[] = {
+	{"small-requests", "many small requests", 1, small_requests},
+	{"metadata-scattered", "metadata scattered over the file", 1,
+	 metadata_scattered},
+	{"paged-no-buffer", "a paged file read without a page buffer", 1,
+	 paged_no_buffer},
+	{"small-chunks", "small raw-data chunks", 1, small_chunks},
+	{"repeated-ranges", "the same range fetched more than once", 1,
+	 repeated_ranges},
+	{"overfetch", "bytes fetched far beyond bytes used", 0, overfetch},
+	{"http-errors", "HTTP errors and retries", 0, http_errors},
+	{"one-at-a-time", "requests one at a time while latency-bound", 1,
+	 one_at_a_time},
+	{"no-connection-reuse", "connections not reused", 0,
+	 no_connection_reuse},
+};
+const size_t advise_n_rules = sizeof(advise_rules) / sizeof(advise_rules[0]);
+
+static int cmp_finding(const void *x, const void *y)
+{
+	const struct advise_finding *a = x, *b = y;
+
+	if (a->cost_rtt_s != b->cost_rtt_s)
+		return a->cost_rtt_s > b->cost_rtt_s ? -1 : 1;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	return a->s->group < b->s->group ? -1 : a->s->group > b->s->group;
+}
+
+enum h5snoop_status advise_finish(struct advise *a, struct h5snoop_error *err)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < a->n_subjects; i++) {
+		const struct advise_subject *s = a->subjects[i];
+
+		if (!s)
+			continue;
+		for (size_t r = 0; r < advise_n_rules; r++) {
+			struct advise_finding f;
+
+			memset(&f, 0, sizeof(f));
+			f.rule = &advise_rules[r];
+			f.s = s;
+			f.sites = -1;
+			if (advise_rules[r].counts_requests &&
+			    advise_cached(s))
+				continue;
+			/* a finding that costs nothing is no finding */
+			if (!advise_rules[r].check(s, a, &f) ||
+			    (f.cost_s <= 0 && f.cost_rtt_s <= 0))
+				continue;
+			if (a->n_findings == cap) {
+				size_t n = cap ? 2 * cap : 16;
+				struct advise_finding *v = realloc(
+					a->findings, n * sizeof(*v));
+
+				if (!v)
+					return diag_nomem(err);
+				a->findings = v;
+				cap = n;
+			}
+			a->findings[a->n_findings++] = f;
+		}
+	}
+	if (a->n_findings)
+		qsort(a->findings, a->n_findings, sizeof(a->findings[0]),
+		      cmp_finding);
+	return H5SNOOP_OK;
+}

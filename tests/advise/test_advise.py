@@ -1,0 +1,263 @@
+#!/usr/bin/python3
+"""test_advise.py - `h5snoop advise` on real recorded runs: each rule
+fires on a run made to show its problem and stays quiet on runs that do
+not have it.
+
+The data is the demo's (samples/make_granule.py and make_flavors.sh,
+on a small granule), served by nginx with the s3-same-region network
+profile (30 ms a request), so that recorded latencies are an object
+store's.  Every run is recorded by `h5snoop record` (real libcurl, real
+h5py):
+
+  run (label)           what it does                  rules that must fire
+  ros3-original         ROS3, defaults, original      small-requests,
+                                                      one-at-a-time
+  ros3-paged            ROS3, defaults, page-only     paged-no-buffer, and
+                                                      the two above
+  ros3-rechunked        ROS3, defaults, rechunked     metadata-scattered,
+                                                      and the two above
+  ros3-tuned-paged      ROS3, page buffer, rechunked  (none)
+                        and paged
+  ros3-twice            ROS3 opens the original twice repeated-ranges, and
+                        and reads it again            the two above
+  ros3-small-chunks     ROS3 reads a file of 100      small-chunks, and the
+                        2000-element gzip chunks      two above
+                        (with H5SNOOP_STACKS=1)
+  fsspec-blockcache     fsspec 8 MiB block cache      (none: its reads
+                                                      come from memory)
+  curl-errors           curl asks for missing files   http-errors
+  curl-new-connections  12 curl processes, one        no-connection-reuse
+                        request each
+
+and a generated trace (make_overfetch_trace: ROS3 of HDF5 1.14 fetching
+the first 16 MiB at open, which Debian 12's HDF5 cannot record) must
+show overfetch.  Every rule that is not listed for a run must not fire
+on it.  The costs are not compared with timings of this machine; only
+their form is checked (non-negative, ranked most costly first).  The
+text output fits 80 columns, and the run recorded with H5SNOOP_STACKS=1
+names its HDF5 call (H5Dread) as the call site of its small chunks.
+Untrusted input: on every case of tests/data/good it exits 0 with valid
+JSON and text within 80 columns; on every case of tests/data/bad it
+exits 1 with one error line naming the case.
+(On the demo's 20000-element granule the original's chunks are few and
+its metadata within 3 MiB: there, small requests are the finding.)
+"""
+
+import json
+import os
+import shutil
+import subprocess
+
+import testlib as t
+
+RULES = ("small-requests", "metadata-scattered", "paged-no-buffer",
+         "small-chunks", "repeated-ranges", "overfetch", "http-errors",
+         "one-at-a-time", "no-connection-reuse")
+STEM = "ATL06_20200811143458_07210811_006_01"
+PY = "/usr/bin/python3"
+
+SMALL = {"small-requests", "one-at-a-time"}
+EXPECTED = {
+    "ros3-original": SMALL,
+    "ros3-paged": SMALL | {"paged-no-buffer"},
+    "ros3-rechunked": SMALL | {"metadata-scattered"},
+    "ros3-tuned-paged": set(),
+    "ros3-twice": SMALL | {"repeated-ranges"},
+    "ros3-small-chunks": SMALL | {"small-chunks"},
+    "fsspec-blockcache": set(),
+    "curl-errors": {"http-errors"},
+    "curl-new-connections": {"no-connection-reuse"},
+    "ros3-1.14": {"overfetch"},
+}
+
+TWICE = """
+import sys, h5py
+sys.path.insert(0, sys.argv[2])
+import read_h5py
+for _ in range(2):
+    with h5py.File(sys.argv[1], "r", driver="ros3") as f:
+        read_h5py.read_means(f, read_h5py.DEFAULT_VARIABLES)
+"""
+
+READ_ALL = """
+import sys, h5py
+with h5py.File(sys.argv[1], "r", driver="ros3") as f:
+    for name in sorted(f["grp"]):
+        f["grp"][name][:]
+"""
+
+
+def make_data(work):
+    samples = os.path.join(t.source_dir(), "samples")
+    src = os.path.join(work, "source", STEM + ".h5")
+    os.makedirs(os.path.dirname(src))
+    p = t.run([PY, os.path.join(samples, "make_granule.py"), "--elements",
+               "20000", src], timeout=600)
+    t.check(p.returncode == 0, "make_granule.py: %r" % p.stderr[-2000:])
+    flavors = os.path.join(work, "flavors")
+    p = t.run(["bash", os.path.join(samples, "make_flavors.sh"), src,
+               flavors], timeout=600)
+    t.check(p.returncode == 0, "make_flavors.sh: %r" % p.stderr[-2000:])
+    t.make_h5(os.path.join(flavors, "small-chunks.h5"), datasets=2,
+              elements=100000, chunk=2000)
+    return flavors
+
+
+def record(traces, label, cmd, extra_env=None):
+    p = t.record(cmd, os.path.join(traces, label), label=label,
+                 extra_env=extra_env, timeout=600)
+    t.check(p.returncode == 0, "%s failed (%d): %s" % (
+        label, p.returncode, p.stderr.decode(errors="replace")[-2000:]))
+
+
+def record_runs(server, traces):
+    samples = os.path.join(t.source_dir(), "samples")
+    reader = os.path.join(samples, "read_h5py.py")
+
+    def url(flavor):
+        return server.url("%s_%s.h5" % (STEM, flavor))
+
+    record(traces, "ros3-original",
+           [PY, reader, "--driver", "ros3", url("original")])
+    record(traces, "ros3-small-chunks",
+           [PY, "-c", READ_ALL, server.url("small-chunks.h5")],
+           extra_env={"H5SNOOP_STACKS": "1"})
+    record(traces, "ros3-paged",
+           [PY, reader, "--driver", "ros3", url("page-only-8mb")])
+    record(traces, "ros3-rechunked",
+           [PY, reader, "--driver", "ros3", url("rechunked-2mb")])
+    record(traces, "ros3-tuned-paged",
+           [PY, reader, "--driver", "ros3", "--params", "tuned",
+            url("rechunked-2mb-paged")])
+    record(traces, "ros3-twice",
+           [PY, "-c", TWICE, url("original"), samples])
+    record(traces, "fsspec-blockcache",
+           [PY, reader, "--driver", "fsspec", "--params", "tuned",
+            url("original")])
+    missing = server.url("no-such-granule.h5")
+    record(traces, "curl-errors",
+           ["sh", "-c", "for i in 1 2 3; do curl -s -o /dev/null -r 0-99 "
+            "'%s'; done" % missing])
+    record(traces, "curl-new-connections",
+           ["sh", "-c", "for i in $(seq 0 11); do curl -s -f -o /dev/null "
+            "-r $((i * 4096))-$((i * 4096 + 4095)) '%s' || exit 1; done"
+            % url("original")])
+
+
+def advise(args):
+    p = t.run([t.h5snoop_bin(), "advise"] + args, timeout=300)
+    t.check(p.returncode == 0, "h5snoop advise %s: exit %d: %s" % (
+        args, p.returncode, p.stderr.decode(errors="replace")))
+    return p.stdout.decode()
+
+
+def check_findings(doc):
+    fired = {}
+    for run in doc["runs"]:
+        fired.setdefault(run["label"], set())
+    last = None
+    for f in doc["findings"]:
+        t.check(f["rule"] in RULES, "unknown rule %r" % f["rule"])
+        t.check(f["cost_s"] >= 0 and f["cost_rtt_s"] >= 0,
+                "a negative cost: %r" % f)
+        t.check(last is None or f["cost_rtt_s"] <= last,
+                "findings not most costly first: %r" % doc["findings"])
+        last = f["cost_rtt_s"]
+        t.check(f["evidence"] and f["remedy"], "empty finding %r" % f)
+        fired.setdefault(f["label"], set()).add(f["rule"])
+    t.check(sorted(fired) == sorted(EXPECTED),
+            "runs advised: %s, want %s" % (sorted(fired), sorted(EXPECTED)))
+    for label, want in EXPECTED.items():
+        t.check(fired[label] == want, "%s: rules %s fired, want %s"
+                % (label, sorted(fired[label]), sorted(want)))
+    covered = set().union(*EXPECTED.values())
+    t.check(covered == set(RULES), "rules no run shows: %s"
+            % sorted(set(RULES) - covered))
+
+
+def check_call_sites(doc):
+    for f in doc["findings"]:
+        if (f["label"] == "ros3-small-chunks"
+                and f["rule"] == "small-chunks"):
+            names = [c["function"] for c in f["call_sites"]]
+            t.check("H5Dread" in names, "small-chunks of ros3-small-chunks "
+                    "(recorded with stacks) names call sites %r" % names)
+            return
+    t.fail("no small-chunks finding for ros3-small-chunks")
+
+
+def check_width(text):
+    for line in text.splitlines():
+        t.check(len(line) <= 79, "line of %d columns: %r"
+                % (len(line), line))
+
+
+def check_text(text):
+    check_width(text)
+    t.check(text.startswith("h5snoop advise: "), "text header: %r"
+            % text[:200])
+    t.check("remedy  Gather the metadata into pages" in text,
+            "the text lacks the paging remedy")
+
+
+def check_data_cases():
+    data = os.path.join(t.source_dir(), "tests", "data")
+    for kind in ("good", "bad"):
+        for name in sorted(os.listdir(os.path.join(data, kind))):
+            case = os.path.join(data, kind, name)
+            if not os.path.isdir(case):
+                continue
+            js = t.run([t.h5snoop_bin(), "advise", "--format", "json",
+                        case])
+            text = t.run([t.h5snoop_bin(), "advise", case])
+            if kind == "good":
+                t.check(js.returncode == 0 and text.returncode == 0,
+                        "advise %s: exit %d: %r" % (case, js.returncode,
+                                                    js.stderr))
+                json.loads(js.stdout.decode())
+                check_width(text.stdout.decode())
+                continue
+            err = js.stderr.decode(errors="replace")
+            t.check(js.returncode == 1 and err.startswith(
+                "h5snoop: error: ") and name in err,
+                    "advise %s: exit %d, %r" % (case, js.returncode, err))
+
+
+def main():
+    if not os.access("/usr/sbin/nginx", os.X_OK):
+        t.skip("no /usr/sbin/nginx")
+    if shutil.which("h5repack") is None:
+        t.skip("no h5repack")
+    check_data_cases()
+    work = t.tempdir()
+    try:
+        flavors = make_data(work)
+        traces = os.path.join(work, "traces")
+        with t.Nginx(flavors, ["--profile", "s3-same-region"]) as server:
+            record_runs(server, traces)
+        gen = os.path.join(traces, "ros3-1.14")
+        os.makedirs(gen)
+        p = t.run([t.sample_bin("make_overfetch_trace"), gen])
+        t.check(p.returncode == 0, "make_overfetch_trace: %r" % p.stderr)
+
+        doc = json.loads(advise(["--format", "json", traces]))
+        check_findings(doc)
+        check_call_sites(doc)
+        check_text(advise([traces]))
+        doc80 = json.loads(advise(["--rtt", "80ms", "--format", "json",
+                                   traces]))
+        t.check(doc80["rtt_s"] == 0.08 and
+                sorted(f["cost_rtt_s"] for f in doc80["findings"]) !=
+                sorted(f["cost_rtt_s"] for f in doc["findings"]),
+                "--rtt 80ms changed no cost")
+        p = t.run([t.h5snoop_bin(), "advise", "--rtt", "fast", traces])
+        t.check(p.returncode == 2 and b"--rtt" in p.stderr,
+                "--rtt fast: exit %d %r" % (p.returncode, p.stderr))
+        print("PASS: %d findings on %d runs"
+              % (len(doc["findings"]), len(doc["runs"])))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
