@@ -47,7 +47,7 @@ int tgen_stream(struct tgen *g, struct trace_stream *s, uint32_t tid,
 	char name[64];
 
 	snprintf(name, sizeof(name), "%s%u", H5SNOOP_STREAM_PREFIX, tid);
-	return trace_stream_open(s, g->dirfd, name, g->uuid, tid,
+	return trace_stream_open(s, g->dir, name, g->uuid, tid,
 				 packet_bytes);
 }
 

@@ -13,6 +13,16 @@
 
 #include "h5snoop/trace_schema.h"
 
+const char *const h5snoop_loss_names[H5SNOOP_LOSS_COUNT] = {
+#define H5SNOOP_LOSS(id, name, drops, doc) [id] = #name,
+#include "h5snoop/trace_schema.def"
+};
+
+const unsigned char h5snoop_loss_drops[H5SNOOP_LOSS_COUNT] = {
+#define H5SNOOP_LOSS(id, name, drops, doc) [id] = drops,
+#include "h5snoop/trace_schema.def"
+};
+
 const char *const h5snoop_mem_type_names[H5SNOOP_MEM_NTYPES] = {
 #define H5SNOOP_MT_NAME(v, n) [v] = #n,
 	H5SNOOP_MEM_TYPES(H5SNOOP_MT_NAME)
@@ -182,7 +192,12 @@ size_t trace_metadata_format(char *buf, size_t cap,
 		    "\t\tu64_clock timestamp_end;\n"
 		    "\t\tu64 content_size;\n\t\tu64 packet_size;\n"
 		    "\t\tu64 events_discarded;\n\t\tu64 packet_seq_num;\n"
-		    "\t\tu32 tid;\n\t};\n"
+		    "\t\tu32 tid;\n");
+#define H5SNOOP_LOSS(id, name, drops, doc) \
+	text_printf(&t, "\t\tu64 lost_%s;\n", #name);
+#include "h5snoop/trace_schema.def"
+	text_printf(&t,
+		    "\t};\n"
 		    "\tevent.header := struct {\n"
 		    "\t\tu8 id;\n\t\tu64_clock timestamp;\n\t};\n};\n\n");
 	text_events(&t);

@@ -2,36 +2,133 @@
  * trace_stream.c - packets of one CTF stream file (see trace_stream.h).
  *
  * Must never: raise a signal in the host (no write into a mapping whose
- * disk blocks are not reserved), allocate, or block on anything but the
- * file system.
+ * disk blocks are not reserved, no SIGXFSZ from a write past RLIMIT_FSIZE),
+ * write through a file descriptor it did not just open and check, keep a
+ * file descriptor between packets, allocate, let a thread be cancelled
+ * inside a packet boundary, or block on anything but the file system and
+ * the packet lock.
  */
 #include "trace_stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* After a failed packet allocation, drop this many events before asking
  * the disk again, so a full disk costs one syscall per many events. */
 #define RETRY_AFTER_EVENTS 1024u
+/* The smallest packet: when the file size limit leaves no room for a
+ * full one, a page still carries the loss counts. */
+#define PACKET_BYTES_MIN 4096u
+/* Where the shim's fds go: this far below the fd limit (capped), so that
+ * the host's opens, which take the lowest free number, never meet them. */
+#define FD_FLOOR_CAP 1024
+#define FD_FLOOR_MARGIN 64
 
-int trace_stream_open(struct trace_stream *s, int dirfd, const char *name,
-		      const uint8_t uuid[16], uint32_t tid,
+static pthread_mutex_t packet_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int trace_file_open_high(const char *path, int flags, mode_t mode)
+{
+	struct rlimit rl;
+	int fd = open(path, flags | O_CLOEXEC, mode), high, floor = 3;
+
+	if (fd < 0)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rlim_t cap = rl.rlim_cur < FD_FLOOR_CAP ? rl.rlim_cur
+							 : FD_FLOOR_CAP;
+
+		if (cap > FD_FLOOR_MARGIN + 3)
+			floor = (int)cap - FD_FLOOR_MARGIN;
+	}
+	if (fd >= floor)
+		return fd;
+	/* NOTE: when nothing is free above the floor, the low fd serves:
+	 * it is closed again before the shim returns to the host. */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
+}
+
+int trace_stream_open(struct trace_stream *s, const char *dir,
+		      const char *name, const uint8_t uuid[16], uint32_t tid,
 		      size_t packet_bytes)
 {
+	struct stat st;
+	int fd, n;
+
 	memset(s, 0, sizeof(*s));
-	s->fd = openat(dirfd, name,
-		       O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		       0600);
-	if (s->fd < 0)
+	n = snprintf(s->path, sizeof(s->path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(s->path)) {
+		s->path[0] = '\0';
+		errno = ENAMETOOLONG;
 		return -1;
+	}
+	fd = trace_file_open_high(s->path,
+				  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
+				  0600);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		s->path[0] = '\0';
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	s->tid = tid;
 	memcpy(s->uuid, uuid, sizeof(s->uuid));
 	s->packet_bytes = packet_bytes;
 	return 0;
+}
+
+/*
+ * Opens the stream file for one packet boundary: by path, never through a
+ * symlink, and only if it is still the file we created.  Returns the fd,
+ * or -1 with the loss reason in *why.
+ */
+static int open_stream_file(const struct trace_stream *s,
+			    enum h5snoop_loss *why)
+{
+	struct stat st;
+	int fd = trace_file_open_high(s->path, O_RDWR | O_NOFOLLOW, 0);
+
+	if (fd < 0) {
+		*why = errno == EMFILE || errno == ENFILE
+			       ? H5SNOOP_LOSS_fd_limit
+			       : H5SNOOP_LOSS_stream_failure;
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || st.st_dev != s->dev ||
+	    st.st_ino != s->ino || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = H5SNOOP_LOSS_stream_failure;
+		return -1;
+	}
+	return fd;
+}
+
+/* Room left under RLIMIT_FSIZE after `off` bytes (UINT64_MAX: none). */
+static uint64_t size_limit_room(uint64_t off)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return rl.rlim_cur > off ? (uint64_t)rl.rlim_cur - off : 0;
 }
 
 /*
@@ -41,12 +138,22 @@ int trace_stream_open(struct trace_stream *s, int dirfd, const char *name,
  * the pages in the page cache, so MAP_POPULATE can map them at once: the
  * event path then takes only the write-protect fault per page, not a
  * page-cache miss (about half the cost per event of fallocate here).
+ * SIGXFSZ is blocked meanwhile: a limit lowered since the caller's check
+ * fails the write with EFBIG, and the signal it left pending (unless the
+ * host had one pending already) is taken back before unblocking.
  */
 static int reserve_blocks(int fd, off_t off, size_t len)
 {
 	static const uint8_t zeros[16384];
+	sigset_t xfsz, old, pending;
 	size_t done = 0;
+	int was_pending, rc = 0, err = 0;
 
+	sigemptyset(&xfsz);
+	sigaddset(&xfsz, SIGXFSZ);
+	pthread_sigmask(SIG_BLOCK, &xfsz, &old);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGXFSZ);
 	while (done < len) {
 		size_t n = len - done < sizeof(zeros) ? len - done
 						      : sizeof(zeros);
@@ -54,11 +161,23 @@ static int reserve_blocks(int fd, off_t off, size_t len)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			return -1;
+		if (w <= 0) {
+			err = w < 0 ? errno : ENOSPC;
+			rc = -1;
+			break;
+		}
 		done += (size_t)w;
 	}
-	return 0;
+	if (rc != 0 && !was_pending) {
+		struct timespec zero = {0, 0};
+
+		sigpending(&pending);
+		if (sigismember(&pending, SIGXFSZ))
+			sigtimedwait(&xfsz, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return rc;
 }
 
 static void unmap_packet(struct trace_stream *s)
@@ -68,29 +187,47 @@ static void unmap_packet(struct trace_stream *s)
 	s->packet = NULL;
 }
 
-/* Maps a new packet of `bytes` after the last one; returns it or NULL,
- * leaving the file as it was. */
-static uint8_t *map_packet(struct trace_stream *s, size_t bytes, uint64_t ts)
+/*
+ * Maps a new packet of `*bytes` (or less, down to a page, when the file
+ * size limit leaves less) after the last one; returns it or NULL with the
+ * loss reason in *why, leaving the file as it was.  Under packet_lock.
+ */
+static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
+			   uint64_t ts, enum h5snoop_loss *why)
 {
 	struct h5snoop_packet_header h;
 	off_t off = (off_t)s->file_bytes;
-	void *p;
+	uint64_t room = size_limit_room(s->file_bytes);
+	void *p = MAP_FAILED;
+	int fd;
 
-	p = reserve_blocks(s->fd, off, bytes) == 0
-		    ? mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   s->fd, off)
-		    : MAP_FAILED;
-	if (p == MAP_FAILED) {
-		/* No half packet of zeros may stay behind the last one; if
-		 * even that fails, readers report a truncated stream. */
-		if (ftruncate(s->fd, off) != 0)
-			errno = EIO;
+	if (room < *bytes)
+		*bytes = PACKET_BYTES_MIN;
+	if (room < *bytes) {
+		*why = H5SNOOP_LOSS_file_size_limit;
 		return NULL;
 	}
+	fd = open_stream_file(s, why);
+	if (fd < 0)
+		return NULL;
+	if (reserve_blocks(fd, off, *bytes) == 0)
+		p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 off);
+	if (p == MAP_FAILED) {
+		*why = errno == EFBIG ? H5SNOOP_LOSS_file_size_limit
+				      : H5SNOOP_LOSS_stream_failure;
+		/* No half packet of zeros may stay behind the last one; if
+		 * even that fails, readers report a truncated stream. */
+		if (ftruncate(fd, off) != 0)
+			errno = EIO;
+		close(fd);
+		return NULL;
+	}
+	close(fd);
 	/* RATIONALE: MAP_POPULATE maps a shared file read-only, so each page
 	 * would still take a write fault on the event path; this takes them
 	 * all here, in one call (Linux 5.14+; older kernels fault lazily). */
-	madvise(p, bytes, MADV_POPULATE_WRITE);
+	madvise(p, *bytes, MADV_POPULATE_WRITE);
 	memset(&h, 0, sizeof(h));
 	h.magic = H5SNOOP_CTF_MAGIC;
 	memcpy(h.uuid, s->uuid, sizeof(h.uuid));
@@ -98,55 +235,113 @@ static uint8_t *map_packet(struct trace_stream *s, size_t bytes, uint64_t ts)
 	h.timestamp_begin = ts;
 	h.timestamp_end = ts;
 	h.content_size = (uint64_t)sizeof(h) * 8u;
-	h.packet_size = (uint64_t)bytes * 8u;
+	h.packet_size = (uint64_t)*bytes * 8u;
 	h.events_discarded = s->discarded;
 	h.packet_seq_num = s->packet_seq;
 	h.tid = s->tid;
+	memcpy(h.lost, s->lost, sizeof(h.lost));
 	memcpy(p, &h, sizeof(h));
 	return p;
 }
 
-/* Counts a dropped event, in the stream and in the packet still mapped, so
- * that drops after the last packet are not lost to readers. */
-static void *drop_event(struct trace_stream *s)
+/* Copies the running counts into the packet still mapped, so that losses
+ * after the last packet are not lost to readers. */
+static void publish_counts(struct trace_stream *s)
+{
+	if (!s->packet)
+		return;
+	memcpy(s->packet + offsetof(struct h5snoop_packet_header,
+				    events_discarded),
+	       &s->discarded, sizeof(s->discarded));
+	memcpy(s->packet + offsetof(struct h5snoop_packet_header, lost),
+	       s->lost, sizeof(s->lost));
+}
+
+static void *drop_event(struct trace_stream *s, enum h5snoop_loss why)
 {
 	s->discarded++;
-	if (s->packet)
-		memcpy(s->packet + offsetof(struct h5snoop_packet_header,
-					    events_discarded),
-		       &s->discarded, sizeof(s->discarded));
+	s->lost[why]++;
+	publish_counts(s);
 	return NULL;
 }
 
-void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
-				uint64_t ts)
+/*
+ * Starts a new packet.  Returns 0, or -1 with the loss reason in *why.
+ * RATIONALE: cancellation is off inside (open, pwrite and close are
+ * cancellation points): a thread cancelled here would leave the packet
+ * lock held and every other thread's next packet hung.
+ */
+static int start_packet(struct trace_stream *s, uint64_t ts,
+			enum h5snoop_loss *why)
 {
 	size_t bytes = s->packet_bytes;
+	int saved_errno = errno, cancel_state;
 	uint8_t *p;
 
-	if (s->fd < 0 || len > TRACE_STREAM_PACKET_BYTES_DEFAULT -
-					 sizeof(struct h5snoop_packet_header))
-		return drop_event(s);
-	if (s->retry_countdown > 0) {
-		s->retry_countdown--;
-		return drop_event(s);
-	}
 	/* Packets double in size up to a cap: a thread with one event costs
 	 * one small packet, a busy one rotates rarely. */
 	if (s->packet_seq > 0 && bytes < TRACE_STREAM_PACKET_BYTES_MAX)
 		bytes *= 2;
-	p = map_packet(s, bytes, ts);
-	if (!p) {
-		s->retry_countdown = RETRY_AFTER_EVENTS;
-		return drop_event(s);
-	}
+	if (bytes < TRACE_STREAM_PACKET_BYTES_DEFAULT && s->packet_seq > 0)
+		bytes = TRACE_STREAM_PACKET_BYTES_DEFAULT;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	pthread_mutex_lock(&packet_lock);
+	p = map_packet(s, &bytes, ts, why);
+	pthread_mutex_unlock(&packet_lock);
+	pthread_setcancelstate(cancel_state, NULL);
+	errno = saved_errno;
+	if (!p)
+		return -1;
 	unmap_packet(s);
 	s->packet = p;
 	s->packet_bytes = bytes;
 	s->used_bytes = sizeof(struct h5snoop_packet_header);
 	s->packet_seq++;
 	s->file_bytes += bytes;
+	return 0;
+}
+
+void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
+				uint64_t ts)
+{
+	enum h5snoop_loss why;
+
+	if (s->path[0] == '\0')
+		return drop_event(s, H5SNOOP_LOSS_stream_failure);
+	if (len > TRACE_STREAM_PACKET_BYTES_DEFAULT -
+			  sizeof(struct h5snoop_packet_header))
+		return drop_event(s, H5SNOOP_LOSS_too_large);
+	if (s->retry_countdown > 0) {
+		s->retry_countdown--;
+		return drop_event(s, s->retry_why);
+	}
+	if (start_packet(s, ts, &why) != 0) {
+		s->retry_countdown = RETRY_AFTER_EVENTS;
+		s->retry_why = why;
+		return drop_event(s, why);
+	}
+	/* Only a packet cut down to a page by the size limit is too small. */
+	if (s->used_bytes + len > s->packet_bytes)
+		return drop_event(s, H5SNOOP_LOSS_file_size_limit);
 	return s->packet + s->used_bytes;
+}
+
+void trace_stream_count_loss(struct trace_stream *s, enum h5snoop_loss why,
+			     uint64_t n, uint64_t ts)
+{
+	enum h5snoop_loss failed;
+
+	if ((unsigned)why >= H5SNOOP_LOSS_COUNT)
+		return;
+	if (h5snoop_loss_drops[why])
+		s->discarded += n;
+	s->lost[why] += n;
+	if (!s->packet && s->path[0] && s->retry_countdown == 0 &&
+	    start_packet(s, ts, &failed) != 0) {
+		s->retry_countdown = RETRY_AFTER_EVENTS;
+		s->retry_why = failed;
+	}
+	publish_counts(s);
 }
 
 void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
@@ -169,7 +364,10 @@ void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
 void trace_stream_close(struct trace_stream *s)
 {
 	unmap_packet(s);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
+	s->path[0] = '\0';
+}
+
+void trace_stream_child_after_fork(void)
+{
+	pthread_mutex_init(&packet_lock, NULL);
 }

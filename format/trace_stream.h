@@ -9,13 +9,24 @@
  * a full disk drops events (counted in events_discarded) instead of
  * raising SIGBUS in the host.
  *
- * A stream belongs to one thread; nothing here locks.  No malloc anywhere.
+ * RATIONALE: no file descriptor is held between packets.  The host owns
+ * the fd table: it may close every fd (close_range, closefrom) and reuse
+ * the numbers for its own files, so a number kept by us could name the
+ * host's file at our next write.  The stream file is opened by its path at
+ * each packet boundary (O_NOFOLLOW), checked by device and inode to be the
+ * file we created, placed high in the fd table, mapped and closed again.
+ * Packet boundaries are serialized by one process-wide lock, so the shim
+ * holds at most one such fd at a time, whatever the number of threads.
+ *
+ * A stream belongs to one thread; only packet boundaries lock.  No malloc.
  */
 #ifndef H5SNOOP_TRACE_STREAM_H
 #define H5SNOOP_TRACE_STREAM_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "h5snoop/trace_schema.h"
 
@@ -24,7 +35,9 @@
 #define TRACE_STREAM_PACKET_BYTES_MAX (1024u * 1024u)
 
 struct trace_stream {
-	int fd;                 /* -1 when closed */
+	char path[PATH_MAX];    /* the stream file; "" when closed */
+	dev_t dev;              /* identity of the file we created */
+	ino_t ino;
 	uint32_t tid;
 	uint8_t uuid[16];
 	size_t packet_bytes;    /* current packet's size, a page multiple */
@@ -33,18 +46,29 @@ struct trace_stream {
 	size_t used_bytes;      /* bytes used in the current packet */
 	uint64_t packet_seq;    /* number of packets started so far */
 	uint64_t discarded;     /* events dropped in this stream so far */
+	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* losses by reason so far */
 	uint64_t retry_countdown; /* events to drop before retrying the disk */
+	enum h5snoop_loss retry_why; /* why the last packet failed */
 	uint64_t last_ts;       /* newest timestamp committed */
 };
 
 /*
- * Creates `name` in dirfd (O_EXCL, O_NOFOLLOW, mode 0600) and prepares the
- * stream; no packet is mapped until the first event.  Returns 0, or -1
- * with errno set.  Not thread-safe for the same stream.
+ * Creates dir/name (O_EXCL, O_NOFOLLOW, mode 0600) and prepares the
+ * stream; no packet is mapped and no fd is kept.  Returns 0, or -1 with
+ * errno set (ENAMETOOLONG when the path does not fit).  Not thread-safe
+ * for the same stream.
  */
-int trace_stream_open(struct trace_stream *s, int dirfd, const char *name,
-		      const uint8_t uuid[16], uint32_t tid,
+int trace_stream_open(struct trace_stream *s, const char *dir,
+		      const char *name, const uint8_t uuid[16], uint32_t tid,
 		      size_t packet_bytes);
+
+/*
+ * open(2) of `path` with `flags` | O_CLOEXEC, the fd then moved above a
+ * floor (F_DUPFD_CLOEXEC) so that the host's own opens, which take the
+ * lowest free numbers, do not meet it.  For short-lived fds of the shim.
+ * Returns the fd or -1 with errno set.  Thread-safe.
+ */
+int trace_file_open_high(const char *path, int flags, mode_t mode);
 
 /* Slow path of trace_stream_reserve: starts a new packet. */
 void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
@@ -66,8 +90,20 @@ static inline void *trace_stream_reserve(struct trace_stream *s, size_t len,
 /* Makes the reserved event part of the packet (crash-visible). */
 void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts);
 
-/* Unmaps and closes.  Async-signal-safe (munmap and close only), so a
- * fork child may drop the parent's streams with it. */
+/*
+ * Counts `n` losses of `reason` in the stream and in its current packet
+ * (events_discarded too when the reason drops events); maps a first packet
+ * to carry the count if none is mapped yet.  Not thread-safe for the same
+ * stream.
+ */
+void trace_stream_count_loss(struct trace_stream *s, enum h5snoop_loss why,
+			     uint64_t n, uint64_t ts);
+
+/* Unmaps.  Async-signal-safe (munmap only), so a fork child may drop the
+ * parent's streams with it. */
 void trace_stream_close(struct trace_stream *s);
+
+/* Re-initializes the packet lock in a fork child.  Async-signal-safe. */
+void trace_stream_child_after_fork(void);
 
 #endif

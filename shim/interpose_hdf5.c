@@ -36,7 +36,10 @@
 #include "trace_session.h"
 
 #define SLOT_COUNT 32
-#define FILE_TABLE_SIZE 1024u /* power of two */
+/* Driver files open at once that keep their file_id: more than a process
+ * may usually hold fds (1 MiB of zero pages, touched only where used);
+ * past it, reads carry file_id 0 and count a file_table loss. */
+#define FILE_TABLE_SIZE 65536u /* power of two */
 #define FILE_KEY_EMPTY ((uintptr_t)0)
 #define FILE_KEY_GONE ((uintptr_t)1)
 
@@ -122,7 +125,13 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 		if (atomic_compare_exchange_strong(&files[i].key, &old, key))
 			return id;
 	}
-	return id; /* table full: events still carry an id, unmatched */
+	/* Table full: the open event keeps its id, the file's reads get
+	 * file_id 0 and each counts a loss. */
+	shim_warn_once(SHIM_WARN_HDF5_FILES,
+		       "more than %u HDF5 driver files open at once; reads "
+		       "of later ones are recorded without their file",
+		       FILE_TABLE_SIZE);
+	return id;
 }
 
 static uint32_t file_id_find(const struct shim_h5fd *file)
@@ -264,6 +273,8 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.h.timestamp = start_ns;
 	ev.duration_ns = duration_ns;
 	ev.file_id = file_id_find(file);
+	if (__builtin_expect(ev.file_id == 0, 0))
+		trace_count_loss(H5SNOOP_LOSS_file_table, 1);
 	ev.mem_type = (uint8_t)(type >= 0 && type < H5SNOOP_MEM_NTYPES
 					? type
 					: H5SNOOP_MEM_default);

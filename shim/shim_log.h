@@ -18,6 +18,9 @@ enum shim_warning {
 	SHIM_WARN_DISCARDED,    /* events dropped, said at exit */
 	SHIM_WARN_CURL_TABLE,   /* too many live curl handles */
 	SHIM_WARN_STACKS,       /* stack capture unavailable or full */
+	SHIM_WARN_HDF5_FILES,   /* too many driver files open at once */
+	SHIM_WARN_CURL_LIBS,    /* too many libcurl copies */
+	SHIM_WARN_CURL_OPS,     /* a transfer's completion without its start */
 	SHIM_WARN_COUNT
 };
 

@@ -261,6 +261,7 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 		       "more than %u distinct stacks; later ones get "
 		       "stack_id 0",
 		       STACK_TABLE_SIZE);
+	trace_count_loss(H5SNOOP_LOSS_stack_table, 1);
 	return 0;
 }
 

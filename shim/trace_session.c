@@ -3,8 +3,11 @@
  * trace_session.h).
  *
  * Must never: call malloc on the event path (thread state comes from
- * mmap), hold the session lock while recording an event, change errno, or
- * follow a symlink into a file it creates.
+ * mmap), hold the session lock while recording an event, change errno,
+ * follow a symlink into a file it creates, keep a file descriptor (the
+ * trace directory is reached by its path, checked by device and inode, at
+ * each use: the host may close any fd and reuse its number), or be
+ * cancelled while it holds a lock.
  */
 #include "trace_session.h"
 
@@ -27,6 +30,7 @@
 #include "redact.h"
 #include "shim_config.h"
 #include "shim_log.h"
+#include "shim_critical.h"
 #include "trace_stream.h"
 
 
@@ -56,7 +60,8 @@ static struct {
 	pthread_mutex_t lock;
 	atomic_int status;
 	atomic_uint generation; /* bumped in each fork child */
-	int dirfd;
+	dev_t dir_dev;          /* identity of the trace directory */
+	ino_t dir_ino;
 	pthread_key_t thread_key;
 	int key_ok;
 	struct thread_state *threads;
@@ -66,7 +71,8 @@ static struct {
 	char hdf5_version[64];
 	char curl_version[256];
 	char dir[PATH_MAX];
-} session = {.lock = PTHREAD_MUTEX_INITIALIZER, .dirfd = -1};
+	uint64_t lost_by_gone[H5SNOOP_LOSS_COUNT]; /* of ended threads */
+} session = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 TRACE_TLS int trace_tls_depth;
 TRACE_TLS uint32_t trace_tls_read_seq;
@@ -150,14 +156,15 @@ static void sanitize_name(char *s)
 			*s = '_';
 }
 
-/* Creates ROOT/<host>-<pid>[-<label>] (adding .N if taken) and opens it
- * without following symlinks. */
+/* Creates ROOT/<host>-<pid>[-<label>] (adding .N if taken), notes its
+ * path and identity in the session; returns 0 or -1 with errno set. */
 static int create_trace_dir(const char *root)
 {
 	char name[512];
+	struct stat st;
 	int rootfd, fd = -1;
 
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = trace_file_open_high(root, O_RDONLY | O_DIRECTORY, 0);
 	if (rootfd < 0)
 		return -1;
 	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
@@ -177,14 +184,45 @@ static int create_trace_dir(const char *root)
 		}
 		fd = openat(rootfd, name,
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && strlen(root) + strlen(name) + 2 <=
-				       sizeof(session.dir)) {
-			strcpy(session.dir, root);
-			strcat(session.dir, "/");
-			strcat(session.dir, name);
+		if (fd < 0)
+			break;
+		if (fstat(fd, &st) != 0 ||
+		    strlen(root) + strlen(name) + 2 > sizeof(session.dir)) {
+			close(fd);
+			fd = -1;
+			errno = ENAMETOOLONG;
+			break;
 		}
+		strcpy(session.dir, root);
+		strcat(session.dir, "/");
+		strcat(session.dir, name);
+		session.dir_dev = st.st_dev;
+		session.dir_ino = st.st_ino;
 	}
 	close(rootfd);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* Opens the trace directory by its path for one operation, if it is still
+ * the directory we created; -1 with errno set otherwise.  The caller
+ * closes it before returning to the host. */
+static int open_trace_dir(void)
+{
+	struct stat st;
+	int fd = trace_file_open_high(session.dir,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || st.st_dev != session.dir_dev ||
+	    st.st_ino != session.dir_ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
 	return fd;
 }
 
@@ -209,25 +247,30 @@ static int write_metadata(void)
 {
 	static char text[16384];
 	size_t len = trace_metadata_format(text, sizeof(text), &session.env);
-	int fd;
+	int dirfd, fd, rc = -1, err;
 
 	if (len >= sizeof(text)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	unlinkat(session.dirfd, "metadata.tmp", 0);
-	fd = openat(session.dirfd, "metadata.tmp",
+	dirfd = open_trace_dir();
+	if (dirfd < 0)
+		return -1;
+	unlinkat(dirfd, "metadata.tmp", 0);
+	fd = openat(dirfd, "metadata.tmp",
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    0600);
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, text, len) != 0) {
+	if (fd >= 0) {
+		rc = write_all(fd, text, len);
 		close(fd);
-		return -1;
 	}
-	close(fd);
-	return renameat(session.dirfd, "metadata.tmp", session.dirfd,
-			H5SNOOP_METADATA_FILE);
+	if (rc == 0)
+		rc = renameat(dirfd, "metadata.tmp", dirfd,
+			      H5SNOOP_METADATA_FILE);
+	err = errno;
+	close(dirfd);
+	errno = err;
+	return rc;
 }
 
 /* /proc/self/cmdline, arguments joined by spaces, URLs redacted. */
@@ -236,7 +279,7 @@ static void read_cmdline(void)
 	char raw[4096];
 	ssize_t n = 0;
 	size_t len = 0;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	int fd = trace_file_open_high("/proc/self/cmdline", O_RDONLY, 0);
 
 	session.cmdline[0] = '\0';
 	if (fd < 0)
@@ -326,8 +369,7 @@ static void start_session_locked(void)
 		disable_tracing("create H5SNOOP_OUTPUT", root, errno);
 		return;
 	}
-	session.dirfd = create_trace_dir(root);
-	if (session.dirfd < 0) {
+	if (create_trace_dir(root) != 0) {
 		disable_tracing("create a trace directory in", root, errno);
 		return;
 	}
@@ -342,15 +384,17 @@ static void start_session_locked(void)
 
 static int ensure_session(void)
 {
-	int status = atomic_load(&session.status);
+	int status = atomic_load(&session.status), cancel_state;
 
 	if (status != SESSION_IDLE)
 		return status == SESSION_ACTIVE;
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&session.lock);
 	if (atomic_load(&session.status) == SESSION_IDLE)
 		start_session_locked();
 	status = atomic_load(&session.status);
 	pthread_mutex_unlock(&session.lock);
+	shim_leave_critical(cancel_state);
 	return status == SESSION_ACTIVE;
 }
 
@@ -360,14 +404,20 @@ static int ensure_session(void)
 static void thread_state_free(void *arg)
 {
 	struct thread_state *st = arg, **pp;
+	int cancel_state;
 
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&session.lock);
 	for (pp = &session.threads; *pp; pp = &(*pp)->next)
 		if (*pp == st) {
 			*pp = st->next;
 			break;
 		}
+	/* Its losses stay counted for the exit summary. */
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		session.lost_by_gone[i] += st->stream.lost[i];
 	pthread_mutex_unlock(&session.lock);
+	shim_leave_critical(cancel_state);
 	if (tls_state == st)
 		tls_state = NULL;
 	trace_stream_close(&st->stream);
@@ -379,12 +429,13 @@ static struct thread_state *thread_state_new(void)
 	struct thread_state *st;
 	char name[64];
 	uint32_t tid = current_tid();
-	int rc = -1;
+	int rc = -1, cancel_state;
 
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED)
 		return NULL;
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&session.lock);
 	for (int attempt = 0; attempt < 100 && rc != 0; attempt++) {
 		if (attempt == 0)
@@ -393,7 +444,7 @@ static struct thread_state *thread_state_new(void)
 		else
 			snprintf(name, sizeof(name), "%s%u.%d",
 				 H5SNOOP_STREAM_PREFIX, tid, attempt);
-		rc = trace_stream_open(&st->stream, session.dirfd, name,
+		rc = trace_stream_open(&st->stream, session.dir, name,
 				       session.env.uuid, tid,
 				       TRACE_STREAM_PACKET_BYTES_DEFAULT);
 		if (rc != 0 && errno != EEXIST)
@@ -403,6 +454,7 @@ static struct thread_state *thread_state_new(void)
 		int err = errno;
 
 		pthread_mutex_unlock(&session.lock);
+		shim_leave_critical(cancel_state);
 		munmap(st, sizeof(*st));
 		disable_tracing("create a stream file in", session.dir, err);
 		return NULL;
@@ -410,6 +462,7 @@ static struct thread_state *thread_state_new(void)
 	st->next = session.threads;
 	session.threads = st;
 	pthread_mutex_unlock(&session.lock);
+	shim_leave_critical(cancel_state);
 	if (session.key_ok)
 		pthread_setspecific(session.thread_key, st);
 	return st;
@@ -501,8 +554,11 @@ static void record(const void *ev, size_t len)
 			flush_held(st);
 		goto done;
 	}
-	if (len > TRACE_EVENT_MAX_BYTES)
+	if (len > TRACE_EVENT_MAX_BYTES) {
+		trace_stream_count_loss(&st->stream, H5SNOOP_LOSS_too_large,
+					1, trace_now_ns());
 		goto done;
+	}
 	memcpy(&ts,
 	       (const uint8_t *)ev +
 		       offsetof(struct h5snoop_event_header, timestamp),
@@ -542,6 +598,21 @@ void trace_op_end(const void *ev, size_t len)
 	errno = saved_errno;
 }
 
+void trace_count_loss(enum h5snoop_loss why, uint64_t n)
+{
+	int saved_errno = errno;
+	struct thread_state *st;
+
+	if (tls_in_emit || n == 0)
+		return;
+	tls_in_emit = 1;
+	st = thread_state();
+	if (st)
+		trace_stream_count_loss(&st->stream, why, n, trace_now_ns());
+	tls_in_emit = 0;
+	errno = saved_errno;
+}
+
 void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -560,8 +631,11 @@ void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s)
 
 static void set_version(char *dst, size_t cap, const char *version)
 {
+	int cancel_state;
+
 	if (!version || dst[0] != '\0')
 		return;
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&session.lock);
 	if (dst[0] == '\0') {
 		snprintf(dst, cap, "%s", version);
@@ -573,6 +647,7 @@ static void set_version(char *dst, size_t cap, const char *version)
 				       session.dir, strerror(errno));
 	}
 	pthread_mutex_unlock(&session.lock);
+	shim_leave_critical(cancel_state);
 }
 
 void trace_session_set_hdf5_version(const char *version)
@@ -624,9 +699,8 @@ void trace_session_child_after_fork(void)
 		munmap(st, sizeof(*st));
 		st = next;
 	}
-	if (session.dirfd >= 0)
-		close(session.dirfd);
-	session.dirfd = -1;
+	trace_stream_child_after_fork();
+	memset(session.lost_by_gone, 0, sizeof(session.lost_by_gone));
 	tls_state = NULL;
 	trace_tls_depth = 0;
 	tls_in_emit = 0;
@@ -639,15 +713,32 @@ void trace_session_child_after_fork(void)
 
 void trace_session_at_exit(void)
 {
-	uint64_t discarded = 0;
+	uint64_t lost[H5SNOOP_LOSS_COUNT];
+	char what[512];
+	size_t len = 0;
 
 	pthread_mutex_lock(&session.lock);
+	memcpy(lost, session.lost_by_gone, sizeof(lost));
 	for (struct thread_state *st = session.threads; st; st = st->next)
-		discarded += st->stream.discarded;
+		for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+			lost[i] += st->stream.lost[i];
 	pthread_mutex_unlock(&session.lock);
-	if (discarded > 0)
+	what[0] = '\0';
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++) {
+		int n;
+
+		if (!lost[i] || len >= sizeof(what))
+			continue;
+		n = snprintf(what + len, sizeof(what) - len, "%s%s %lu",
+			     len ? ", " : "", h5snoop_loss_names[i],
+			     (unsigned long)lost[i]);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	if (len > 0)
 		shim_warn_once(SHIM_WARN_DISCARDED,
-			       "%lu events were discarded (the trace in '%s' "
-			       "is incomplete: disk full or failing)",
-			       (unsigned long)discarded, session.dir);
+			       "the trace in '%s' is incomplete: lost %s "
+			       "(counted in the trace; h5snoop report shows "
+			       "them)",
+			       session.dir, what);
 }

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "h5snoop/trace_schema.h"
+
 /* Largest event the session accepts (fixed part plus strings). */
 #define TRACE_EVENT_MAX_BYTES 4096u
 
@@ -68,6 +70,14 @@ void trace_op_end(const void *ev, size_t len);
  * Thread-safe; not async-signal-safe.
  */
 void trace_emit(const void *ev, size_t len);
+
+/*
+ * Counts `n` losses of reason `why` in this thread's stream (in the trace,
+ * crash-visible; see H5SNOOP_LOSS in trace_schema.def), for losses found
+ * outside the stream itself (a full table, an unmatched completion).
+ * Keeps errno.  Thread-safe; not async-signal-safe.
+ */
+void trace_count_loss(enum h5snoop_loss why, uint64_t n);
 
 /*
  * Appends string `s` (NUL included, cut to fit) at buf[*len], within cap

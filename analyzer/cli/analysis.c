@@ -113,11 +113,12 @@ int analysis_exit_code(enum h5snoop_status st,
 	if (st != H5SNOOP_OK)
 		return err->usage_command ? H5SNOOP_EXIT_USAGE
 					  : H5SNOOP_EXIT_ERROR;
-	if (c->strict && (s->discarded || s->truncated)) {
+	if (c->strict && (s->discarded || s->truncated || s->lost_total)) {
 		diag_fail(err,
 			  "--strict: %llu events discarded by the tracer, "
-			  "%zu stream files truncated",
-			  (unsigned long long)s->discarded, s->truncated);
+			  "%llu losses counted, %zu stream files truncated",
+			  (unsigned long long)s->discarded,
+			  (unsigned long long)s->lost_total, s->truncated);
 		return H5SNOOP_EXIT_ERROR;
 	}
 	return H5SNOOP_EXIT_OK;

@@ -19,7 +19,7 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 	enum h5snoop_status st;
 	struct resolved r;
 	struct trace t;
-	uint64_t discarded;
+	uint64_t discarded, lost[H5SNOOP_LOSS_COUNT] = {0};
 	int rc = 0;
 
 	if (trace_open(&t, path, err) != H5SNOOP_OK)
@@ -42,10 +42,28 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 	sum->discarded += discarded;
 	for (uint32_t i = 0; i < t.n_streams; i++)
 		sum->truncated += t.streams[i].truncated != 0;
+	trace_add_lost(&t, lost);
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++) {
+		sum->lost[i] += lost[i];
+		sum->lost_total += lost[i];
+		if (st == H5SNOOP_OK && lost[i])
+			diag_warn(err, "%s: %llu events %s (%s)%s", path,
+				  (unsigned long long)lost[i],
+				  h5snoop_loss_drops[i] ? "lost"
+							: "lack a detail",
+				  h5snoop_loss_names[i],
+				  h5snoop_loss_drops[i] ? ": counts are low"
+							: "");
+	}
+	/* A writer that dropped more than its reasons say (only a damaged
+	 * or foreign trace): the rest is still said. */
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		if (h5snoop_loss_drops[i])
+			discarded -= lost[i] < discarded ? lost[i] : discarded;
 	if (st == H5SNOOP_OK && discarded)
 		diag_warn(err,
-			  "%s: the tracer discarded %llu events (disk full "
-			  "or failing): counts are low",
+			  "%s: the tracer discarded %llu events (reason not "
+			  "recorded): counts are low",
 			  path, (unsigned long long)discarded);
 	if (st == H5SNOOP_OK && t.events == 0)
 		sum->empty_traces++;

@@ -39,6 +39,8 @@ struct run_summary {
 	size_t empty_traces;
 	uint64_t events;
 	uint64_t discarded;   /* events the writer dropped */
+	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* losses by reason */
+	uint64_t lost_total;  /* sum of lost[] */
 	size_t truncated;     /* stream files cut short */
 	int64_t start_unix_ns;
 };

@@ -225,6 +225,9 @@ static int load_packet(struct stream_in *s, struct h5snoop_error *err)
 		s->tid = h.tid;
 	if (h.events_discarded > s->discarded)
 		s->discarded = h.events_discarded;
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		if (h.lost[i] > s->lost[i])
+			s->lost[i] = h.lost[i];
 	return 1;
 }
 

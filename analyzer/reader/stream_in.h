@@ -70,6 +70,7 @@ struct stream_in {
 	int eof;
 	uint32_t tid;
 	uint64_t discarded;    /* largest events_discarded seen */
+	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* largest lost_<reason> seen */
 	uint64_t events;       /* decoded so far */
 	uint64_t last_ts;
 	int warned_time;

@@ -139,6 +139,14 @@ uint64_t trace_discarded(const struct trace *t)
 	return sum;
 }
 
+void trace_add_lost(const struct trace *t,
+		    uint64_t lost[H5SNOOP_LOSS_COUNT])
+{
+	for (uint32_t i = 0; i < t->n_streams; i++)
+		for (int r = 0; r < H5SNOOP_LOSS_COUNT; r++)
+			lost[r] += t->streams[i].lost[r];
+}
+
 void trace_close(struct trace *t)
 {
 	for (uint32_t i = 0; i < t->n_streams; i++)

@@ -49,6 +49,10 @@ int trace_next(struct trace *t, const struct trace_event **ev,
 /* Events the writer had to drop (sum of events_discarded). */
 uint64_t trace_discarded(const struct trace *t);
 
+/* Adds the trace's losses by reason (sums of lost_<reason>) to lost[]. */
+void trace_add_lost(const struct trace *t,
+		    uint64_t lost[H5SNOOP_LOSS_COUNT]);
+
 /* a + b, saturated to INT64_MAX (times from a trace are not trusted). */
 static inline int64_t trace_add_ns(int64_t a, uint64_t b)
 {

@@ -57,6 +57,21 @@ static void row(FILE *f, const struct report *r, uint32_t g, int l, int b)
 	putc('\n', f);
 }
 
+/* One row per reason the tracer lost data for: no group, layer "lost",
+ * the reason as the bin, the count as requests; other cells empty. */
+static void lost_rows(FILE *f, const struct report *r)
+{
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++) {
+		if (!r->run->lost[i])
+			continue;
+		fprintf(f, ",lost,%s,%llu", h5snoop_loss_names[i],
+			(unsigned long long)r->run->lost[i]);
+		for (unsigned k = 0; k < 13 + r->groups->n_by; k++)
+			putc(',', f);
+		putc('\n', f);
+	}
+}
+
 enum h5snoop_status out_csv(FILE *f, const struct report *r,
 			    struct h5snoop_error *err)
 {
@@ -76,6 +91,7 @@ enum h5snoop_status out_csv(FILE *f, const struct report *r,
 				if (b != AGG_ROW_NOBODY || l == LAYER_HTTP)
 					row(f, r, r->order[i], l, b);
 		}
+	lost_rows(f, r);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;

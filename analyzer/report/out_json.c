@@ -243,6 +243,11 @@ enum h5snoop_status out_json(FILE *f, const struct report *r,
 	num(f, &in, "discarded_events", s->discarded);
 	num(f, &in, "truncated_streams", s->truncated);
 	num(f, &in, "empty_traces", s->empty_traces);
+	key(f, &in, "lost");
+	putc('{', f);
+	for (int i = 0, lf = 1; i < H5SNOOP_LOSS_COUNT; i++)
+		num(f, &lf, h5snoop_loss_names[i], s->lost[i]);
+	putc('}', f);
 	putc('}', f);
 	key(f, &first, "processes");
 	processes(f, r->attrib);

@@ -263,6 +263,15 @@ enum h5snoop_status out_text(FILE *f, const struct report *r,
 		fprintf(f, "NOTE: the tracer discarded %llu events; counts "
 			   "are low\n",
 			(unsigned long long)s->discarded);
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		if (s->lost[i])
+			fprintf(f, "NOTE: lost %s: %llu %s\n",
+				h5snoop_loss_names[i],
+				(unsigned long long)s->lost[i],
+				h5snoop_loss_drops[i]
+					? "events not recorded"
+					: "events recorded without this "
+					  "detail");
 	if (r->n_order == 0)
 		fputs("no requests in the layers asked for\n", f);
 	for (uint32_t i = 0; i < r->n_order; i++)

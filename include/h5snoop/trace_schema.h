@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define H5SNOOP_TRACE_VERSION 2
+#define H5SNOOP_TRACE_VERSION 3
 #define H5SNOOP_VERSION_STRING "0.1.0"
 #define H5SNOOP_TRACER_NAME "h5snoop"
 #define H5SNOOP_CTF_MAGIC 0xC1FC1FC1u
@@ -46,6 +46,13 @@ enum h5snoop_event_id {
 	H5SNOOP_EV_COUNT
 };
 
+/* Reasons for lost data (H5SNOOP_LOSS rows of trace_schema.def). */
+enum h5snoop_loss {
+#define H5SNOOP_LOSS(id, name, drops, doc) H5SNOOP_LOSS_##name = id,
+#include "h5snoop/trace_schema.def"
+	H5SNOOP_LOSS_COUNT
+};
+
 /* Packet header and context: what precedes the events of every packet. */
 struct __attribute__((packed)) h5snoop_packet_header {
 	uint32_t magic;
@@ -59,6 +66,9 @@ struct __attribute__((packed)) h5snoop_packet_header {
 	uint64_t events_discarded; /* running count for this stream */
 	uint64_t packet_seq_num;
 	uint32_t tid;
+	/* lost_<reason> in the metadata, one per H5SNOOP_LOSS row: running
+	 * counts for this stream, like events_discarded */
+	uint64_t lost[H5SNOOP_LOSS_COUNT];
 };
 
 struct __attribute__((packed)) h5snoop_event_header {
@@ -76,6 +86,9 @@ struct __attribute__((packed)) h5snoop_event_header {
 	;
 #include "h5snoop/trace_schema.def"
 
+/* Name of each loss reason, and whether it drops events, by id. */
+extern const char *const h5snoop_loss_names[H5SNOOP_LOSS_COUNT];
+extern const unsigned char h5snoop_loss_drops[H5SNOOP_LOSS_COUNT];
 /* Name of each mem_type value, indexed by value. */
 extern const char *const h5snoop_mem_type_names[H5SNOOP_MEM_NTYPES];
 

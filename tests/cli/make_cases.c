@@ -11,6 +11,7 @@
  * it holds; tests/cli/run_cases.py runs them.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,8 @@ static void simple(const char *kind, const char *name, unsigned reads,
 static void good_damaged(void)
 {
 	char path[4096];
-	uint64_t discarded = 42;
+	uint64_t discarded = 42, stream_failure = 40, fd_limit = 2;
+	uint64_t file_table = 3;
 
 	/* 200 reads: packets of 4 and 8 KiB; the file ends inside the
 	 * second, as when the writer is killed before its pages reach the
@@ -203,10 +205,24 @@ static void good_damaged(void)
 		  "short): read up to the last complete event, one "
 		  "warning, exit 0 (1 with --strict).\n");
 	simple("good", "discarded", 200, path, sizeof(path));
-	poke(path, 4096 + 56, &discarded, sizeof(discarded));
+	poke(path, 4096 + offsetof(struct h5snoop_packet_header,
+				   events_discarded),
+	     &discarded, sizeof(discarded));
+	poke(path, 4096 + offsetof(struct h5snoop_packet_header, lost) +
+			   H5SNOOP_LOSS_stream_failure * sizeof(uint64_t),
+	     &stream_failure, sizeof(stream_failure));
+	poke(path, 4096 + offsetof(struct h5snoop_packet_header, lost) +
+			   H5SNOOP_LOSS_fd_limit * sizeof(uint64_t),
+	     &fd_limit, sizeof(fd_limit));
+	poke(path, 4096 + offsetof(struct h5snoop_packet_header, lost) +
+			   H5SNOOP_LOSS_file_table * sizeof(uint64_t),
+	     &file_table, sizeof(file_table));
 	file_text("good", "discarded/README",
-		  "The second packet says events_discarded = 42 (the disk "
-		  "was full): a warning, exit 0 (1 with --strict).\n");
+		  "The second packet says events_discarded = 42, of which "
+		  "lost_stream_failure = 40 (the disk was full) and "
+		  "lost_fd_limit = 2, and lost_file_table = 3 (reads "
+		  "without a file_id): one warning per reason, exit 0 (1 "
+		  "with --strict).\n");
 }
 
 static void good_hostile(void)
@@ -268,7 +284,8 @@ static void bad_cases(void)
 		 "packet_size is not a whole number of bytes.\n");
 	bad_case("packet_size_huge", 48, &huge, sizeof(huge),
 		 "packet_size of 1 TiB: refused, not allocated.\n");
-	bad_case("unknown_event", 76, &id, sizeof(id),
+	bad_case("unknown_event", sizeof(struct h5snoop_packet_header), &id,
+		 sizeof(id),
 		 "The first event's id is 238.\n");
 	bad_case("uuid_mismatch", 4, uuid, sizeof(uuid),
 		 "The packet's uuid is not the metadata's.\n");

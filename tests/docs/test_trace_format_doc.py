@@ -94,14 +94,37 @@ def check_mem_types(header, doc):
                 "mem_type %s = %s is not on the page" % (name, value))
 
 
-def check_packet(header, sections):
+def schema_losses(text):
+    """[(id, name, drops)] from the H5SNOOP_LOSS rows of the .def."""
+    return [(int(m.group(1)), m.group(2), int(m.group(3))) for m in
+            re.finditer(r"^H5SNOOP_LOSS\((\d+), (\w+), ([01]),", text,
+                        re.M)]
+
+
+def check_packet(header, sections, losses):
     body = re.search(r"struct __attribute__\(\(packed\)\) "
                      r"h5snoop_packet_header \{(.*?)\};", header, re.S)
     t.check(body, "no struct h5snoop_packet_header in trace_schema.h")
-    fields = re.findall(r"\b(\w+)(?:\[\d+\])?;", body.group(1))
+    fields = []
+    for name, count in re.findall(r"\b(\w+)(?:\[(\w+)\])?;",
+                                  body.group(1)):
+        if count == "H5SNOOP_LOSS_COUNT":
+            fields += ["lost_" + l[1] for l in losses]
+        else:
+            fields.append(name)
     rows = [r[0] for r in sections.get("Packet header and context", [])]
     t.check(rows == fields, "packet fields on the page %s, in the header "
             "%s" % (rows, fields))
+
+
+def check_losses(losses, doc):
+    t.check(losses, "no H5SNOOP_LOSS rows in trace_schema.def")
+    t.check([l[0] for l in losses] == list(range(len(losses))),
+            "loss ids are not 0, 1, 2, ...")
+    for lid, name, drops in losses:
+        t.check("| `%s` (%d, | %d |" % (name, lid, drops) in doc,
+                "loss reason %s (%d, drops %d) is not on the page"
+                % (name, lid, drops))
 
 
 def check_env(metadata_c, sections):
@@ -127,10 +150,13 @@ def main():
     header = source("include", "h5snoop", "trace_schema.h")
     sections = doc_sections(doc)
     check_version(header, doc)
-    events = schema_events(source("include", "h5snoop", "trace_schema.def"))
+    schema = source("include", "h5snoop", "trace_schema.def")
+    events = schema_events(schema)
+    losses = schema_losses(schema)
     check_events(events, sections)
     check_mem_types(header, doc)
-    check_packet(header, sections)
+    check_packet(header, sections, losses)
+    check_losses(losses, doc)
     check_env(source("format", "trace_metadata.c"), sections)
     print("docs/trace-format.md: %d events, %d fields match the schema"
           % (len(events), sum(len(e[2]) for e in events)))

@@ -61,7 +61,8 @@ def make_file(path):
 
 # ---- the trace, read by babeltrace2 ----
 
-_LINE = re.compile(r" (\w+): \{ tid = (\d+) \}, \{ (.*) \}$")
+_LINE = re.compile(r" (\w+): \{ tid = (\d+)(?:, lost_\w+ = \d+)* \}, "
+                   r"\{ (.*) \}$")
 
 
 def read_trace(trace_dir):

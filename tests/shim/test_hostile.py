@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""test_hostile.py CASE - hosts that do to their file descriptors, limits,
+threads and libraries what production programs do; the shim must leave
+their files, output and exit status as they are without it, and count
+what it could not record in the trace.
+
+Each case runs a host program from tests/shim/ (host_hostile, host_hdf5,
+host_curl: they know nothing of h5snoop) with and without the shim.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import testlib as t
+
+
+def h5_file(work, name="data.h5"):
+    path = os.path.join(work, name)
+    t.make_h5(path, datasets=1, elements=50000, chunk=1000)
+    return path
+
+
+def copies(work, path, n):
+    """n copies of `path` as WORK/many/fI.h5; returns the directory."""
+    d = os.path.join(work, "many")
+    os.makedirs(d, exist_ok=True)
+    for i in range(n):
+        shutil.copyfile(path, os.path.join(d, "f%d.h5" % i))
+    return d
+
+
+def hostile(*args):
+    return [t.sample_bin("host_hostile")] + [str(a) for a in args]
+
+
+def limited(limit, cmd):
+    """cmd run by bash after `ulimit LIMIT` (e.g. "-n 1024"), exec'd so
+    that the limit is the host's own."""
+    return ["bash", "-c", "ulimit %s && exec \"$0\" \"$@\"" % limit] + cmd
+
+
+def run_pair(work, cmd, what, env=None):
+    """cmd without the shim (in WORK/plain-*), then with it (in
+    WORK/traced-*, trace into WORK/tr); both must behave the same.
+    Returns (plain, traced, trace root)."""
+    plain = t.run(cmd(os.path.join(work, "plain")), env=t.base_env(env))
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd(os.path.join(work, "traced")), out, extra_env=env)
+    t.same_behaviour(plain, traced, what)
+    return plain, traced, out
+
+
+def report(out, *args):
+    p = t.run([t.h5snoop_bin(), "report"] + list(args) + [out])
+    return p
+
+
+def case_fd_reuse_files(work):
+    """A host closes every fd after an HDF5 read and opens its own files:
+    their numbers are those the shim had.  The shim must never write into
+    them: each file holds exactly the host's payload, and the trace still
+    has every read (packets were started after the close)."""
+    path = h5_file(work)
+    reads = 3000  # about 3 x 64 KiB of events: new packets after the close
+
+    def cmd(d):
+        os.makedirs(d, exist_ok=True)
+        return hostile("reuse-files", path, d, reads)
+    plain, _, out = run_pair(work, cmd, "fd reuse (files)")
+    t.check(plain.returncode == 0 and b"intact" in plain.stdout,
+            "the host fails without the shim")
+    reads_seen = t.by_name(t.all_events(out), "vfd_read")
+    t.check(len(reads_seen) >= reads, "%d vfd_read events for %d reads"
+            % (len(reads_seen), reads))
+
+
+def case_fd_reuse_dirs(work):
+    """A host closes every fd and opens directories of its own, each with
+    a file named `metadata`; then the shim learns the libcurl version and
+    rewrites its metadata.  The host's directories stay as they were, and
+    the trace's metadata has the version."""
+    path = h5_file(work)
+
+    def cmd(d):
+        os.makedirs(d, exist_ok=True)
+        return hostile("reuse-dirs", path, d)
+    plain, _, out = run_pair(work, cmd, "fd reuse (directories)")
+    t.check(plain.returncode == 0 and b"intact" in plain.stdout,
+            "the host fails without the shim")
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 1, "trace directories: %s" % dirs)
+    meta = open(os.path.join(dirs[0], "metadata")).read()
+    t.check('libcurl_version = "libcurl/' in meta,
+            "the trace metadata lacks the libcurl version")
+    t.check(len(t.by_name(t.babeltrace(dirs[0]), "file_open")) == 2,
+            "want 2 file_open events")
+
+
+def case_fsize_limit(work):
+    """RLIMIT_FSIZE of 32 KiB (ulimit -f 32): the host, which only reads,
+    must not die of SIGXFSZ at the shim's first packet.  What did not fit
+    is a counted loss (file_size_limit), no half packet is left, and the
+    report says so (and fails with --strict)."""
+    path = h5_file(work)
+    cmd = limited("-f 32", [t.sample_bin("host_hdf5"), "read", path,
+                            "3000"])
+    plain = t.run(cmd)
+    t.check(plain.returncode == 0, "the host fails without the shim")
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "ulimit -f 32")
+    dirs = t.trace_dirs(out)
+    t.check(len(dirs) == 1, "trace directories: %s" % dirs)
+    for f in os.listdir(dirs[0]):
+        size = os.path.getsize(os.path.join(dirs[0], f))
+        t.check(size <= 32 * 1024, "%s is %d bytes, over the limit"
+                % (f, size))
+        if f.startswith("stream_"):
+            t.check(size % 4096 == 0, "%s: a half packet (%d bytes)"
+                    % (f, size))
+    events = t.babeltrace(dirs[0])
+    t.check(events, "the trace holds no event")
+    lost = max(e.get("lost_file_size_limit", 0) for e in events)
+    t.check(lost > 0, "no file_size_limit loss in the packet context")
+    rep = report(out)
+    t.check(rep.returncode == 0, "report failed: %s" % rep.stderr)
+    t.check(b"NOTE: lost file_size_limit:" in rep.stdout,
+            "the report does not show the loss:\n"
+            + rep.stdout.decode(errors="replace"))
+    t.check(b"(file_size_limit)" in rep.stderr, "no warning on stderr")
+    strict = report(out, "--strict")
+    t.check(strict.returncode == 1, "--strict exits %d with a loss"
+            % strict.returncode)
+    for kind in ("json", "csv"):
+        rep = report(out, "--format", kind)
+        t.check(rep.returncode == 0 and b"file_size_limit" in rep.stdout,
+                "%s report lacks the loss" % kind)
+
+
+def case_fd_budget(work):
+    """700 threads, each holding an HDF5 file open, under ulimit -n 1024:
+    the host's own opens succeed as they do without the shim (the shim
+    keeps no fd per thread), and every thread's file_open is traced."""
+    path = h5_file(work)
+    many = copies(work, path, 700)
+    cmd = limited("-n 1024", hostile("hold-open", many, 700, 300))
+    plain = t.run(cmd)
+    t.check(plain.returncode == 0 and
+            b"hdf5_open_failures=0 " in plain.stdout and
+            b"host_opens_emfile=0 " in plain.stdout,
+            "the host fails without the shim: %s" % plain.stdout)
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "700 threads, ulimit -n 1024")
+    events = t.all_events(out)
+    t.check(len(t.by_name(events, "file_open")) == 700,
+            "%d file_open events" % len(t.by_name(events, "file_open")))
+    t.check(len({e["tid"] for e in events}) == 700, "streams per thread")
+
+
+def case_many_files(work):
+    """1,100 driver files open at once: every read keeps its file's id
+    (no file_id 0, no report line for file "?")."""
+    path = h5_file(work)
+    n = 1100
+    many = copies(work, path, n)
+    cmd = limited("-n 4096", hostile("open-many", many, n))
+    out = os.path.join(work, "tr")
+    plain = t.run(cmd)
+    t.check(plain.returncode == 0, "the host fails without the shim")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "1100 files open")
+    events = t.all_events(out)
+    opens = {e["file_id"]: e["name"] for e in t.by_name(events, "file_open")}
+    t.check(len(opens) == n and 0 not in opens,
+            "%d distinct file_ids for %d files" % (len(opens), n))
+    reads = t.by_name(events, "vfd_read")
+    orphans = [e for e in reads if e["file_id"] not in opens]
+    t.check(not orphans, "%d of %d reads without their file (file_id %s)"
+            % (len(orphans), len(reads), orphans[0]["file_id"]
+               if orphans else None))
+    files_read = {opens[e["file_id"]] for e in reads}
+    t.check(len(files_read) == n, "reads of %d files, want %d"
+            % (len(files_read), n))
+
+
+CASES = {
+    "fd_reuse_files": case_fd_reuse_files,
+    "fd_reuse_dirs": case_fd_reuse_dirs,
+    "fsize_limit": case_fsize_limit,
+    "fd_budget": case_fd_budget,
+    "many_files": case_many_files,
+}
+
+
+def main():
+    work = t.tempdir()
+    try:
+        CASES[sys.argv[1]](work)
+        print("%s: ok" % sys.argv[1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
