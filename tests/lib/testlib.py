@@ -280,3 +280,14 @@ def make_h5(path, datasets=3, elements=200000, chunk=4000):
 
 def tempdir():
     return tempfile.mkdtemp(prefix="h5snoop-test-")
+
+
+def run_case(cases):
+    """Runs cases[argv[1]](work) in a fresh temporary directory, removed
+    afterwards; prints "CASE: ok" when it returns."""
+    work = tempdir()
+    try:
+        cases[sys.argv[1]](work)
+        print("%s: ok" % sys.argv[1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -37,54 +37,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host_h5read.h"
+
 #define OUTS 8
 #define PAYLOAD_BYTES 200000
 #define HOST_METADATA "the host's own metadata\n"
 
 static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static hid_t open_file(const char *path)
-{
-	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-	hid_t f;
-
-	H5Pset_cache(fapl, 0, 0, 0, 0.0);
-	f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-	H5Pclose(fapl);
-	return f;
-}
-
-/* The first 1000 elements of /grp/v0, summed (chunk cache off). */
-static double read_once(hid_t f)
-{
-	double buf[1000], sum = 0;
-	hsize_t start = 0, count = 1000;
-	hid_t d = H5Dopen2(f, "/grp/v0", H5P_DEFAULT);
-	hid_t fs = H5Dget_space(d), ms = H5Screate_simple(1, &count, NULL);
-
-	H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL);
-	if (H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0)
-		exit(1);
-	for (int i = 0; i < 1000; i++)
-		sum += buf[i];
-	H5Sclose(ms);
-	H5Sclose(fs);
-	H5Dclose(d);
-	return sum;
-}
-
-static double read_path(const char *path, long n)
-{
-	hid_t f = open_file(path);
-	double sum = 0;
-
-	if (f < 0)
-		exit(1);
-	for (long i = 0; i < n; i++)
-		sum += read_once(f);
-	H5Fclose(f);
-	return sum;
-}
 
 static void close_all_above_stderr(void)
 {
@@ -123,7 +82,7 @@ static int reuse_files(const char *file, const char *dir, long n)
 {
 	char path[4096];
 	int fds[OUTS], ok = 1;
-	double sum = read_path(file, 2);
+	double sum = read_n(file, 2);
 
 	close_all_above_stderr();
 	for (int i = 0; i < OUTS; i++) {
@@ -133,7 +92,7 @@ static int reuse_files(const char *file, const char *dir, long n)
 			return 1;
 	}
 	for (long i = 0; i < n; i++)
-		sum += read_path(file, 1);
+		sum += read_n(file, 1);
 	for (int i = 0; i < OUTS; i++) {
 		for (size_t at = 0; at < PAYLOAD_BYTES; at++) {
 			char c = payload_byte(at);
@@ -187,7 +146,7 @@ static int reuse_dirs(const char *file, const char *dir)
 {
 	char path[4096];
 	int fds[OUTS], ok = 1;
-	double sum = read_path(file, 2);
+	double sum = read_n(file, 2);
 	CURL *c;
 
 	close_all_above_stderr();
@@ -210,7 +169,7 @@ static int reuse_dirs(const char *file, const char *dir)
 	if (!c)
 		return 1;
 	curl_easy_cleanup(c);
-	sum += read_path(file, 2);
+	sum += read_n(file, 2);
 	for (int i = 0; i < OUTS; i++) {
 		close(fds[i]);
 		snprintf(path, sizeof(path), "%s/d%d", dir, i);

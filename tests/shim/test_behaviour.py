@@ -11,10 +11,8 @@ babeltrace2.
 import os
 import re
 import signal
-import shutil
 import stat
 import subprocess
-import sys
 import time
 
 import testlib as t
@@ -410,14 +408,5 @@ CASES = {
 }
 
 
-def main():
-    work = t.tempdir()
-    try:
-        CASES[sys.argv[1]](work)
-        print("%s: ok" % sys.argv[1])
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    main()
+    t.run_case(CASES)

@@ -10,8 +10,6 @@ host_curl: they know nothing of h5snoop) with and without the shim.
 
 import os
 import shutil
-import subprocess
-import sys
 
 import testlib as t
 
@@ -195,14 +193,5 @@ CASES = {
 }
 
 
-def main():
-    work = t.tempdir()
-    try:
-        CASES[sys.argv[1]](work)
-        print("%s: ok" % sys.argv[1])
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    main()
+    t.run_case(CASES)
