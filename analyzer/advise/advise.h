@@ -39,6 +39,40 @@
 /* Bandwidth when the trace has no large request to measure it by. */
 #define ADVISE_DEFAULT_BANDWIDTH 80e6
 
+/* --what-if: a client cache the driver reads are replayed through (see
+ * advise_whatif.c for each model and what it needs). */
+#define ADVISE_MODEL_SLOTS 4096u          /* blocks or pages it holds */
+
+enum advise_model_kind {
+	MODEL_NONE,
+	MODEL_BLOCKCACHE,
+	MODEL_READAHEAD,
+	MODEL_PAGEBUFFER,
+	MODEL_ROS3_114,
+};
+
+struct advise_model {
+	enum advise_model_kind kind;
+	uint64_t block;           /* block, readahead or page bytes; 0:
+				   * the file's page */
+	uint64_t blocks;          /* blocks kept (blockcache) */
+	uint64_t buffer;          /* page buffer bytes */
+	char name[64];            /* as given */
+};
+
+/* A model's prediction for one run of a file, and its state. */
+struct advise_prediction {
+	uint64_t requests, bytes;
+	char refused[160];        /* why the model cannot run, or "" */
+	int started;
+	int opened;               /* ros3-1.14: head fetched; pagebuffer:
+				   * root object header read */
+	uint32_t proc;            /* the process the state is of */
+	uint64_t ra_start, ra_end;
+	uint32_t n_slots;
+	uint64_t slots[ADVISE_MODEL_SLOTS]; /* most recent first */
+};
+
 /* What a rule looks at: small requests, metadata reads or raw reads. */
 enum advise_kind { ADVISE_SMALL, ADVISE_META, ADVISE_RAW, ADVISE_KINDS };
 
@@ -106,6 +140,7 @@ struct advise_subject {
 	struct advise_busy busy[LAYER_COUNT];
 
 	struct advise_site sites[ADVISE_KINDS][ADVISE_SITES];
+	struct advise_prediction *pred; /* with --what-if; owned */
 };
 
 /* One finding: a rule that fired on a subject. */
@@ -137,6 +172,8 @@ struct advise_rule {
 
 struct advise {
 	double rtt_s;             /* --rtt, or 0: none given */
+	int what_if;              /* --what-if given: model holds it */
+	struct advise_model model;
 	struct group_table groups;
 	struct attrib attrib;
 	struct advise_subject **subjects; /* by group index */
@@ -146,6 +183,21 @@ struct advise {
 	size_t n_findings;
 	struct run_summary summary;
 };
+
+/* Parses a --what-if MODEL ("blockcache:8MiB:32", ...) into m: 0, or -1
+ * if it names no model or has bad arguments. */
+int advise_whatif_parse(const char *spec, struct advise_model *m);
+
+/* Replays one driver read of process `proc` through m into pr. */
+void advise_whatif_read(const struct advise_model *m,
+			struct advise_prediction *pr, uint32_t proc,
+			uint64_t file_size, uint8_t mem_type, uint64_t off,
+			uint64_t size);
+
+/* The predicted time of pr for s: its requests one after another at
+ * rtt_s (or s's recorded latency when 0) and s's bandwidth. */
+double advise_whatif_time_s(const struct advise_subject *s,
+			    const struct advise_prediction *pr, double rtt_s);
 
 /* The rules, in priority order (ties in cost keep this order). */
 extern const struct advise_rule advise_rules[];
@@ -174,6 +226,10 @@ double advise_bandwidth(const struct advise_subject *s);
  * then not its requests.  advise_cached_reads: how many were. */
 int advise_cached(const struct advise_subject *s);
 uint64_t advise_cached_reads(const struct advise_subject *s);
+
+/* The page size of a paged file of file_size bytes: the largest power
+ * of two from 4 KiB to 64 MiB dividing it, at least twice; else 0. */
+uint64_t advise_page_size(uint64_t file_size);
 
 /* The subject's time: first read to last end, in seconds. */
 double advise_wall_s(const struct advise_subject *s);

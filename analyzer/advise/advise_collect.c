@@ -259,6 +259,15 @@ static enum h5snoop_status add_vfd(struct advise *a, struct advise_subject *s,
 			s->raw_sizes_small++;
 		add_site(s, ADVISE_RAW, r);
 	}
+	if (a->what_if) {
+		if (!s->pred) {
+			s->pred = calloc(1, sizeof(*s->pred));
+			if (!s->pred)
+				return diag_nomem(err);
+		}
+		advise_whatif_read(&a->model, s->pred, proc, r->file_size,
+				   type, v->offset, v->size);
+	}
 	rc = set_add(a, &s->ranges, hash3(proc, v->offset, v->size),
 		     &s->ranges_full);
 	if (rc < 0)
@@ -357,6 +366,7 @@ void advise_free(struct advise *a)
 		map_free(&s->small_blocks);
 		map_free(&s->ranges);
 		map_free(&s->failed_ranges);
+		free(s->pred);
 		free(s);
 	}
 	free(a->subjects);

@@ -44,7 +44,8 @@ static void put_lines(FILE *f, const char *text)
 	fputc(']', f);
 }
 
-static void put_subject(FILE *f, const struct advise_subject *s)
+static void put_subject(FILE *f, const struct advise_subject *s,
+			double rtt_s)
 {
 	fputs("{\"label\": ", f);
 	esc_json(f, s->label);
@@ -61,6 +62,21 @@ static void put_subject(FILE *f, const struct advise_subject *s)
 	put_num(f, advise_latency_s(s));
 	fputs(", \"bandwidth_bytes_per_s\": ", f);
 	put_num(f, advise_bandwidth(s));
+	fprintf(f, ", \"driver_bytes\": %llu, \"http_bytes\": %llu",
+		(unsigned long long)s->read_bytes,
+		(unsigned long long)s->http_bytes);
+	if (s->pred && s->pred->refused[0]) {
+		fputs(", \"what_if\": {\"refused\": ", f);
+		esc_json(f, s->pred->refused);
+		fputc('}', f);
+	} else if (s->pred) {
+		fprintf(f, ", \"what_if\": {\"requests\": %llu, "
+			   "\"bytes\": %llu, \"time_s\": ",
+			(unsigned long long)s->pred->requests,
+			(unsigned long long)s->pred->bytes);
+		put_num(f, advise_whatif_time_s(s, s->pred, rtt_s));
+		fputc('}', f);
+	}
 	fputc('}', f);
 }
 
@@ -74,12 +90,17 @@ enum h5snoop_status advise_write_json(FILE *f, const struct advise *a,
 		put_num(f, a->rtt_s);
 	else
 		fputs("null", f);
+	fputs(", \"what_if\": ", f);
+	if (a->what_if)
+		esc_json(f, a->model.name);
+	else
+		fputs("null", f);
 	fprintf(f, ", \"traces\": %zu,\n \"runs\": [", a->summary.traces);
 	for (size_t i = 0; i < a->n_subjects; i++) {
 		if (!a->subjects[i])
 			continue;
 		fputs(first ? "\n  " : ",\n  ", f);
-		put_subject(f, a->subjects[i]);
+		put_subject(f, a->subjects[i], a->rtt_s);
 		first = 0;
 	}
 	fputs("],\n \"findings\": [", f);

@@ -171,6 +171,51 @@ static void put_finding(FILE *f, const struct advise *a, size_t rank,
 	fputc('\n', f);
 }
 
+/* --what-if: per run, what was recorded and what the model predicts. */
+static void put_what_if(FILE *f, const struct advise *a)
+{
+	char b1[32], b2[32];
+
+	fprintf(f, "What if: %s", a->model.name);
+	if (a->rtt_s > 0)
+		fprintf(f, ", at --rtt %s", secs(b1, sizeof(b1), a->rtt_s));
+	else
+		fprintf(f, ", at each run's recorded latency");
+	fprintf(f, " and bandwidth, requests one\nafter another.\n\n");
+	for (size_t i = 0; i < a->n_subjects; i++) {
+		const struct advise_subject *s = a->subjects[i];
+		const struct advise_prediction *pr = s ? s->pred : NULL;
+
+		if (!s || s->reads == 0)
+			continue;
+		fprintf(f, "    ");
+		put_clipped(f, s->label[0] ? s->label : "(no label)", 20);
+		fputc(' ', f);
+		put_clipped(f, s->file, WIDTH - 4 - 21);
+		fputc('\n', f);
+		fprintf(f, "      recorded   %8llu %s, %s, %s\n",
+			(unsigned long long)(s->http ? s->http : s->reads),
+			s->http ? "HTTP requests" : "driver reads ",
+			units_bytes(b1, sizeof(b1),
+				    s->http ? s->http_bytes : s->read_bytes),
+			secs(b2, sizeof(b2), advise_wall_s(s)));
+		if (!pr)
+			continue;
+		if (pr->refused[0]) {
+			fprintf(f, "      predicted  (refused: ");
+			put_clipped(f, pr->refused, WIDTH - 29);
+			fprintf(f, ")\n");
+			continue;
+		}
+		fprintf(f, "      predicted  %8llu HTTP requests, %s, %s\n",
+			(unsigned long long)pr->requests,
+			units_bytes(b1, sizeof(b1), pr->bytes),
+			secs(b2, sizeof(b2),
+			     advise_whatif_time_s(s, pr, a->rtt_s)));
+	}
+	fputc('\n', f);
+}
+
 enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 				      struct h5snoop_error *err)
 {
@@ -191,6 +236,8 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 		fprintf(f, " and at --rtt %s",
 			secs(b1, sizeof(b1), a->rtt_s));
 	fprintf(f, ".\n\n");
+	if (a->what_if)
+		put_what_if(f, a);
 	for (size_t i = 0; i < a->n_findings; i++)
 		put_finding(f, a, i + 1, &a->findings[i]);
 	for (size_t i = 0; i < a->n_subjects; i++) {

@@ -17,8 +17,9 @@
 #define ADVISE_DEFAULT_RTT_S 0.030
 
 static const char usage_text[] =
-	"Usage: h5snoop advise [--rtt TIME] [--format text|json] [-o FILE]\n"
-	"                      [--strict] TRACE_OR_ROOT...\n"
+	"Usage: h5snoop advise [--rtt TIME] [--what-if MODEL]\n"
+	"                      [--format text|json] [-o FILE] [--strict]\n"
+	"                      TRACE_OR_ROOT...\n"
 	"\n"
 	"What makes each recorded run of a file slow on an object store,\n"
 	"most costly first: the evidence from the trace, the cost at the\n"
@@ -28,6 +29,13 @@ static const char usage_text[] =
 	"  --rtt TIME      also cost every finding at this latency per\n"
 	"                  request: 30ms (the default), 0.08s, 500us;\n"
 	"                  0 leaves it out\n"
+	"  --what-if MODEL predict each run's requests, bytes and time\n"
+	"                  with a client cache, from its driver reads:\n"
+	"                  none, blockcache[:BLOCK[:N]] (fsspec, 5MiB:32),\n"
+	"                  readahead[:BLOCK] (fsspec, 5MiB),\n"
+	"                  pagebuffer[:PAGE[:SIZE]] (HDF5, paged files;\n"
+	"                  the file's page:16MiB), ros3-1.14 (first 16 MiB\n"
+	"                  at open)\n"
 	"  --format FMT    text (default, 80 columns) or json\n"
 	"  -o FILE         write there instead of standard output\n"
 	"  --strict        lost events (tracer drops, cut files) are an\n"
@@ -58,6 +66,7 @@ static double parse_time(const char *s)
 
 struct advise_args {
 	double rtt_s;
+	const char *what_if;
 	int json;
 	int strict;
 	const char *output;
@@ -95,9 +104,11 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 			continue;
 		}
 		if (strncmp(a, "--rtt=", 6) == 0 ||
+		    strncmp(a, "--what-if=", 10) == 0 ||
 		    strncmp(a, "--format=", 9) == 0) {
 			val = strchr(a, '=') + 1;
 		} else if (strcmp(a, "--rtt") == 0 ||
+			   strcmp(a, "--what-if") == 0 ||
 			   strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
 			   strcmp(a, "--output") == 0) {
 			if (i + 1 >= argc)
@@ -117,6 +128,19 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 					"--rtt wants a time such as 30ms, "
 					"not '%s'",
 					val);
+		} else if (strncmp(a, "--what-if", 9) == 0) {
+			struct advise_model m;
+
+			if (advise_whatif_parse(val, &m) != 0)
+				return h5snoop_usage_error(
+					err, "advise",
+					"--what-if wants none, "
+					"blockcache[:BLOCK[:N]], "
+					"readahead[:BLOCK], "
+					"pagebuffer[:PAGE[:SIZE]] or "
+					"ros3-1.14, not '%s'",
+					val);
+			c->what_if = val;
 		} else if (strncmp(a, "--format", 8) == 0) {
 			if (strcmp(val, "json") == 0)
 				c->json = 1;
@@ -148,6 +172,10 @@ int cmd_advise(int argc, char **argv, struct h5snoop_error *err)
 	if (rc >= 0)
 		return rc;
 	advise_init(&a, c.rtt_s);
+	if (c.what_if) {
+		a.what_if = 1;
+		advise_whatif_parse(c.what_if, &a.model);
+	}
 	sink = advise_sink(&a);
 	st = run_traces(c.traces, c.n_traces, &a.attrib, &sink, 1,
 			&a.summary, err);

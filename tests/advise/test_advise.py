@@ -62,9 +62,11 @@ EXPECTED = {
     "ros3-paged": SMALL | {"paged-no-buffer"},
     "ros3-rechunked": SMALL | {"metadata-scattered"},
     "ros3-tuned-paged": set(),
+    "ros3-tuned-pageonly": set(),
     "ros3-twice": SMALL | {"repeated-ranges"},
     "ros3-small-chunks": SMALL | {"small-chunks"},
     "fsspec-blockcache": set(),
+    "fsspec-1mib-blocks": set(),
     "curl-errors": {"http-errors"},
     "curl-new-connections": {"no-connection-reuse"},
     "ros3-1.14": {"overfetch"},
@@ -76,6 +78,18 @@ sys.path.insert(0, sys.argv[2])
 import read_h5py
 for _ in range(2):
     with h5py.File(sys.argv[1], "r", driver="ros3") as f:
+        read_h5py.read_means(f, read_h5py.DEFAULT_VARIABLES)
+"""
+
+SMALL_BLOCKS = """
+import sys, fsspec, fsspec.caching, h5py
+sys.path.insert(0, sys.argv[2])
+import read_h5py
+kind = "blockcache" if "blockcache" in fsspec.caching.caches else "block"
+fs = fsspec.filesystem("http", skip_instance_cache=True)
+with fs.open(sys.argv[1], "rb", cache_type=kind, block_size=2**20,
+             cache_options={"maxblocks": 4}) as fo:
+    with h5py.File(fo, "r") as f:
         read_h5py.read_means(f, read_h5py.DEFAULT_VARIABLES)
 """
 
@@ -103,7 +117,7 @@ def make_data(work):
     return flavors
 
 
-def record(traces, label, cmd, extra_env=None):
+def record_one(traces, label, cmd, extra_env=None):
     p = t.record(cmd, os.path.join(traces, label), label=label,
                  extra_env=extra_env, timeout=600)
     t.check(p.returncode == 0, "%s failed (%d): %s" % (
@@ -111,11 +125,18 @@ def record(traces, label, cmd, extra_env=None):
 
 
 def record_runs(server, traces):
+    """Records every run; returns {label: nginx's log entries of it}."""
     samples = os.path.join(t.source_dir(), "samples")
     reader = os.path.join(samples, "read_h5py.py")
+    logs = {}
 
     def url(flavor):
         return server.url("%s_%s.h5" % (STEM, flavor))
+
+    def record(traces, label, cmd, extra_env=None):
+        mark = server.log_mark()
+        record_one(traces, label, cmd, extra_env)
+        logs[label] = server.requests(mark)
 
     record(traces, "ros3-original",
            [PY, reader, "--driver", "ros3", url("original")])
@@ -126,6 +147,9 @@ def record_runs(server, traces):
            [PY, reader, "--driver", "ros3", url("page-only-8mb")])
     record(traces, "ros3-rechunked",
            [PY, reader, "--driver", "ros3", url("rechunked-2mb")])
+    record(traces, "ros3-tuned-pageonly",
+           [PY, reader, "--driver", "ros3", "--params", "tuned",
+            url("page-only-8mb")])
     record(traces, "ros3-tuned-paged",
            [PY, reader, "--driver", "ros3", "--params", "tuned",
             url("rechunked-2mb-paged")])
@@ -134,6 +158,8 @@ def record_runs(server, traces):
     record(traces, "fsspec-blockcache",
            [PY, reader, "--driver", "fsspec", "--params", "tuned",
             url("original")])
+    record(traces, "fsspec-1mib-blocks",
+           [PY, "-c", SMALL_BLOCKS, url("original"), samples])
     missing = server.url("no-such-granule.h5")
     record(traces, "curl-errors",
            ["sh", "-c", "for i in 1 2 3; do curl -s -o /dev/null -r 0-99 "
@@ -142,6 +168,7 @@ def record_runs(server, traces):
            ["sh", "-c", "for i in $(seq 0 11); do curl -s -f -o /dev/null "
             "-r $((i * 4096))-$((i * 4096 + 4095)) '%s' || exit 1; done"
             % url("original")])
+    return logs
 
 
 def advise(args):
@@ -175,6 +202,20 @@ def check_findings(doc):
             % sorted(set(RULES) - covered))
 
 
+def check_original(doc):
+    """The original flavor's most costly finding is its many small
+    metadata reads, with paging and a page buffer as the remedy; the
+    tuned run of the paged, rechunked flavor has no finding at all
+    (checked by EXPECTED)."""
+    top = [f for f in doc["findings"] if f["label"] == "ros3-original"][0]
+    remedy = "\n".join(top["remedy"])
+    t.check(top["rule"] in ("small-requests", "metadata-scattered")
+            and "ohdr" in top["evidence"] and "btree" in top["evidence"]
+            and "h5repack -S PAGE -G 8388608" in remedy
+            and "page_buf_size" in remedy,
+            "the original's top finding: %r" % top)
+
+
 def check_call_sites(doc):
     for f in doc["findings"]:
         if (f["label"] == "ros3-small-chunks"
@@ -198,6 +239,72 @@ def check_text(text):
             % text[:200])
     t.check("remedy  Gather the metadata into pages" in text,
             "the text lacks the paging remedy")
+
+
+def gets(log):
+    """The GETs of a run in nginx's log: (count, body bytes)."""
+    got = [r for r in log if r["method"] == "GET"]
+    return len(got), sum(r["bytes"] for r in got)
+
+
+def what_if(model, traces, rtt="0"):
+    doc = json.loads(advise(["--what-if", model, "--rtt", rtt, "--format",
+                             "json", traces]))
+    t.check(doc["what_if"] == model, "what_if %r" % doc["what_if"])
+    return {r["label"]: r for r in doc["runs"]}
+
+
+def check_what_if(traces, logs):
+    """Predictions against what nginx logged (item 4 of the design)."""
+    # none: ROS3 of HDF5 1.10 makes one GET per driver read (its HEAD
+    # at open is no driver read)
+    runs = what_if("none", traces)
+    at_29ms = what_if("none", traces, "29ms")
+    for label in ("ros3-original", "ros3-paged", "ros3-rechunked",
+                  "ros3-twice", "ros3-small-chunks"):
+        pred = runs[label]["what_if"]
+        t.check((pred["requests"], pred["bytes"]) == gets(logs[label]),
+                "what-if none, %s: predicted %r, nginx logged %r GETs"
+                % (label, pred, gets(logs[label])))
+        # nginx slept >= 30 ms - 1 ms per request, one after another:
+        # the run cannot be faster than its requests at that latency
+        low = at_29ms[label]["what_if"]["time_s"]
+        t.check(runs[label]["wall_s"] >= low * 0.999,
+                "%s took %.3f s, under its %d requests at 29 ms (%.3f s)"
+                % (label, runs[label]["wall_s"], pred["requests"], low))
+        print("what-if none, %s: %d requests, predicted %.2f s at the "
+              "recorded latency, measured %.2f s" % (
+                  label, pred["requests"], pred["time_s"],
+                  runs[label]["wall_s"]))
+    # blockcache: the driver reads of the fsspec block-cache run predict
+    # the GETs nginx logged for it (fsspec's HEAD, its size probe, is no
+    # block)
+    for label, model in (("fsspec-blockcache", "blockcache:8MiB:32"),
+                         ("fsspec-1mib-blocks", "blockcache:1MiB:4")):
+        run = what_if(model, traces)[label]
+        pred = run["what_if"]
+        t.check((pred["requests"], pred["bytes"]) == gets(logs[label]),
+                "what-if %s on %s: predicted %r, nginx logged %r GETs"
+                % (model, label, pred, gets(logs[label])))
+        print("what-if %s on %s's %d driver reads: %d GETs, %d bytes; "
+              "nginx: %d GETs, %d bytes"
+              % ((model, label, run["driver_reads"], pred["requests"],
+                  pred["bytes"]) + gets(logs[label])))
+    # pagebuffer: ROS3's default run of the paged flavor predicts ROS3's
+    # tuned run (page buffer on) of the same flavor
+    runs = what_if("pagebuffer", traces)
+    pred = runs["ros3-paged"]["what_if"]
+    real = gets(logs["ros3-tuned-pageonly"])
+    t.check((pred["requests"], pred["bytes"]) == real,
+            "what-if pagebuffer on ros3-paged: predicted %r, the tuned "
+            "run made %r GETs" % (pred, real))
+    print("what-if pagebuffer on ros3-paged's %d driver reads: %d GETs, "
+          "%d bytes; the tuned run: %d GETs, %d bytes"
+          % ((runs["ros3-paged"]["driver_reads"], pred["requests"],
+              pred["bytes"]) + real))
+    refused = runs["ros3-original"]["what_if"].get("refused", "")
+    t.check("paged file" in refused, "pagebuffer on an unpaged file: %r"
+            % runs["ros3-original"]["what_if"])
 
 
 def check_data_cases():
@@ -234,7 +341,7 @@ def main():
         flavors = make_data(work)
         traces = os.path.join(work, "traces")
         with t.Nginx(flavors, ["--profile", "s3-same-region"]) as server:
-            record_runs(server, traces)
+            logs = record_runs(server, traces)
         gen = os.path.join(traces, "ros3-1.14")
         os.makedirs(gen)
         p = t.run([t.sample_bin("make_overfetch_trace"), gen])
@@ -242,6 +349,8 @@ def main():
 
         doc = json.loads(advise(["--format", "json", traces]))
         check_findings(doc)
+        check_original(doc)
+        check_what_if(traces, logs)
         check_call_sites(doc)
         check_text(advise([traces]))
         doc80 = json.loads(advise(["--rtt", "80ms", "--format", "json",
