@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "open_regular.h"
+
 #define HEADER_BYTES sizeof(struct h5snoop_packet_header)
 
 enum h5snoop_status stream_in_open(struct stream_in *s, int dirfd,
@@ -23,20 +25,20 @@ enum h5snoop_status stream_in_open(struct stream_in *s, int dirfd,
 				   const uint8_t uuid[16], uint32_t index,
 				   struct h5snoop_error *err)
 {
+	const char *kind;
 	struct stat sb;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->path, sizeof(s->path), "%s/%s", trace_path, name);
 	s->index = index;
 	memcpy(s->uuid, uuid, sizeof(s->uuid));
-	s->fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	s->fd = open_regular(dirfd, name, OPEN_NOFOLLOW, &sb, &kind);
+	if (s->fd < 0 && kind)
+		return diag_fail(err, "%s: is %s, not a regular file",
+				 s->path, kind);
 	if (s->fd < 0)
 		return diag_fail(err, "%s: cannot open: %s", s->path,
 				 strerror(errno));
-	if (fstat(s->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		stream_in_close(s);
-		return diag_fail(err, "%s: not a regular file", s->path);
-	}
 	s->file_bytes = (uint64_t)sb.st_size;
 	/* The thread id is in the name (stream_<tid>[.N]) before any packet
 	 * is read; packet headers confirm it. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "h5snoop/trace_schema.h"
+#include "open_regular.h"
 
 #define CTF_FIRST_LINE "/* CTF 1.8 */"
 
@@ -375,22 +376,24 @@ enum h5snoop_status trace_meta_load(int dirfd, const char *dirpath,
 				    struct h5snoop_error *err)
 {
 	enum h5snoop_status st;
+	const char *what;
 	struct stat sb;
 	size_t got = 0;
 	char *text;
 	int fd;
 
-	fd = openat(dirfd, H5SNOOP_METADATA_FILE, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(dirfd, H5SNOOP_METADATA_FILE, OPEN_NOFOLLOW, &sb,
+			  &what);
+	if (fd < 0 && what)
+		return diag_fail(err, "%s/%s: is %s, not a regular file",
+				 dirpath, H5SNOOP_METADATA_FILE, what);
 	if (fd < 0)
 		return diag_fail(err, "%s/%s: cannot open: %s", dirpath,
 				 H5SNOOP_METADATA_FILE, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > (off_t)TRACE_META_MAX_BYTES) {
+	if (sb.st_size > (off_t)TRACE_META_MAX_BYTES) {
 		close(fd);
-		return diag_fail(err, "%s/%s: not a regular file of at most "
-				      "%u bytes",
-				 dirpath, H5SNOOP_METADATA_FILE,
-				 TRACE_META_MAX_BYTES);
+		return diag_fail(err, "%s/%s: larger than %u bytes", dirpath,
+				 H5SNOOP_METADATA_FILE, TRACE_META_MAX_BYTES);
 	}
 	text = malloc((size_t)sb.st_size + 1);
 	if (!text) {

@@ -35,7 +35,7 @@ enum h5snoop_status trace_open(struct trace *t, const char *path,
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->path, sizeof(t->path), "%s", path);
-	t->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	t->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 	if (t->dirfd < 0)
 		return diag_fail(err, "%s: cannot open: %s", path,
 				 strerror(errno));

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "open_regular.h"
+
 /* Bounds on what one file may make us read or keep. */
 #define SYM_SECTIONS_MAX 65536u
 #define SYM_TABLE_MAX_BYTES (256u << 20) /* a symbol or string table */
@@ -156,21 +158,24 @@ static int elf_open(struct elf *e, const char *path, char *why,
 		    size_t why_cap, int *nomem)
 {
 	Elf64_Ehdr eh;
+	const char *kind;
 	struct stat st;
 	uint64_t shnum;
 
 	memset(e, 0, sizeof(*e));
-	/* NOTE: O_NONBLOCK: a path from a trace may name a FIFO, whose open
-	 * would wait for a writer; it is no regular file, refused below. */
-	e->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	/* NOTE: a path from a trace may name a FIFO (whose open would wait
+	 * for a writer), a device or /dev/zero: only a regular file is
+	 * opened.  Symbolic links are followed: libraries and the debug
+	 * files under .build-id are reached through them. */
+	e->fd = open_regular(AT_FDCWD, path, OPEN_FOLLOW, &st, &kind);
+	if (e->fd < 0 && kind) {
+		snprintf(why, why_cap, "%s, not a regular file", kind);
+		return -1;
+	}
 	if (e->fd < 0) {
 		snprintf(why, why_cap, "%s",
 			 errno == ENOENT ? "missing" : strerror(errno));
 		return -1;
-	}
-	if (fstat(e->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, why_cap, "not a regular file");
-		goto fail;
 	}
 	e->size = (uint64_t)st.st_size;
 	if (e->size < sizeof(eh) || read_at(e->fd, &eh, sizeof(eh), 0) != 0 ||

@@ -361,6 +361,53 @@ static void bad_cases(void)
 		  "A directory with no trace in it (only this file).\n");
 }
 
+/*
+ * A trace holding a file that is no regular file.  Git stores none of
+ * these (a FIFO, a socket) or not portably, so the case holds a
+ * SPECIAL file instead: one line per entry to make at test time,
+ * "KIND NAME [TARGET]" with KIND fifo, socket, dir or symlink
+ * (run_cases.py makes them in a copy of the case).
+ */
+static void special_case(const char *name, const char *special,
+			 int drop_metadata, const char *readme)
+{
+	char path[4096], rel[512];
+
+	simple("bad", name, 20, path, sizeof(path));
+	if (drop_metadata) {
+		snprintf(path, sizeof(path), "%s/bad/%s/metadata", data,
+			 name);
+		must(unlink(path) == 0, path);
+	}
+	snprintf(rel, sizeof(rel), "%s/SPECIAL", name);
+	file_text("bad", rel, special);
+	snprintf(rel, sizeof(rel), "%s/README", name);
+	file_text("bad", rel, readme);
+}
+
+static void special_cases(void)
+{
+	special_case("fifo_stream", "fifo stream_301\n", 0,
+		     "stream_301 is a FIFO (made at test time from "
+		     "SPECIAL): opening it would wait\nfor a writer "
+		     "forever.  Refused with an error naming it, by "
+		     "report, plot and export.\n");
+	special_case("fifo_metadata", "fifo metadata\n", 1,
+		     "metadata is a FIFO (made at test time from SPECIAL): "
+		     "refused, no wait.\n");
+	special_case("socket_stream", "socket stream_301\n", 0,
+		     "stream_301 is a Unix socket (made at test time from "
+		     "SPECIAL): refused.\n");
+	special_case("dir_stream", "dir stream_301\n", 0,
+		     "stream_301 is a directory (made at test time from "
+		     "SPECIAL): refused.\n");
+	special_case("symlink_stream", "symlink stream_301 /dev/zero\n", 0,
+		     "stream_301 is a symbolic link to /dev/zero (made at "
+		     "test time from SPECIAL):\nnothing in a trace "
+		     "directory is followed; refused without opening the "
+		     "device.\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -372,5 +419,6 @@ int main(int argc, char **argv)
 	good_damaged();
 	good_hostile();
 	bad_cases();
+	special_cases();
 	return failed;
 }

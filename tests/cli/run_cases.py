@@ -5,8 +5,11 @@ good/CASE: every output is compared with tests/expected/CASE.KIND (text,
 csv, json reports; csv, jsonl, chrome exports; the stderr warnings); CSV
 and JSON must parse with Python's modules; plots must be well-formed and
 render.  bad/CASE: exit 1 and the one error line of
-tests/expected/bad.CASE.stderr.  Also: --help, --version, usage errors,
---strict.
+tests/expected/bad.CASE.stderr.  A bad case with a SPECIAL file holds a
+file git cannot store (a FIFO, a socket, ...): it is made in a copy of
+the case, and report, plot and export must all refuse it with that
+error at once (a timeout is a hang).  Also: --help, --version, usage
+errors, --strict.
 
 Usage: run_cases.py [--update]   (--update rewrites tests/expected)
 Runs with the data directory as working directory, so paths in outputs
@@ -14,6 +17,9 @@ are relative (good/basic/...).  Exit 0 pass, 1 fail.
 """
 
 import os
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 
@@ -97,7 +103,78 @@ def good_case(case):
         at.plot_and_check([os.path.join(DATA, path)], d)
 
 
+def make_special(case_dir):
+    """Makes the entries listed in case_dir/SPECIAL ("KIND NAME
+    [TARGET]")."""
+    with open(os.path.join(case_dir, "SPECIAL"), encoding="utf-8") as f:
+        for line in f:
+            kind, name, *target = line.split()
+            path = os.path.join(case_dir, name)
+            if kind == "fifo":
+                os.mkfifo(path)
+            elif kind == "socket":
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.bind(path)  # the file stays after close
+                s.close()
+            elif kind == "dir":
+                os.mkdir(path)
+            elif kind == "symlink":
+                os.symlink(target[0], path)
+            else:
+                testlib.fail("%s: unknown SPECIAL kind %r" % (case_dir, kind))
+
+
+# A hang is what these cases are about: far longer than any run takes.
+SPECIAL_TIMEOUT = 60
+
+
+def special_case(case):
+    """Every command that reads traces refuses the special file with the
+    one error line, at once."""
+    with tempfile.TemporaryDirectory(prefix="h5snoop-special-") as tmp:
+        shutil.copytree(os.path.join(DATA, "bad", case),
+                        os.path.join(tmp, "bad", case))
+        make_special(os.path.join(tmp, "bad", case))
+        rel = os.path.join("bad", case)
+        runs = (("report", ["report", rel]),
+                ("plot", ["plot", "-o", "plots", rel]),
+                ("export", ["export", "-o", "export.csv", rel]))
+        for what, args in runs:
+            try:
+                rc, out, err = at.h5snoop(args, cwd=tmp,
+                                          timeout=SPECIAL_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                testlib.fail("bad/%s: h5snoop %s hung (no exit in %d s)"
+                             % (case, what, SPECIAL_TIMEOUT))
+            check(rc == 1, "bad/%s: %s exit %d, want 1\n%s"
+                  % (case, what, rc, err))
+            check(out == "", "bad/%s: %s wrote to stdout" % (case, what))
+            check(not os.path.exists(os.path.join(tmp, "export.csv")),
+                  "bad/%s: export left a file" % case)
+            check(not os.listdir(os.path.join(tmp, "plots"))
+                  if os.path.isdir(os.path.join(tmp, "plots")) else True,
+                  "bad/%s: plot left files" % case)
+            compare("bad.%s.stderr" % case, err)
+
+
+def fifo_argument():
+    """A FIFO given as the trace argument is no directory: refused."""
+    with tempfile.TemporaryDirectory(prefix="h5snoop-special-") as tmp:
+        os.mkfifo(os.path.join(tmp, "fifo"))
+        try:
+            rc, out, err = at.h5snoop(["report", "fifo"], cwd=tmp,
+                                      timeout=SPECIAL_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            testlib.fail("report FIFO hung")
+        check(rc == 1 and err == "h5snoop: error: fifo: not a directory "
+              "(give a trace directory or one above it)\n",
+              "report FIFO: exit %d\n%s" % (rc, err))
+
+
 def bad_case(case):
+    if os.path.exists(os.path.join(DATA, "bad", case, "SPECIAL")):
+        special_case(case)
+        return
     rc, out, err = at.h5snoop(["report", os.path.join("bad", case)],
                               cwd=DATA)
     check(rc == 1, "bad/%s: exit %d, want 1" % (case, rc))
@@ -151,6 +228,7 @@ def main():
         good_case(case)
     for case in sorted(os.listdir(os.path.join(DATA, "bad"))):
         bad_case(case)
+    fifo_argument()
     hostile()
     exit_codes()
     print("ok")

@@ -268,6 +268,49 @@ static void test_lookup(const char *dir)
 	symbolizer_free(&s);
 }
 
+/*
+ * Module paths that name no regular file: a FIFO (whose open would wait
+ * for a writer forever), /dev/zero (endless), a directory, and a link
+ * to the FIFO.  None is opened for reading: each gives module+offset
+ * frames and one warning saying what it is, at once.
+ */
+static void test_special(const char *dir)
+{
+	struct symbolizer s = {.debug_root = ""};
+	struct h5snoop_error err = {0};
+	char fifo[4200], link[4200], sub[4200];
+	static const struct {
+		const char *path, *frame, *kind;
+	} cases[] = {
+		{NULL, "pipe.so+0x10", "a FIFO, not a regular file"},
+		{"/dev/zero", "zero+0x10", "a character device, not a "
+					    "regular file"},
+		{NULL, "subdir.so+0x10", "a directory, not a regular file"},
+		{NULL, "link.so+0x10", "a FIFO, not a regular file"},
+	};
+
+	snprintf(fifo, sizeof(fifo), "%s/pipe.so", dir);
+	snprintf(sub, sizeof(sub), "%s/subdir.so", dir);
+	snprintf(link, sizeof(link), "%s/link.so", dir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	CHECK(mkdir(sub, 0700) == 0);
+	CHECK(symlink(fifo, link) == 0);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = cases[i].path ? cases[i].path
+				   : i == 0	 ? fifo
+				   : i == 2	 ? sub
+						 : link;
+
+		CHECK_STR(sym_at(&s, path, ID_A, 20, 0x10, &err),
+			  cases[i].frame);
+		CHECK_EQ_U64(err.n_warnings, i + 1);
+		CHECK(strstr(err.warnings[i], path) != NULL);
+		CHECK(strstr(err.warnings[i], cases[i].kind) != NULL);
+	}
+	CHECK(err.message[0] == '\0');
+	symbolizer_free(&s);
+}
+
 /* .symtab, then the debug file by build-id, then .dynsym. */
 static void test_sources(const char *dir)
 {
@@ -723,6 +766,7 @@ int main(void)
 
 	unit_tmpdir(dir, sizeof(dir));
 	test_lookup(dir);
+	test_special(dir);
 	test_sources(dir);
 	test_garbage(dir);
 	test_real();
