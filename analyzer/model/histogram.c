@@ -1,7 +1,8 @@
 /*
  * histogram.c - log-linear latency histograms (see histogram.h).
  *
- * Must never: grow with the number of values.
+ * Must never: grow with the number of values, or beyond the window of
+ * buckets its values span (with slack for the next ones).
  */
 #include "histogram.h"
 
@@ -9,20 +10,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hist_alloc(struct hist *h)
+/* Buckets allocated for the first value. */
+#define HIST_FIRST_LEN 4u
+
+int hist_widen(struct hist *h, unsigned i)
 {
-	h->counts = calloc(HIST_BUCKETS, sizeof(h->counts[0]));
-	return h->counts ? 0 : -1;
+	uint32_t lo, hi, len, old_hi = h->lo + h->len;
+	uint64_t *c;
+
+	if (i >= HIST_BUCKETS)
+		i = HIST_BUCKETS - 1u;
+	if (h->len == 0) {
+		lo = i >= HIST_FIRST_LEN / 2 ? i - HIST_FIRST_LEN / 2 : 0;
+		hi = lo + HIST_FIRST_LEN;
+	} else {
+		/* At least double, toward the new bucket, so that a run of
+		 * values drifting one way costs O(log) reallocations. */
+		lo = i < h->lo ? i : h->lo;
+		hi = i >= old_hi ? i + 1u : old_hi;
+		if (hi - lo < 2u * h->len) {
+			uint32_t grow = 2u * h->len - (hi - lo);
+
+			if (i < h->lo)
+				lo = lo > grow ? lo - grow : 0;
+			else
+				hi += grow;
+		}
+	}
+	if (hi > HIST_BUCKETS)
+		hi = HIST_BUCKETS;
+	len = hi - lo;
+	c = calloc(len, sizeof(*c));
+	if (!c)
+		return -1;
+	if (h->len)
+		memcpy(c + (h->lo - lo), h->counts, h->len * sizeof(*c));
+	free(h->counts);
+	h->counts = c;
+	h->lo = lo;
+	h->len = len;
+	return 0;
 }
 
 int hist_merge(struct hist *dst, const struct hist *src)
 {
 	if (src->n == 0)
 		return 0;
-	if (!dst->counts && hist_alloc(dst) != 0)
+	if ((src->lo - dst->lo >= dst->len &&
+	     hist_widen(dst, src->lo) != 0) ||
+	    (src->lo + src->len - 1u - dst->lo >= dst->len &&
+	     hist_widen(dst, src->lo + src->len - 1u) != 0))
 		return -1;
-	for (unsigned i = 0; i < HIST_BUCKETS; i++)
-		dst->counts[i] += src->counts[i];
+	for (uint32_t i = 0; i < src->len; i++)
+		dst->counts[src->lo + i - dst->lo] += src->counts[i];
 	if (dst->n == 0 || src->min < dst->min)
 		dst->min = src->min;
 	if (src->max > dst->max)
@@ -52,21 +92,24 @@ uint64_t hist_bucket_width(unsigned i)
 uint64_t hist_quantile(const struct hist *h, double q)
 {
 	uint64_t rank, seen = 0, v;
-	unsigned i;
+	uint32_t k;
 
-	if (h->n == 0 || !h->counts)
+	if (h->n == 0 || h->len == 0)
 		return 0;
 	rank = (uint64_t)ceil(q * (double)h->n);
 	if (rank < 1)
 		rank = 1;
 	if (rank > h->n)
 		rank = h->n;
-	for (i = 0; i < HIST_BUCKETS - 1u; i++) {
-		seen += h->counts[i];
+	/* NOTE: the last bucket of the window holds the max, so the loop
+	 * always stops at the bucket of rank (as over a full histogram). */
+	for (k = 0; k + 1u < h->len; k++) {
+		seen += h->counts[k];
 		if (seen >= rank)
 			break;
 	}
-	v = hist_bucket_low(i) + (hist_bucket_width(i) - 1u) / 2u;
+	v = hist_bucket_low(h->lo + k) +
+	    (hist_bucket_width(h->lo + k) - 1u) / 2u;
 	if (v < h->min)
 		v = h->min;
 	if (v > h->max)

@@ -1,5 +1,5 @@
 /*
- * histogram.h - latency percentiles in constant memory: a log-linear
+ * histogram.h - latency percentiles in little memory: a log-linear
  * histogram (HDR-like) of 64 linear sub-buckets per power of two.
  *
  * RATIONALE: a report over 10^7 events must not keep 10^7 latencies.
@@ -7,6 +7,14 @@
  * two and a percentile is reported at the bucket's middle, so the error
  * is at most 1/128 (0.8 %), then clamped to the exact min and max.
  * Values of 2^48 ns (78 hours) and more share the last bucket.
+ *
+ * Memory grows with use, not with the number of buckets: only the
+ * window of buckets from the smallest to the largest value seen is
+ * allocated, and it widens on demand (RATIONALE: a report over 200,000
+ * files has 200,000 groups of one read each; full histograms of 2,752
+ * buckets took 22 KiB each).  A histogram of one value holds 4 buckets;
+ * of latencies within a factor of 2, at most 65.  The buckets, and so
+ * every percentile, are those of a full histogram.
  */
 #ifndef H5SNOOP_HISTOGRAM_H
 #define H5SNOOP_HISTOGRAM_H
@@ -19,7 +27,8 @@
 #define HIST_BUCKETS ((HIST_TOP_EXP - HIST_SUB_BITS + 1u) * HIST_SUB)
 
 struct hist {
-	uint64_t *counts; /* HIST_BUCKETS, allocated at the first value */
+	uint64_t *counts; /* buckets [lo, lo + len), from the first value */
+	uint32_t lo, len;
 	uint64_t n;
 	uint64_t sum;     /* saturates at UINT64_MAX */
 	uint64_t min;
@@ -40,18 +49,22 @@ static inline unsigned hist_index(uint64_t v)
 	       (unsigned)((v >> (e - HIST_SUB_BITS)) - HIST_SUB);
 }
 
-/* Allocates h->counts; 0 or -1 (out of memory). */
-int hist_alloc(struct hist *h);
+/* Widens h's window to hold bucket i; 0 or -1 (out of memory: h is
+ * unchanged). */
+int hist_widen(struct hist *h, unsigned i);
 
 /*
- * Adds value v.  Returns 0, or -1 when the first value cannot get its
- * buckets (out of memory).  Not thread-safe.
+ * Adds value v.  Returns 0, or -1 when its bucket cannot be allocated
+ * (out of memory; the value is not counted).  Not thread-safe.
  */
 static inline int hist_add(struct hist *h, uint64_t v)
 {
-	if (!h->counts && hist_alloc(h) != 0)
+	unsigned i = hist_index(v);
+
+	/* NOTE: one unsigned compare tests both ends of the window. */
+	if (i - h->lo >= h->len && hist_widen(h, i) != 0)
 		return -1;
-	h->counts[hist_index(v)]++;
+	h->counts[i - h->lo]++;
 	if (h->n == 0 || v < h->min)
 		h->min = v;
 	if (v > h->max)
@@ -59,6 +72,12 @@ static inline int hist_add(struct hist *h, uint64_t v)
 	h->n++;
 	h->sum = h->sum + v < h->sum ? UINT64_MAX : h->sum + v;
 	return 0;
+}
+
+/* The count of bucket i (0 outside the window). */
+static inline uint64_t hist_count(const struct hist *h, unsigned i)
+{
+	return i - h->lo < h->len ? h->counts[i - h->lo] : 0;
 }
 
 /* Adds all of src into dst; 0 or -1 (out of memory). */

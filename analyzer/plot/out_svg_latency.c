@@ -30,10 +30,10 @@ static void curve(FILE *f, const struct hist *h, double y0, double lo,
 
 	fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
 		color);
-	for (unsigned i = 0; i < HIST_BUCKETS && h->counts; i++) {
+	for (unsigned i = h->lo; i < h->lo + h->len; i++) {
 		double x, y;
 
-		if (!h->counts[i])
+		if (!hist_count(h, i))
 			continue;
 		x = xpos((double)(hist_bucket_low(i) + hist_bucket_width(i)),
 			 lo, hi);
@@ -42,7 +42,7 @@ static void curve(FILE *f, const struct hist *h, double y0, double lo,
 			fprintf(f, "M%.1f %.1f", xpos((double)h->min + 1, lo, hi),
 				y0 + PANEL_H);
 		first = 0;
-		seen += h->counts[i];
+		seen += hist_count(h, i);
 		fprintf(f, " L%.1f %.1f L%.1f %.1f", x, y, x,
 			y0 + PANEL_H - PANEL_H * (double)seen / (double)h->n);
 	}
