@@ -3,13 +3,17 @@
  * format, for the benchmark (bench_report.sh).
  *
  * Usage: gen_trace [-n EVENTS] [-t THREADS] [-f FLAVORS] OUTDIR
+ *        gen_trace -m FILES OUTDIR
  *
  * Makes FLAVORS trace directories (processes) under OUTDIR, each with
  * THREADS stream files whose events interleave in time.  Each thread
  * opens the flavor's file and then reads it like ROS3: a vfd_read and the
  * http_request it causes (read_seq set), sizes log-uniform from 64 B to
  * 4 MiB so that every size bin gets its share, latencies growing with
- * size.  Deterministic (fixed seed).  Exit status: 0, 1 on a write
+ * size.  With -m, one process of one thread instead opens FILES small
+ * local files one after another and reads each once (file_open,
+ * vfd_read, file_close): as many groups as files, the case that must
+ * not cost memory per file.  Deterministic (fixed seed).  Exit status: 0, 1 on a write
  * failure, 2 on a usage error.
  */
 #include <errno.h>
@@ -41,7 +45,8 @@ static double rng_unit(void)
 static int usage(void)
 {
 	fputs("usage: gen_trace [-n EVENTS] [-t THREADS] [-f FLAVORS] "
-	      "OUTDIR\n",
+	      "OUTDIR\n"
+	      "       gen_trace -m FILES OUTDIR\n",
 	      stderr);
 	return 2;
 }
@@ -109,9 +114,44 @@ static int one_flavor(const char *root, int flavor, int threads,
 	return rc;
 }
 
+/* -m: `files` small files, one read each, in one process. */
+static int many_files(const char *root, uint64_t files)
+{
+	struct h5snoop_trace_env env;
+	struct trace_stream s;
+	uint64_t ts = 1000000000ull;
+	char name[256];
+	struct tgen g;
+	int rc = 0;
+
+	tgen_default_env(&env, 3000, NULL);
+	if (tgen_create(&g, root, "gen-3000", &env) != 0 ||
+	    tgen_stream(&g, &s, 3000, TRACE_STREAM_PACKET_BYTES_DEFAULT) != 0)
+		return -1;
+	for (uint64_t i = 0; i < files && rc == 0; i++) {
+		uint32_t id = (uint32_t)i + 1u; /* ids are never reused */
+		uint64_t size = 256u + rng() % 4096u;
+		uint64_t lat = 2000u + rng() % 50000u;
+
+		snprintf(name, sizeof(name), "/data/granules/ATL03_%08llu.h5",
+			 (unsigned long long)i);
+		rc = tgen_file_open(&s, ts, id, 1u << 20, 30000, "sec2", name);
+		if (rc == 0)
+			rc = tgen_vfd_read(&s, ts + 31000, 1, id, 1, 0, size,
+					   lat);
+		if (rc == 0)
+			rc = tgen_file_close(&s, ts + 31000 + lat + 1000, id,
+					     2000);
+		ts += 40000u + lat;
+	}
+	trace_stream_close(&s);
+	tgen_close(&g);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t events = 10000000;
+	uint64_t events = 10000000, files = 0;
 	int threads = 2, flavors = 3, i;
 
 	for (i = 1; i < argc - 1; i += 2) {
@@ -121,6 +161,8 @@ int main(int argc, char **argv)
 			threads = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "-f") == 0)
 			flavors = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "-m") == 0)
+			files = strtoull(argv[i + 1], NULL, 10);
 		else
 			return usage();
 	}
@@ -131,6 +173,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen_trace: cannot create %s: %s\n",
 			argv[argc - 1], strerror(errno));
 		return 1;
+	}
+	if (files) {
+		if (many_files(argv[argc - 1], files) != 0) {
+			fprintf(stderr, "gen_trace: cannot write in %s: %s\n",
+				argv[argc - 1], strerror(errno));
+			return 1;
+		}
+		return 0;
 	}
 	for (int f = 0; f < flavors; f++) {
 		uint64_t share = events / (uint64_t)flavors +
