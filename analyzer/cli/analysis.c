@@ -77,16 +77,55 @@ struct run_sink analysis_agg_sink(struct analysis *an)
 	return (struct run_sink){.ctx = &an->agg, .event = agg_event};
 }
 
+/* Whether the first pass left out groups that must be shown: more
+ * groups with requests than --top, or the --baseline group. */
+static int needs_second_pass(const struct analysis *an,
+			     const struct h5snoop_cli_config *c, long *also)
+{
+	*also = c->baseline ? group_table_find(&an->groups, c->baseline) : -1;
+	if (*also >= 0 && agg_requests(&an->agg, (uint32_t)*also) &&
+	    !agg_group_of(&an->agg, (uint32_t)*also))
+		return 1;
+	return agg_incomplete(&an->agg);
+}
+
 enum h5snoop_status analysis_run(struct analysis *an,
 				 const struct h5snoop_cli_config *c,
 				 struct run_sink *sinks, unsigned n_sinks,
 				 struct h5snoop_error *err)
 {
+	long also;
+
+	/* RATIONALE (aggregate.h): statistics for --top groups only; when
+	 * more have requests, the top ones are known after this pass and
+	 * a second one fills them. */
+	agg_set_keep_max(&an->agg, c->all ? 0 : c->top);
 	if (run_traces(c->traces, c->n_traces, &an->attrib, sinks, n_sinks,
 		       &an->summary, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
+	if (needs_second_pass(an, c, &also)) {
+		if (agg_select(&an->agg, also, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		attrib_restart(&an->attrib);
+		for (unsigned i = 0; i < n_sinks; i++)
+			if (sinks[i].restart)
+				sinks[i].restart(sinks[i].ctx);
+		if (run_traces(c->traces, c->n_traces, &an->attrib, sinks,
+			       n_sinks, &an->summary, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+	}
 	stack_warnings(&an->attrib, err);
-	return agg_finish(&an->agg, err);
+	if (agg_finish(&an->agg, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	if (an->agg.left_out)
+		diag_warn(err,
+			  "%u groups (%llu requests) left out: the %u with "
+			  "the most requests are shown; --all shows every "
+			  "group",
+			  an->agg.left_out,
+			  (unsigned long long)an->agg.left_out_requests,
+			  an->agg.kept);
+	return H5SNOOP_OK;
 }
 
 void analysis_report_init(struct report *r, const struct analysis *an,

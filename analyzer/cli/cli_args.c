@@ -22,7 +22,11 @@ static const char *const command_names[] = {"report", "plot", "export"};
 	"                      traces recorded with H5SNOOP_STACKS\n"      \
 	"  --layers LIST       vfd, http or vfd,http (default: both)\n"      \
 	"  --baseline NAME     group to compare with (default: the first)\n"  \
-	"  --depth N           frames in a stack group (default: 3)\n"
+	"  --depth N           frames in a stack group (default: 3)\n"     \
+	"  --top N             show the N groups with most requests, most\n" \
+	"                      first, when there are more (default: 50);\n" \
+	"                      the output says how many were left out\n"   \
+	"  --all               show every group\n"
 #define USAGE_STRICT                                                      \
 	"      --strict        exit 1 when the tracer lost events or a\n"    \
 	"                      trace is truncated\n"                         \
@@ -49,6 +53,10 @@ static const char report_usage[] =
 	"\n"
 	"A flavor is the label given at record time, else the file's name\n"
 	"without directory and extension.\n"
+	"\n"
+	"When more groups than --top N (default: 50) have requests, the N\n"
+	"with the most are shown, most first, and a line says how many\n"
+	"groups and requests were left out; --all lists every group.\n"
 	"\n"
 	"Call stacks: --by function groups requests by the HDF5 API call\n"
 	"they came from (H5Dread, H5Aread, H5Fopen...); --by function=FUNC\n"
@@ -218,13 +226,13 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
-static int parse_depth(const char *s, unsigned *out)
+/* A number from 1 to max. */
+static int parse_count(const char *s, unsigned max, unsigned *out)
 {
 	char *end;
 	unsigned long n = strtoul(s, &end, 10);
 
-	if (s[0] < '0' || s[0] > '9' || *end || n < 1 ||
-	    n > CLI_MAX_STACK_DEPTH)
+	if (s[0] < '0' || s[0] > '9' || *end || n < 1 || n > max)
 		return -1;
 	*out = (unsigned)n;
 	return 0;
@@ -241,6 +249,7 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 	cfg->format = command == CLI_REPORT ? CLI_FORMAT_TEXT
 					    : CLI_FORMAT_CSV;
 	cfg->stack_depth = CLI_DEFAULT_STACK_DEPTH;
+	cfg->top = CLI_DEFAULT_TOP;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -296,12 +305,24 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 		} else if (command != CLI_EXPORT &&
 			   (v = option_value(argc, argv, &i, "--depth", NULL,
 					     &missing))) {
-			if (parse_depth(v, &cfg->stack_depth) != 0)
+			if (parse_count(v, CLI_MAX_STACK_DEPTH,
+					&cfg->stack_depth) != 0)
 				return usage_error(err, command,
 						   "--depth takes a number "
 						   "of frames from 1 to %d, "
 						   "not '%s'",
 						   CLI_MAX_STACK_DEPTH, v);
+		} else if (command != CLI_EXPORT &&
+			   (v = option_value(argc, argv, &i, "--top", NULL,
+					     &missing))) {
+			if (parse_count(v, CLI_MAX_TOP, &cfg->top) != 0)
+				return usage_error(err, command,
+						   "--top takes a number of "
+						   "groups from 1 to %u, not "
+						   "'%s'",
+						   CLI_MAX_TOP, v);
+		} else if (command != CLI_EXPORT && strcmp(a, "--all") == 0) {
+			cfg->all = 1;
 		} else if (command == CLI_EXPORT &&
 			   strcmp(a, "--stacks") == 0) {
 			cfg->stacks = 1;

@@ -31,6 +31,8 @@ struct h5snoop_cli_config {
 	enum cli_format format;
 	const char *output;    /* -o: file (report, export) or dir (plot) */
 	int strict;            /* data loss is an error */
+	unsigned top;          /* --top N: groups shown (report, plot) */
+	int all;               /* --all: every group */
 	int help;              /* --help seen: print usage, exit 0 */
 	/* Call stacks (H5SNOOP_STACKS traces) */
 	unsigned stack_depth;  /* --depth: frames in a `--by stack` key */
@@ -38,6 +40,13 @@ struct h5snoop_cli_config {
 				* stack has FUNC ("" none) */
 	int stacks;            /* export --stacks: symbolized rows */
 };
+
+/* The default of --top: groups shown, the ones with most requests.
+ * RATIONALE: a report or plot of one group per file of a large run
+ * (10^5 granules) is unreadable and its statistics took gigabytes;
+ * --all asks for every group. */
+#define CLI_DEFAULT_TOP 50
+#define CLI_MAX_TOP 1000000u
 
 /* The default of --depth: "H5Dread < read_variable < main". */
 #define CLI_DEFAULT_STACK_DEPTH 3

@@ -96,7 +96,7 @@ int cmd_plot(int argc, char **argv, struct h5snoop_error *err)
 
 	if (rc >= 0)
 		return rc;
-	plot_data_init(&d, cfg.layer_mask);
+	plot_data_init(&d, cfg.layer_mask, &an.agg);
 	sinks[0] = analysis_agg_sink(&an);
 	sinks[1] = plot_data_sink(&d);
 	st = analysis_run(&an, &cfg, sinks, 2, err);

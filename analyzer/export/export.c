@@ -245,7 +245,8 @@ static enum h5snoop_status event(void *ctx, const struct trace *t,
 
 struct run_sink export_sink(struct exporter *x)
 {
-	return (struct run_sink){x, begin_run, begin_trace, event};
+	return (struct run_sink){.ctx = x, .begin_run = begin_run,
+				 .begin_trace = begin_trace, .event = event};
 }
 
 enum h5snoop_status export_finish(struct exporter *x,

@@ -27,6 +27,11 @@ void agg_init(struct agg *a, unsigned layer_mask)
 	a->layer_mask = layer_mask;
 }
 
+void agg_set_keep_max(struct agg *a, uint32_t max)
+{
+	a->keep_max = max;
+}
+
 static void init_group(struct agg_group *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -43,7 +48,8 @@ static enum h5snoop_status grow_groups(struct agg *a, uint32_t index,
 {
 	if (index >= a->cap) {
 		uint32_t cap = a->cap ? a->cap : 8;
-		struct agg_group *g;
+		struct agg_group **g;
+		struct agg_tally *t;
 
 		while (cap <= index)
 			cap *= 2;
@@ -51,10 +57,17 @@ static enum h5snoop_status grow_groups(struct agg *a, uint32_t index,
 		if (!g)
 			return diag_nomem(err);
 		a->g = g;
+		t = realloc(a->tally, cap * sizeof(*t));
+		if (!t)
+			return diag_nomem(err);
+		a->tally = t;
 		a->cap = cap;
 	}
-	while (a->n <= index)
-		init_group(&a->g[a->n++]);
+	while (a->n <= index) {
+		a->g[a->n] = NULL;
+		memset(&a->tally[a->n], 0, sizeof(a->tally[0]));
+		a->n++;
+	}
 	return H5SNOOP_OK;
 }
 
@@ -62,6 +75,46 @@ static inline enum h5snoop_status ensure_group(struct agg *a, uint32_t index,
 					       struct h5snoop_error *err)
 {
 	return index < a->n ? H5SNOOP_OK : grow_groups(a, index, err);
+}
+
+/* The statistics of group `index` (in the table), allocated at its first
+ * request when it is kept; NULL (and H5SNOOP_OK) when it is not. */
+static enum h5snoop_status kept_group(struct agg *a, uint32_t index,
+				      struct agg_group **out,
+				      struct h5snoop_error *err)
+{
+	int keep = a->keep ? index < a->keep_n && a->keep[index]
+			   : !a->keep_max || a->kept < a->keep_max;
+
+	*out = NULL;
+	if (!keep)
+		return H5SNOOP_OK;
+	*out = malloc(sizeof(**out));
+	if (!*out)
+		return diag_nomem(err);
+	init_group(*out);
+	a->g[index] = *out;
+	a->kept++;
+	return H5SNOOP_OK;
+}
+
+uint64_t agg_requests(const struct agg *a, uint32_t g)
+{
+	uint64_t n = 0;
+
+	if (g >= a->n)
+		return 0;
+	for (int l = 0; l < LAYER_COUNT; l++)
+		n += a->tally[g].requests[l];
+	return n;
+}
+
+int agg_incomplete(const struct agg *a)
+{
+	for (uint32_t g = 0; g < a->n; g++)
+		if (!a->g[g] && agg_requests(a, g))
+			return 1;
+	return 0;
 }
 
 static void count_status(struct agg_layer *l, uint16_t code)
@@ -107,18 +160,29 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 	struct agg_stats *s;
 	int64_t end;
 
+	struct agg_tally *t;
+
 	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
 		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {
 			if (ensure_group(a, r->group, err) != H5SNOOP_OK)
 				return H5SNOOP_ERROR;
-			if (r->file_size > a->g[r->group].file_size)
-				a->g[r->group].file_size = r->file_size;
+			t = &a->tally[r->group];
+			if (r->file_size > t->file_size)
+				t->file_size = r->file_size;
 		}
 		return H5SNOOP_OK;
 	}
 	if (ensure_group(a, r->group, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	g = &a->g[r->group];
+	t = &a->tally[r->group];
+	t->requests[r->layer]++;
+	if (r->file_size > t->file_size)
+		t->file_size = r->file_size;
+	g = a->g[r->group];
+	if (!g && kept_group(a, r->group, &g, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	if (!g)
+		return H5SNOOP_OK; /* left out: tallied only */
 	l = &g->layer[r->layer];
 	s = &l->row[r->no_body ? AGG_ROW_NOBODY : agg_bin_of(r->size)];
 	/* NOTE: requests and total_ns are the histogram's n and sum, copied
@@ -138,8 +202,6 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 	} else {
 		add_http(l, ev, r);
 	}
-	if (r->file_size > g->file_size)
-		g->file_size = r->file_size;
 	end = trace_add_ns(r->start_unix_ns, r->duration_ns);
 	if (r->start_unix_ns < l->first_ns)
 		l->first_ns = r->start_unix_ns;
@@ -150,16 +212,28 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 
 enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err)
 {
-	for (uint32_t i = 0; i < a->n; i++)
+	a->left_out = 0;
+	a->left_out_requests = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		struct agg_group *g = a->g[i];
+
+		if (!g) {
+			uint64_t n = agg_requests(a, i);
+
+			a->left_out += n > 0;
+			a->left_out_requests += n;
+			continue;
+		}
+		g->file_size = a->tally[i].file_size;
 		for (int l = 0; l < LAYER_COUNT; l++) {
-			struct agg_layer *al = &a->g[i].layer[l];
+			struct agg_layer *al = &g->layer[l];
 			struct agg_stats *row = al->row;
 			struct agg_stats *all = &row[AGG_ROW_ALL];
 
-			if (al->first_ns < a->g[i].first_ns)
-				a->g[i].first_ns = al->first_ns;
-			if (al->last_end_ns > a->g[i].last_end_ns)
-				a->g[i].last_end_ns = al->last_end_ns;
+			if (al->first_ns < g->first_ns)
+				g->first_ns = al->first_ns;
+			if (al->last_end_ns > g->last_end_ns)
+				g->last_end_ns = al->last_end_ns;
 			hist_free(&all->latency);
 			all->requests = all->bytes = all->total_ns = 0;
 			for (int b = 0; b < AGG_ROW_ALL; b++) {
@@ -173,6 +247,7 @@ enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err)
 					return diag_nomem(err);
 			}
 		}
+	}
 	return H5SNOOP_OK;
 }
 
@@ -183,12 +258,68 @@ uint64_t agg_wall_ns(int64_t first_ns, int64_t last_end_ns)
 		       : 0;
 }
 
+static void free_group(struct agg_group *g)
+{
+	if (!g)
+		return;
+	for (int l = 0; l < LAYER_COUNT; l++)
+		for (int b = 0; b < AGG_ROWS; b++)
+			hist_free(&g->layer[l].row[b].latency);
+	free(g);
+}
+
+struct ranked {
+	uint64_t requests;
+	uint32_t group;
+};
+
+static int ranked_cmp(const void *x, const void *y)
+{
+	const struct ranked *p = x, *q = y;
+
+	if (p->requests != q->requests)
+		return p->requests > q->requests ? -1 : 1;
+	return p->group < q->group ? -1 : p->group > q->group;
+}
+
+enum h5snoop_status agg_select(struct agg *a, long also,
+			       struct h5snoop_error *err)
+{
+	struct ranked *v;
+	uint32_t n = 0;
+
+	free(a->keep);
+	a->keep = calloc(a->n ? a->n : 1, 1);
+	v = malloc((a->n ? a->n : 1) * sizeof(*v));
+	if (!a->keep || !v) {
+		free(v);
+		return diag_nomem(err);
+	}
+	for (uint32_t g = 0; g < a->n; g++)
+		if (agg_requests(a, g))
+			v[n++] = (struct ranked){agg_requests(a, g), g};
+	qsort(v, n, sizeof(*v), ranked_cmp);
+	for (uint32_t i = 0; i < n && (!a->keep_max || i < a->keep_max); i++)
+		a->keep[v[i].group] = 1;
+	free(v);
+	if (also >= 0 && (uint64_t)also < a->n)
+		a->keep[also] = 1;
+	a->keep_n = a->n;
+	for (uint32_t g = 0; g < a->n; g++) {
+		free_group(a->g[g]);
+		a->g[g] = NULL;
+		memset(&a->tally[g], 0, sizeof(a->tally[g]));
+	}
+	a->kept = 0;
+	return H5SNOOP_OK;
+}
+
 void agg_free(struct agg *a)
 {
 	for (uint32_t i = 0; i < a->n; i++)
-		for (int l = 0; l < LAYER_COUNT; l++)
-			for (int b = 0; b < AGG_ROWS; b++)
-				hist_free(&a->g[i].layer[l].row[b].latency);
+		free_group(a->g[i]);
 	free(a->g);
+	free(a->tally);
+	free(a->keep);
 	memset(a, 0, sizeof(*a));
 }

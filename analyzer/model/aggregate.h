@@ -3,8 +3,18 @@
  * latency percentiles, metadata vs raw data, HTTP status codes, errors
  * and phases, and the wall time of the run.
  *
- * Memory: a fixed amount per group (histograms of histogram.h), nothing
- * per request.
+ * Memory: per group, a tally of its requests (struct agg_tally, 24
+ * bytes), whatever the number of groups; the full statistics (struct
+ * agg_group, with histograms that grow with use) only for the groups
+ * kept, at most agg->keep_max of them when a limit is set.  Nothing per
+ * request.
+ *
+ * RATIONALE: a report shows its top N groups; a trace of 200,000 files
+ * read once each has 200,000 groups, whose full statistics took 9 GB.
+ * Which N groups have the most requests is known only at the end, so
+ * the caller (analysis.c) runs the traces twice when more than N groups
+ * have requests: the first pass keeps the first N groups and tallies
+ * all; then agg_select keeps the top N and the second pass fills them.
  */
 #ifndef H5SNOOP_AGGREGATE_H
 #define H5SNOOP_AGGREGATE_H
@@ -78,10 +88,26 @@ struct agg_group {
 	uint64_t file_size;            /* largest file of the group */
 };
 
+/* What is counted for every group, kept or not. */
+struct agg_tally {
+	uint64_t requests[LAYER_COUNT]; /* in the layers asked for */
+	uint64_t file_size;             /* largest file of the group */
+};
+
 struct agg {
-	struct agg_group *g;   /* indexed like the group table */
-	uint32_t n, cap;
-	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
+	struct agg_group **g;      /* per group: statistics, or NULL when
+				    * the group is not kept */
+	struct agg_tally *tally;   /* per group */
+	uint32_t n, cap;           /* groups seen (indexes of the table) */
+	uint32_t kept;             /* groups with statistics */
+	uint32_t keep_max;         /* 0: keep every group */
+	uint8_t *keep;             /* after agg_select: per group, 1 to keep
+				    * (groups past keep_n are not) */
+	uint32_t keep_n;
+	/* Filled by agg_finish: the groups with requests not kept. */
+	uint32_t left_out;
+	uint64_t left_out_requests;
+	unsigned layer_mask;       /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
 };
 
 static inline unsigned agg_bin_of(uint64_t size)
@@ -93,13 +119,42 @@ static inline unsigned agg_bin_of(uint64_t size)
 
 void agg_init(struct agg *a, unsigned layer_mask);
 
+/* Keeps the statistics of at most `max` groups (0: all), the first ones
+ * with requests until agg_select says which. */
+void agg_set_keep_max(struct agg *a, uint32_t max);
+
+/* The statistics of group g, or NULL when it is not kept (or has
+ * none). */
+static inline const struct agg_group *agg_group_of(const struct agg *a,
+						   uint32_t g)
+{
+	return g < a->n ? a->g[g] : NULL;
+}
+
+/* Requests of group g in the layers asked for (kept or not). */
+uint64_t agg_requests(const struct agg *a, uint32_t g);
+
+/* Whether some group with requests has no statistics (after a pass with
+ * a limit: the top ones must be selected and the traces run again). */
+int agg_incomplete(const struct agg *a);
+
+/*
+ * After a first pass: keeps the keep_max groups with most requests (ties:
+ * the first seen) and group `also` (a group index, or -1), forgets every
+ * statistic and tally, and gets ready for the second pass over the same
+ * traces.  H5SNOOP_OK or H5SNOOP_ERROR (out of memory).
+ */
+enum h5snoop_status agg_select(struct agg *a, long also,
+			       struct h5snoop_error *err);
+
 /* Adds one resolved event.  H5SNOOP_OK or H5SNOOP_ERROR (no memory). */
 enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 			    const struct resolved *r,
 			    struct h5snoop_error *err);
 
-/* Fills requests and total_ns of every row, the AGG_ROW_ALL rows and
- * the groups' first and last times; call once after the last agg_add. */
+/* Fills requests and total_ns of every row, the AGG_ROW_ALL rows, the
+ * groups' first and last times and file sizes, and left_out; call once
+ * after the last agg_add. */
 enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err);
 
 /* Wall time of a group or layer (last end - first start), 0 if empty. */

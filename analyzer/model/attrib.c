@@ -122,6 +122,25 @@ static char *flavor_of(char *out, size_t cap, const struct proc *p,
 	return out;
 }
 
+/* A process's key in by_pid. */
+struct pid_key {
+	const char *host;
+	long long pid;
+};
+
+static uint64_t pid_hash(const struct pid_key *k)
+{
+	return map_hash_str(k->host) ^ map_hash_u64((uint64_t)k->pid);
+}
+
+static int pid_eq(uintptr_t val, const void *key)
+{
+	const struct proc *p = (const struct proc *)val;
+	const struct pid_key *k = key;
+
+	return p->pid == k->pid && strcmp(p->host, k->host) == 0;
+}
+
 enum h5snoop_status attrib_begin_trace(struct attrib *a,
 				       const struct trace *t,
 				       struct h5snoop_error *err)
@@ -150,16 +169,24 @@ enum h5snoop_status attrib_begin_trace(struct attrib *a,
 	p->unknown_group = -1;
 	p->url_group = -1;
 	p->index = (uint32_t)a->n_procs;
-	/* The parent: the latest earlier process of that pid on the host. */
-	for (size_t i = a->n_procs; i-- > 0;)
-		if (a->procs[i]->pid == p->ppid &&
-		    strcmp(a->procs[i]->host, p->host) == 0) {
-			p->parent = a->procs[i];
-			stack_table_set_parent(&p->stacks,
-					       &a->procs[i]->stacks);
-			break;
-		}
 	a->procs[a->n_procs++] = p;
+	/* The parent: the latest earlier process of that pid on the host.
+	 * RATIONALE: a map, not a scan of every earlier process (quadratic
+	 * over runs of many processes). */
+	{
+		struct pid_key k = {p->host, p->ppid};
+		struct proc *parent = (struct proc *)map_find(
+			&a->by_pid, pid_hash(&k), pid_eq, &k);
+
+		if (parent) {
+			p->parent = parent;
+			stack_table_set_parent(&p->stacks, &parent->stacks);
+		}
+		k.pid = p->pid;
+		if (map_set(&a->by_pid, pid_hash(&k), pid_eq, &k,
+			    (uintptr_t)p) != 0)
+			return diag_nomem(err);
+	}
 	if (a->stacks && stack_table_load(&p->stacks, t->path, err) !=
 				 H5SNOOP_OK)
 		return H5SNOOP_ERROR;
@@ -490,7 +517,7 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 	}
 }
 
-void attrib_free(struct attrib *a)
+static void free_procs(struct attrib *a)
 {
 	for (size_t i = 0; i < a->n_procs; i++) {
 		struct proc *p = a->procs[i];
@@ -512,7 +539,24 @@ void attrib_free(struct attrib *a)
 		free(p);
 	}
 	free(a->procs);
+	a->procs = NULL;
+	a->n_procs = a->cap_procs = 0;
+	map_free(&a->by_pid);
 	free(a->ring);
+	a->ring = NULL;
+	a->n_streams = 0;
+	a->cur = NULL;
+}
+
+void attrib_restart(struct attrib *a)
+{
+	free_procs(a);
+	a->requests = a->requests_stacked = a->stacks_missing = 0;
+}
+
+void attrib_free(struct attrib *a)
+{
+	free_procs(a);
 	symbolizer_free(&a->sym);
 	memset(a, 0, sizeof(*a));
 }

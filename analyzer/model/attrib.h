@@ -94,6 +94,7 @@ struct attrib {
 	uint64_t stacks_missing; /* with a stack_id no stack event has */
 	struct proc **procs;
 	size_t n_procs, cap_procs;
+	struct map by_pid;       /* host and pid -> latest proc */
 	struct proc *cur;
 	struct seq_slot *ring;
 	uint32_t n_streams;
@@ -124,6 +125,13 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 				   const struct trace_event *ev,
 				   struct resolved *r,
 				   struct h5snoop_error *err);
+
+/*
+ * Forgets the processes and their files, as before the first trace, for
+ * a second pass over the same traces: they intern the same groups again
+ * (the group table and the symbolizer's cache are kept).
+ */
+void attrib_restart(struct attrib *a);
 
 /* Frees everything (procs included). */
 void attrib_free(struct attrib *a);

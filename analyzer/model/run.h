@@ -32,6 +32,9 @@ struct run_sink {
 				     const struct trace_event *ev,
 				     const struct resolved *r,
 				     struct h5snoop_error *err);
+	/* Forgets what the events of a first pass left, before a second
+	 * pass over the same traces (see aggregate.h). */
+	void (*restart)(void *ctx);
 };
 
 struct run_summary {

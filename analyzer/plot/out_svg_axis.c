@@ -1,5 +1,6 @@
 /*
- * out_svg_axis.c - the linear x axis and the end the plots share.
+ * out_svg_axis.c - the linear x axis, the note on groups left out and
+ * the end the plots share.
  *
  * Must never: write trace text unescaped.
  */
@@ -20,6 +21,20 @@ void plot_axis(FILE *f, double y, double max,
 		svg_text(f, x, y + 18, "middle", 11,
 			 fmt(b, sizeof(b), (uint64_t)(max * i / 4.0)));
 	}
+}
+
+void plot_left_out(FILE *f, const struct report *r)
+{
+	char line[256];
+
+	if (!r->agg->left_out)
+		return;
+	snprintf(line, sizeof(line),
+		 "%u more groups (%llu requests) not shown: these are the "
+		 "%u with the most requests; --all draws every group",
+		 r->agg->left_out,
+		 (unsigned long long)r->agg->left_out_requests, r->n_order);
+	svg_text(f, PLOT_WIDTH / 2, 40, "middle", 11, line);
 }
 
 enum h5snoop_status plot_finish(FILE *f, double y, double max,

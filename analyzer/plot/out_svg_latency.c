@@ -82,6 +82,7 @@ enum h5snoop_status svg_latency(FILE *f, const struct report *r,
 		 "(cumulative)",
 		 layer_names[l]);
 	svg_text(f, PLOT_WIDTH / 2, 24, "middle", 16, line);
+	plot_left_out(f, r);
 	for (int k = 0; k < n_rows; k++) {
 		int b = rows[k];
 		unsigned shown = 0;

@@ -75,17 +75,17 @@ enum h5snoop_status svg_read_pattern(FILE *f, const struct report *r,
 	for (uint32_t i = 0; i < r->n_order; i++) {
 		uint32_t g = r->order[i];
 		const struct pattern *p = pattern_of(d, g, l);
-		const struct agg_layer *al = &r->agg->g[g].layer[l];
+		const struct agg_layer *al = &r->agg->g[g]->layer[l];
 
 		if (!p)
 			continue;
 		rows++;
 		if ((double)p->extent > xmax)
 			xmax = (double)p->extent;
-		if ((double)r->agg->g[g].file_size > xmax)
-			xmax = (double)r->agg->g[g].file_size;
-		if (r->agg->g[g].file_size > largest)
-			largest = r->agg->g[g].file_size;
+		if ((double)r->agg->g[g]->file_size > xmax)
+			xmax = (double)r->agg->g[g]->file_size;
+		if (r->agg->g[g]->file_size > largest)
+			largest = r->agg->g[g]->file_size;
 		total += al->row[AGG_ROW_ALL].requests;
 		small += al->row[0].requests + al->row[1].requests;
 	}
@@ -96,13 +96,14 @@ enum h5snoop_status svg_read_pattern(FILE *f, const struct report *r,
 		 layer_names[l], units_bytes(b1, sizeof(b1), largest),
 		 (unsigned long long)total, (unsigned long long)small);
 	svg_text(f, PLOT_WIDTH / 2, 24, "middle", 16, title);
+	plot_left_out(f, r);
 	for (int b = 0; b < AGG_BINS; b++)
 		svg_legend(f, PLOT_LEFT + 160.0 * b, 56, svg_bin_colors[b],
 			   bin_labels[b]);
 	for (uint32_t i = 0; i < r->n_order; i++) {
 		uint32_t g = r->order[i];
 		const struct pattern *p = pattern_of(d, g, l);
-		const struct agg_layer *al = &r->agg->g[g].layer[l];
+		const struct agg_layer *al = &r->agg->g[g]->layer[l];
 		char line[128];
 
 		if (!p)

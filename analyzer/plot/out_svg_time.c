@@ -16,7 +16,7 @@
 static unsigned bars(const struct report *r, uint32_t g, uint64_t *v,
 		     const char **label)
 {
-	const struct agg_group *ag = &r->agg->g[g];
+	const struct agg_group *ag = r->agg->g[g];
 	unsigned n = 0;
 
 	v[n] = agg_wall_ns(ag->first_ns, ag->last_end_ns);
@@ -49,6 +49,7 @@ enum h5snoop_status svg_time(FILE *f, const struct report *r,
 		  TOP + r->n_order * (per * BAR_H + 14) + 50);
 	svg_text(f, PLOT_WIDTH / 2, 24, "middle", 16,
 		 "Time per group (less is better)");
+	plot_left_out(f, r);
 	for (unsigned k = 0; k < per; k++)
 		svg_legend(f, PLOT_LEFT + 160.0 * k, 52,
 			   svg_group_color(k), label[k]);

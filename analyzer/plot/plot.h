@@ -31,6 +31,9 @@ enum h5snoop_status svg_timeline(FILE *f, const struct report *r,
 				 const struct plot_data *d,
 				 struct h5snoop_error *err);
 
+/* Under the title: how many groups were left out (--top), if any. */
+void plot_left_out(FILE *f, const struct report *r);
+
 /* Axis ticks under the plot area from 0 to max, labelled by fmt. */
 void plot_axis(FILE *f, double y, double max,
 	       char *(*fmt)(char *, size_t, uint64_t));

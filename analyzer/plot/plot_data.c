@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void plot_data_init(struct plot_data *d, unsigned layer_mask)
+void plot_data_init(struct plot_data *d, unsigned layer_mask,
+		    const struct agg *agg)
 {
 	memset(d, 0, sizeof(*d));
 	d->layer_mask = layer_mask;
+	d->agg = agg;
 	d->time_span_ns = 1u << 20; /* ~1 ms to start */
 }
 
@@ -46,13 +48,14 @@ static enum h5snoop_status add_lane(struct plot_data *d, const char *name,
 }
 
 /* Lanes: one per stream (thread) while there are few, else the streams of
- * a trace share one. */
+ * a trace share one; past PLOT_MAX_LANES - 1 lanes, every further
+ * process shares the last one. */
 static enum h5snoop_status begin_trace(void *ctx, const struct trace *t,
 				       const struct proc *p,
 				       struct h5snoop_error *err)
 {
 	struct plot_data *d = ctx;
-	int per_thread = d->n_lanes + t->n_streams <= PLOT_MAX_LANES;
+	int per_thread = d->n_lanes + t->n_streams < PLOT_MAX_LANES;
 	uint32_t shared = 0;
 	char name[600];
 
@@ -62,6 +65,18 @@ static enum h5snoop_status begin_trace(void *ctx, const struct trace *t,
 				sizeof(*d->stream_lane));
 	if (!d->stream_lane)
 		return diag_nomem(err);
+	if (d->overflow_procs || d->n_lanes + 1 >= PLOT_MAX_LANES) {
+		if (!d->overflow_procs &&
+		    add_lane(d, "", &d->overflow_lane, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		d->overflow_procs++;
+		snprintf(d->lanes[d->overflow_lane]->name,
+			 sizeof(d->lanes[0]->name),
+			 "%u more processes (all threads)", d->overflow_procs);
+		for (uint32_t i = 0; i < t->n_streams; i++)
+			d->stream_lane[i] = d->overflow_lane;
+		return H5SNOOP_OK;
+	}
 	if (!per_thread) {
 		snprintf(name, sizeof(name), "%s%s%s (all threads)", p->name,
 			 p->label[0] ? " " : "", p->label);
@@ -115,8 +130,8 @@ static enum h5snoop_status add_pattern(struct plot_data *d,
 	uint64_t end = offset + (r->size ? r->size : 1);
 	unsigned c0, c1, bin = agg_bin_of(r->size);
 
-	if (end < offset)
-		return H5SNOOP_OK; /* wraps: not drawable */
+	if (end < offset || !agg_group_of(d->agg, r->group))
+		return H5SNOOP_OK; /* wraps: not drawable; or not drawn */
 	if (r->group >= d->n_groups) {
 		uint32_t n = r->group + 1;
 		struct pattern **v = realloc(d->pattern, (size_t)n *
@@ -223,12 +238,7 @@ static enum h5snoop_status event(void *ctx, const struct trace *t,
 	return add_pattern(d, r, offset, err);
 }
 
-struct run_sink plot_data_sink(struct plot_data *d)
-{
-	return (struct run_sink){d, begin_run, begin_trace, event};
-}
-
-void plot_data_free(struct plot_data *d)
+static void free_data(struct plot_data *d)
 {
 	for (size_t i = 0; i < (size_t)d->n_groups * LAYER_COUNT; i++)
 		free(d->pattern[i]);
@@ -237,5 +247,27 @@ void plot_data_free(struct plot_data *d)
 		free(d->lanes[i]);
 	free(d->lanes);
 	free(d->stream_lane);
+}
+
+static void restart(void *ctx)
+{
+	struct plot_data *d = ctx;
+	unsigned layer_mask = d->layer_mask;
+	const struct agg *agg = d->agg;
+
+	free_data(d);
+	plot_data_init(d, layer_mask, agg);
+}
+
+struct run_sink plot_data_sink(struct plot_data *d)
+{
+	return (struct run_sink){.ctx = d, .begin_run = begin_run,
+				 .begin_trace = begin_trace, .event = event,
+				 .restart = restart};
+}
+
+void plot_data_free(struct plot_data *d)
+{
+	free_data(d);
 	memset(d, 0, sizeof(*d));
 }

@@ -5,9 +5,12 @@
  *  - read pattern: per group and layer, PLOT_COLUMNS columns over the
  *    file offsets, each counting the requests of each size bin that
  *    touch it (what falls in one pixel is merged, however many requests);
+ *    only for the groups the aggregation keeps (--top, aggregate.h), as
+ *    only they are drawn;
  *  - timeline: per lane (a thread; a process when there are more than
  *    PLOT_MAX_LANES threads), PLOT_COLUMNS columns of time, each holding
- *    the ns spent inside requests of each layer.
+ *    the ns spent inside requests of each layer.  At most PLOT_MAX_LANES
+ *    lanes: past them, the last lane holds every further process.
  *
  * Both scales start small and double (merging column pairs) when a
  * request lands past them, so no size or duration is needed in advance.
@@ -38,10 +41,13 @@ struct lane {
 
 struct plot_data {
 	unsigned layer_mask;
+	const struct agg *agg;    /* which groups are kept */
 	struct pattern **pattern; /* [group * LAYER_COUNT + layer] or NULL */
 	uint32_t n_groups;
 	struct lane **lanes;
 	uint32_t n_lanes;
+	uint32_t overflow_lane;   /* lane of the processes past the limit */
+	uint32_t overflow_procs;  /* how many it holds (0: none) */
 	uint32_t *stream_lane;    /* lane of each stream of the trace */
 	uint32_t n_streams;
 	int64_t origin_ns;        /* Unix ns of the time columns' 0 */
@@ -49,7 +55,10 @@ struct plot_data {
 	int64_t last_end_ns;
 };
 
-void plot_data_init(struct plot_data *d, unsigned layer_mask);
+/* Columns for the groups `agg` keeps (agg must be fed first: its sink
+ * before this one). */
+void plot_data_init(struct plot_data *d, unsigned layer_mask,
+		    const struct agg *agg);
 struct run_sink plot_data_sink(struct plot_data *d);
 void plot_data_free(struct plot_data *d);
 

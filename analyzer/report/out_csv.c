@@ -19,12 +19,12 @@ static void ratio(FILE *f, uint64_t v, uint64_t base)
 
 static void row(FILE *f, const struct report *r, uint32_t g, int l, int b)
 {
-	const struct agg_layer *al = &r->agg->g[g].layer[l];
+	const struct agg_layer *al = &r->agg->g[g]->layer[l];
 	const struct agg_stats *s = &al->row[b];
 	const struct agg_stats *base =
-		&r->agg->g[r->baseline].layer[l].row[b];
+		&r->agg->g[r->baseline]->layer[l].row[b];
 	uint64_t all = al->row[AGG_ROW_ALL].requests;
-	const struct agg_group *ag = &r->agg->g[g];
+	const struct agg_group *ag = r->agg->g[g];
 	char *key = r->groups->keys[g];
 
 	esc_csv(f, key);

@@ -128,8 +128,8 @@ static void http_extra(FILE *f, int *first, const struct agg_layer *l)
 
 static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 {
-	const struct agg_layer *al = &r->agg->g[g].layer[l];
-	const struct agg_layer *bl = &r->agg->g[r->baseline].layer[l];
+	const struct agg_layer *al = &r->agg->g[g]->layer[l];
+	const struct agg_layer *bl = &r->agg->g[r->baseline]->layer[l];
 	uint64_t all = al->row[AGG_ROW_ALL].requests;
 	int first = 1;
 
@@ -158,8 +158,8 @@ static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 
 static void group(FILE *f, const struct report *r, uint32_t g)
 {
-	const struct agg_group *ag = &r->agg->g[g];
-	const struct agg_group *base = &r->agg->g[r->baseline];
+	const struct agg_group *ag = r->agg->g[g];
+	const struct agg_group *base = r->agg->g[r->baseline];
 	int first = 1, in = 1;
 
 	putc('{', f);
@@ -248,6 +248,9 @@ enum h5snoop_status out_json(FILE *f, const struct report *r,
 	for (int i = 0, lf = 1; i < H5SNOOP_LOSS_COUNT; i++)
 		num(f, &lf, h5snoop_loss_names[i], s->lost[i]);
 	putc('}', f);
+	/* Groups with requests not in "groups" (--top). */
+	num(f, &in, "groups_left_out", r->agg->left_out);
+	num(f, &in, "requests_left_out", r->agg->left_out_requests);
 	putc('}', f);
 	key(f, &first, "processes");
 	processes(f, r->attrib);

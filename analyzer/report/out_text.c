@@ -132,7 +132,7 @@ static void http_extra(FILE *f, const struct agg_layer *l)
 
 static void group_section(FILE *f, const struct report *r, uint32_t g)
 {
-	const struct agg_group *ag = &r->agg->g[g];
+	const struct agg_group *ag = r->agg->g[g];
 	char b1[32], b2[32];
 
 	fputs("\n== ", f);
@@ -197,7 +197,7 @@ static char *plain(char *buf, size_t cap, uint64_t v)
 
 static void comparison(FILE *f, const struct report *r)
 {
-	const struct agg_group *base = &r->agg->g[r->baseline];
+	const struct agg_group *base = r->agg->g[r->baseline];
 	size_t width = 5;
 
 	for (uint32_t i = 0; i < r->n_order; i++) {
@@ -224,7 +224,7 @@ static void comparison(FILE *f, const struct report *r)
 	cell(f, "wall", COL + 8, 0);
 	putc('\n', f);
 	for (uint32_t i = 0; i < r->n_order; i++) {
-		const struct agg_group *g = &r->agg->g[r->order[i]];
+		const struct agg_group *g = r->agg->g[r->order[i]];
 
 		fputs("  ", f);
 		cell(f, r->groups->keys[r->order[i]], width, 1);
@@ -272,6 +272,13 @@ enum h5snoop_status out_text(FILE *f, const struct report *r,
 					? "events not recorded"
 					: "events recorded without this "
 					  "detail");
+	if (r->agg->left_out)
+		fprintf(f, "NOTE: %u more groups (%llu requests) left out: "
+			   "these are the %u with the most requests, most "
+			   "first; --all lists every group\n",
+			r->agg->left_out,
+			(unsigned long long)r->agg->left_out_requests,
+			r->n_order);
 	if (r->n_order == 0)
 		fputs("no requests in the layers asked for\n", f);
 	for (uint32_t i = 0; i < r->n_order; i++)

@@ -9,14 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Requests of a group in the layers asked for (the aggregation counts
+ * no other). */
 static uint64_t group_requests(const struct report *r, uint32_t g)
 {
-	uint64_t n = 0;
-
-	for (int l = 0; l < LAYER_COUNT; l++)
-		if (r->opt.layer_mask & (1u << l))
-			n += r->agg->g[g].layer[l].row[AGG_ROW_ALL].requests;
-	return n;
+	return agg_requests(r->agg, g);
 }
 
 /* Whether groups are call sites or API calls (--by stack, function). */
@@ -44,7 +41,8 @@ static int ranked_cmp(const void *a, const void *b)
 }
 
 /* Most requests first; ties in order of appearance.  RATIONALE: call
- * sites are many and appear in no useful order: the top ones matter. */
+ * sites are many and appear in no useful order, and when groups are
+ * left out the ones shown are the top ones: the ranking matters. */
 static enum h5snoop_status sort_by_requests(struct report *r,
 					    struct h5snoop_error *err)
 {
@@ -66,7 +64,12 @@ void report_init(struct report *r, const struct report_options *opt,
 		 const struct group_table *groups, const struct agg *agg,
 		 const struct attrib *attrib, const struct run_summary *run)
 {
-	*r = (struct report){*opt, groups, agg, attrib, run, NULL, 0, 0};
+	memset(r, 0, sizeof(*r));
+	r->opt = *opt;
+	r->groups = groups;
+	r->agg = agg;
+	r->attrib = attrib;
+	r->run = run;
 }
 
 enum h5snoop_status report_prepare(struct report *r,
@@ -77,17 +80,30 @@ enum h5snoop_status report_prepare(struct report *r,
 	r->order = malloc((r->agg->n ? r->agg->n : 1) * sizeof(*r->order));
 	if (!r->order)
 		return diag_nomem(err);
+	/* NOTE: the groups left out (agg.h) have no statistics. */
 	for (uint32_t g = 0; g < r->agg->n; g++)
-		if (group_requests(r, g) > 0)
+		if (agg_group_of(r->agg, g) && group_requests(r, g) > 0)
 			r->order[r->n_order++] = g;
-	if (by_stack(r) && sort_by_requests(r, err) != H5SNOOP_OK)
+	if ((by_stack(r) || r->agg->left_out) &&
+	    sort_by_requests(r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
+	/* RATIONALE: computed once; asked for per group and layer by the
+	 * writers, a scan of all groups each time was quadratic. */
+	for (int l = 0; l < LAYER_COUNT; l++)
+		for (uint32_t i = 0; i < r->n_order && !r->layer_shown[l];
+		     i++)
+			r->layer_shown[l] =
+				(r->opt.layer_mask & (1u << l)) &&
+				r->agg->g[r->order[i]]
+					->layer[l]
+					.row[AGG_ROW_ALL]
+					.requests;
 	if (r->n_order > 0)
 		r->baseline = r->order[0];
 	if (r->opt.baseline) {
 		long b = group_table_find(r->groups, r->opt.baseline);
 
-		if (b < 0 || (uint32_t)b >= r->agg->n ||
+		if (b < 0 || !agg_group_of(r->agg, (uint32_t)b) ||
 		    group_requests(r, (uint32_t)b) == 0) {
 			diag_fail(err, "--baseline '%s' is not a group with "
 				       "requests (groups: ",
@@ -119,18 +135,13 @@ void report_free(struct report *r)
 
 int report_layer_shown(const struct report *r, enum layer l)
 {
-	if (!(r->opt.layer_mask & (1u << l)))
-		return 0;
-	for (uint32_t i = 0; i < r->n_order; i++)
-		if (r->agg->g[r->order[i]].layer[l].row[AGG_ROW_ALL].requests)
-			return 1;
-	return 0;
+	return r->layer_shown[l];
 }
 
 uint64_t report_busy_ns(const struct report *r, uint32_t group,
 			enum layer l)
 {
-	return r->agg->g[group].layer[l].row[AGG_ROW_ALL].total_ns;
+	return r->agg->g[group]->layer[l].row[AGG_ROW_ALL].total_ns;
 }
 
 void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,

@@ -27,9 +27,11 @@ struct report {
 	const struct agg *agg;
 	const struct attrib *attrib;   /* the processes */
 	const struct run_summary *run;
-	uint32_t *order;  /* groups with requests in the shown layers */
+	uint32_t *order;  /* groups shown: kept, with requests in the
+			   * layers asked for */
 	uint32_t n_order;
 	uint32_t baseline; /* a group index (valid when n_order > 0) */
+	int layer_shown[LAYER_COUNT]; /* see report_layer_shown */
 };
 
 /* A report over an aggregated run (order not yet prepared). */
@@ -38,7 +40,9 @@ void report_init(struct report *r, const struct report_options *opt,
 		 const struct attrib *attrib, const struct run_summary *run);
 
 /*
- * Fills order and baseline.  Returns H5SNOOP_OK, or H5SNOOP_ERROR when
+ * Fills order and baseline: the groups kept by the aggregation, in order
+ * of appearance, or most requests first when grouped by stack or
+ * function or when groups were left out (agg.left_out).  Returns H5SNOOP_OK, or H5SNOOP_ERROR when
  * --baseline names no group (err->usage_command set: exit 2) or out of
  * memory.  r->order is malloc'ed: report_free.
  */
@@ -46,14 +50,15 @@ enum h5snoop_status report_prepare(struct report *r,
 				   struct h5snoop_error *err);
 void report_free(struct report *r);
 
-/* 1 when the layer was asked for and has requests in some group. */
+/* 1 when the layer was asked for and has requests in some group shown
+ * (after report_prepare; constant time). */
 int report_layer_shown(const struct report *r, enum layer l);
 
 /* Statistics of one row of a group's layer. */
 static inline const struct agg_stats *
 report_row(const struct report *r, uint32_t group, enum layer l, int row)
 {
-	return &r->agg->g[group].layer[l].row[row];
+	return &r->agg->g[group]->layer[l].row[row];
 }
 
 /* Time inside a layer's requests: the sum of their durations. */

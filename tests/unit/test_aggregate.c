@@ -115,8 +115,8 @@ int main(void)
 	orig = group_table_find(&an.groups, "ATL_orig");
 	page = group_table_find(&an.groups, "ATL_page");
 	CHECK(orig == 0 && page == 1);
-	vfd = &an.agg.g[orig].layer[LAYER_VFD];
-	http = &an.agg.g[orig].layer[LAYER_HTTP];
+	vfd = &an.agg.g[orig]->layer[LAYER_VFD];
+	http = &an.agg.g[orig]->layer[LAYER_HTTP];
 	CHECK_EQ_U64(vfd->row[0].requests, 1);
 	CHECK_EQ_U64(vfd->row[1].requests, 2);
 	CHECK_EQ_U64(vfd->row[2].requests, 2);
@@ -137,9 +137,9 @@ int main(void)
 	/* Asked: each read once, though the last one made two requests. */
 	CHECK_EQ_U64(http->bytes_asked,
 		     1023 + 1024 + 10239 + 10240 + 102399 + 102400 + 5000000);
-	CHECK_EQ_U64(an.agg.g[orig].file_size, 9000000);
-	CHECK_EQ_U64(an.agg.g[page].layer[LAYER_VFD].row[0].requests, 1);
-	CHECK_EQ_U64(an.agg.g[page].layer[LAYER_HTTP].row[AGG_ROW_ALL]
+	CHECK_EQ_U64(an.agg.g[orig]->file_size, 9000000);
+	CHECK_EQ_U64(an.agg.g[page]->layer[LAYER_VFD].row[0].requests, 1);
+	CHECK_EQ_U64(an.agg.g[page]->layer[LAYER_HTTP].row[AGG_ROW_ALL]
 			     .requests,
 		     0);
 	analysis_free(&an);
