@@ -282,11 +282,26 @@ static int ranked_cmp(const void *x, const void *y)
 	return p->group < q->group ? -1 : p->group > q->group;
 }
 
+enum h5snoop_status agg_rank(const struct agg *a, uint32_t *groups,
+			     uint32_t n, struct h5snoop_error *err)
+{
+	struct ranked *v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return diag_nomem(err);
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = (struct ranked){agg_requests(a, groups[i]), groups[i]};
+	qsort(v, n, sizeof(*v), ranked_cmp);
+	for (uint32_t i = 0; i < n; i++)
+		groups[i] = v[i].group;
+	free(v);
+	return H5SNOOP_OK;
+}
+
 enum h5snoop_status agg_select(struct agg *a, long also,
 			       struct h5snoop_error *err)
 {
-	struct ranked *v;
-	uint32_t n = 0;
+	uint32_t *v, n = 0;
 
 	free(a->keep);
 	a->keep = calloc(a->n ? a->n : 1, 1);
@@ -297,10 +312,13 @@ enum h5snoop_status agg_select(struct agg *a, long also,
 	}
 	for (uint32_t g = 0; g < a->n; g++)
 		if (agg_requests(a, g))
-			v[n++] = (struct ranked){agg_requests(a, g), g};
-	qsort(v, n, sizeof(*v), ranked_cmp);
+			v[n++] = g;
+	if (agg_rank(a, v, n, err) != H5SNOOP_OK) {
+		free(v);
+		return H5SNOOP_ERROR;
+	}
 	for (uint32_t i = 0; i < n && (!a->keep_max || i < a->keep_max); i++)
-		a->keep[v[i].group] = 1;
+		a->keep[v[i]] = 1;
 	free(v);
 	if (also >= 0 && (uint64_t)also < a->n)
 		a->keep[also] = 1;

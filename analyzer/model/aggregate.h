@@ -138,6 +138,11 @@ uint64_t agg_requests(const struct agg *a, uint32_t g);
  * a limit: the top ones must be selected and the traces run again). */
 int agg_incomplete(const struct agg *a);
 
+/* Sorts groups[0..n) by requests, most first; ties by index (order of
+ * appearance).  H5SNOOP_OK or H5SNOOP_ERROR (out of memory). */
+enum h5snoop_status agg_rank(const struct agg *a, uint32_t *groups,
+			     uint32_t n, struct h5snoop_error *err);
+
 /*
  * After a first pass: keeps the keep_max groups with most requests (ties:
  * the first seen) and group `also` (a group index, or -1), forgets every

@@ -9,13 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Requests of a group in the layers asked for (the aggregation counts
- * no other). */
-static uint64_t group_requests(const struct report *r, uint32_t g)
-{
-	return agg_requests(r->agg, g);
-}
-
 /* Whether groups are call sites or API calls (--by stack, function). */
 static int by_stack(const struct report *r)
 {
@@ -24,40 +17,6 @@ static int by_stack(const struct report *r)
 		    r->groups->by[k] == GROUP_BY_FUNCTION)
 			return 1;
 	return 0;
-}
-
-struct ranked {
-	uint64_t requests;
-	uint32_t group;
-};
-
-static int ranked_cmp(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-
-	if (x->requests != y->requests)
-		return x->requests > y->requests ? -1 : 1;
-	return x->group < y->group ? -1 : x->group > y->group;
-}
-
-/* Most requests first; ties in order of appearance.  RATIONALE: call
- * sites are many and appear in no useful order, and when groups are
- * left out the ones shown are the top ones: the ranking matters. */
-static enum h5snoop_status sort_by_requests(struct report *r,
-					    struct h5snoop_error *err)
-{
-	struct ranked *v = malloc((r->n_order ? r->n_order : 1) * sizeof(*v));
-
-	if (!v)
-		return diag_nomem(err);
-	for (uint32_t i = 0; i < r->n_order; i++)
-		v[i] = (struct ranked){group_requests(r, r->order[i]),
-				       r->order[i]};
-	qsort(v, r->n_order, sizeof(*v), ranked_cmp);
-	for (uint32_t i = 0; i < r->n_order; i++)
-		r->order[i] = v[i].group;
-	free(v);
-	return H5SNOOP_OK;
 }
 
 void report_init(struct report *r, const struct report_options *opt,
@@ -82,10 +41,14 @@ enum h5snoop_status report_prepare(struct report *r,
 		return diag_nomem(err);
 	/* NOTE: the groups left out (agg.h) have no statistics. */
 	for (uint32_t g = 0; g < r->agg->n; g++)
-		if (agg_group_of(r->agg, g) && group_requests(r, g) > 0)
+		if (agg_group_of(r->agg, g) && agg_requests(r->agg, g) > 0)
 			r->order[r->n_order++] = g;
+	/* Most requests first; ties in order of appearance.  RATIONALE:
+	 * call sites are many and appear in no useful order, and when
+	 * groups are left out the ones shown are the top ones: the ranking
+	 * matters. */
 	if ((by_stack(r) || r->agg->left_out) &&
-	    sort_by_requests(r, err) != H5SNOOP_OK)
+	    agg_rank(r->agg, r->order, r->n_order, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
 	/* RATIONALE: computed once; asked for per group and layer by the
 	 * writers, a scan of all groups each time was quadratic. */
@@ -104,7 +67,7 @@ enum h5snoop_status report_prepare(struct report *r,
 		long b = group_table_find(r->groups, r->opt.baseline);
 
 		if (b < 0 || !agg_group_of(r->agg, (uint32_t)b) ||
-		    group_requests(r, (uint32_t)b) == 0) {
+		    agg_requests(r->agg, (uint32_t)b) == 0) {
 			diag_fail(err, "--baseline '%s' is not a group with "
 				       "requests (groups: ",
 				  r->opt.baseline);
