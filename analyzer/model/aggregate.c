@@ -158,9 +158,8 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 	struct agg_group *g;
 	struct agg_layer *l;
 	struct agg_stats *s;
-	int64_t end;
-
 	struct agg_tally *t;
+	int64_t end;
 
 	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
 		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {

@@ -92,5 +92,24 @@ int main(void)
 	CHECK(parse(CLI_EXPORT, &c, &e, 3, "export", "--stacks", "t") == 0);
 	CHECK(c.stacks);
 	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--stacks", "t") == 2);
+
+	/* --top N and --all: report and plot, not export. */
+	CHECK(parse(CLI_REPORT, &c, &e, 2, "report", "t") == 0);
+	CHECK_EQ_U64(c.top, CLI_DEFAULT_TOP);
+	CHECK(!c.all);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--top", "7", "t") == 0);
+	CHECK_EQ_U64(c.top, 7);
+	CHECK(parse(CLI_PLOT, &c, &e, 6, "plot", "--all", "-o", "d", "t",
+		    "--top=3") == 0);
+	CHECK(c.all);
+	CHECK_EQ_U64(c.top, 3);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--top", "0", "t") == 2);
+	CHECK(strstr(e.message, "--top takes") != NULL);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--top", "-1", "t") ==
+	      2);
+	CHECK(parse(CLI_REPORT, &c, &e, 4, "report", "--top", "1000001",
+		    "t") == 2);
+	CHECK(parse(CLI_EXPORT, &c, &e, 3, "export", "--all", "t") == 2);
+	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "--top", "3", "t") == 2);
 	return unit_done("test_cli_args");
 }
