@@ -7,7 +7,7 @@ and JSON must parse with Python's modules; plots must be well-formed and
 render.  bad/CASE: exit 1 and the one error line of
 tests/expected/bad.CASE.stderr.  A bad case with a SPECIAL file holds a
 file git cannot store (a FIFO, a socket, ...): it is made in a copy of
-the case, and report, plot and export must all refuse it with that
+the case, and report, plot, export and advise must all refuse it with that
 error at once (a timeout is a hang).  Also: --help, --version, usage
 errors, --strict.
 
@@ -138,7 +138,8 @@ def special_case(case):
         rel = os.path.join("bad", case)
         runs = (("report", ["report", rel]),
                 ("plot", ["plot", "-o", "plots", rel]),
-                ("export", ["export", "-o", "export.csv", rel]))
+                ("export", ["export", "-o", "export.csv", rel]),
+                ("advise", ["advise", rel]))
         for what, args in runs:
             try:
                 rc, out, err = at.h5snoop(args, cwd=tmp,
