@@ -119,6 +119,22 @@ static unsigned parse_stacks(void)
 	return (unsigned)n;
 }
 
+/* H5SNOOP_CLOCK: auto (default: the TSC where invariant) or monotonic
+ * (clock_gettime always). */
+static int parse_clock_monotonic(void)
+{
+	const char *v = getenv("H5SNOOP_CLOCK");
+
+	if (!v || !*v || strcmp(v, "auto") == 0)
+		return 0;
+	if (strcmp(v, "monotonic") == 0)
+		return 1;
+	shim_warn_once(SHIM_WARN_CONFIG,
+		       "ignoring H5SNOOP_CLOCK='%s' (want auto or monotonic)",
+		       v);
+	return 0;
+}
+
 void shim_config_load(void)
 {
 	const char *label = getenv("H5SNOOP_LABEL");
@@ -135,6 +151,7 @@ void shim_config_load(void)
 			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP;
 	config.rank = parse_rank();
 	config.stack_every = parse_stacks();
+	config.clock_monotonic = parse_clock_monotonic();
 	load_output_root();
 }
 

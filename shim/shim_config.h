@@ -22,6 +22,7 @@ struct shim_config {
 	int debug;                  /* H5SNOOP_DEBUG=1 */
 	long rank;                  /* MPI/Slurm rank, -1 when unset */
 	unsigned stack_every;       /* H5SNOOP_STACKS: 0 off, N one in N */
+	int clock_monotonic;        /* H5SNOOP_CLOCK=monotonic: no TSC */
 	int loaded;
 };
 

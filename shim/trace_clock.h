@@ -1,30 +1,49 @@
 /*
  * trace_clock.h - timing of driver reads, the shim's hottest path.
  *
- * RATIONALE: two clock_gettime calls cost about 47 ns per read here, half
- * the recording budget.  Where the kernel itself keeps time with the TSC
- * (its clocksource is "tsc": constant, synchronized), reads are timed with
- * rdtsc (about 10 ns) and converted to CLOCK_MONOTONIC nanoseconds with a
- * ratio calibrated against the kernel's clock and re-anchored per thread
- * every few milliseconds, so timestamps stay within microseconds of
- * trace_now_ns() and comparable across threads.  Elsewhere, and until the
- * ratio is calibrated (the first ~50 ms), it is clock_gettime.
+ * RATIONALE: two clock_gettime calls cost 40-100 ns per read on a cloud VM
+ * whose kernel keeps time with kvm-clock (a paravirtual clock read through
+ * the vDSO), more than the whole recording budget.  Wherever the CPU says
+ * its TSC is invariant (CPUID 0x80000007 EDX bit 8, or the kernel's
+ * constant_tsc and nonstop_tsc flags), whatever the kernel's clocksource,
+ * reads are timed with rdtsc instead and converted to CLOCK_MONOTONIC
+ * nanoseconds with a ratio calibrated against the kernel's clock and
+ * re-anchored per thread every 10 ms, so timestamps stay on the trace's
+ * time line (CLOCK_MONOTONIC, by which readers merge processes) within
+ * microseconds.  Each re-anchoring also checks the conversion against the
+ * kernel's clock: where they disagree (a TSC that is not constant, a VM
+ * migrated to another host), the process falls back to clock_gettime for
+ * good.  Until the ratio is calibrated (the first ~50 ms), on other
+ * architectures, and with H5SNOOP_CLOCK=monotonic, it is clock_gettime.
  */
 #ifndef H5SNOOP_TRACE_CLOCK_H
 #define H5SNOOP_TRACE_CLOCK_H
 
 #include <stdint.h>
-#include <x86intrin.h>
 
 #include "trace_session.h"
 
-/* 1 once the TSC ratio is calibrated; never goes back to 0. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define TRACE_CLOCK_HAVE_TSC 1
+#else
+#define TRACE_CLOCK_HAVE_TSC 0
+#endif
+
+/* 1 while reads are timed with the TSC: set once calibrated, cleared for
+ * good when the TSC disagrees with the kernel's clock. */
 extern int trace_clock_tsc_ready;
 
 /* Reads the clock in the mode the caller fixed (`tsc`: ticks, else ns). */
 static inline uint64_t trace_clock_read(int tsc)
 {
-	return tsc ? __rdtsc() : trace_now_ns();
+#if TRACE_CLOCK_HAVE_TSC
+	if (tsc)
+		return __rdtsc();
+#else
+	(void)tsc;
+#endif
+	return trace_now_ns();
 }
 
 /* Fixes the mode for one operation and reads its start. */
@@ -41,8 +60,12 @@ static inline uint64_t trace_clock_start(int *tsc)
 void trace_clock_span(int tsc, uint64_t t0, uint64_t t1, uint64_t *start_ns,
 		      uint64_t *duration_ns);
 
-/* Takes the calibration baseline when the kernel times with the TSC;
+/* Decides whether the TSC may be used and takes the calibration baseline;
  * called once from the constructor. */
 void trace_clock_init(void);
+
+/* What times reads now, for debug lines and tests: "tsc" (calibrated),
+ * "monotonic" (clock_gettime for good) or "calibrating". */
+const char *trace_clock_mode(void);
 
 #endif

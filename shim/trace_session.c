@@ -332,11 +332,29 @@ static void fill_env(void)
 	session.env.pid = (long)getpid();
 	session.env.ppid = (long)getppid();
 	session.env.rank = shim_config()->rank;
-	clock_gettime(CLOCK_REALTIME, &real);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	offset_ns = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) *
-			    1000000000 +
-		    ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec);
+	/* RATIONALE: readers merge processes by timestamp + offset, so a
+	 * preemption between the two readings would shift this whole
+	 * trace against the others: the reading of REALTIME taken between
+	 * the two closest MONOTONIC ones of a few tries is kept. */
+	offset_ns = 0;
+	for (int i = 0, best = -1; i < 5; i++) {
+		struct timespec after;
+		int64_t window;
+
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		clock_gettime(CLOCK_MONOTONIC, &after);
+		window = ((int64_t)after.tv_sec - (int64_t)mono.tv_sec) *
+				 1000000000 +
+			 ((int64_t)after.tv_nsec - (int64_t)mono.tv_nsec);
+		if (best >= 0 && window >= best)
+			continue;
+		best = (int)(window < INT32_MAX ? window : INT32_MAX);
+		offset_ns = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) *
+				    1000000000 +
+			    ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec) -
+			    window / 2;
+	}
 	session.env.clock_offset_s = offset_ns / 1000000000;
 	session.env.clock_offset_ns = offset_ns % 1000000000;
 	if (session.env.clock_offset_ns < 0) {
