@@ -5,7 +5,8 @@
 # Runs bench/vfd_reads (READS small HDF5 reads of a local file, chunk cache
 # off, each reaching the driver) RUNS times without and RUNS times with
 # libh5snoop.so, alternating, in one invocation, and prints the median CPU
-# nanoseconds added per traced vfd_read and the trace bytes per event.
+# nanoseconds added per traced vfd_read and the bytes the trace directory
+# takes per vfd_read event, everything counted.
 # DRIVER is core (default: the file is read into memory at open, so the
 # kernel adds no noise to the figure) or sec2 (a pread per read).
 # STACKS (default 0) adds a third arm, alternating with the other two:
@@ -19,7 +20,9 @@
 # direct and the traced call back to back in each round, so that the
 # machine's noise (other jobs, frequency changes) hits both alike: its
 # median is the figure to quote; the end-to-end one above shows that
-# nothing else in HDF5 changes.
+# nothing else in HDF5 changes.  Last, where valgrind is installed, the
+# instructions the shim adds per vfd_read (callgrind): a figure that does
+# not move with the machine's load, for comparing two builds.
 # Figures, never a pass/fail.
 set -euo pipefail
 build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] [STACKS]}
@@ -60,31 +63,26 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 mp=$(median "${plain[@]}")
 mt=$(median "${traced[@]}")
 
-# Events and bytes of the last traced run, counted by babeltrace2.
+# Events of the last traced run, counted by babeltrace2.
 dir=$(dirname "$(find "$work/traces" -name metadata | head -1)")
 events=$(babeltrace2 "$dir" | grep -c 'vfd_read:')
 all=$(babeltrace2 "$dir" | wc -l)
-content=$(python3 - "$dir" <<'PY'
-import os, struct, sys
-total = 0
+# Everything the trace directory holds (metadata, packet headers,
+# padding): apparent sizes and allocated blocks.
+read -r apparent allocated < <(python3 - "$dir" <<'PY'
+import os, sys
 d = sys.argv[1]
-for f in os.listdir(d):
-    if not f.startswith("stream_"):
-        continue
-    data = open(os.path.join(d, f), "rb").read()
-    off = 0
-    while off + 72 <= len(data):
-        content_bits, packet_bits = struct.unpack_from("<QQ", data, off + 40)
-        total += content_bits // 8 - 72
-        off += packet_bits // 8
-print(total)
+sizes = [os.stat(os.path.join(d, f)) for f in os.listdir(d)]
+print(sum(s.st_size for s in sizes), sum(s.st_blocks * 512 for s in sizes))
 PY
 )
 echo "reads per run:            $reads through $driver ($events vfd_read events, $all events)"
 echo "median without shim:      $((mp / reads)) ns per H5Dread"
 echo "median with shim:         $((mt / reads)) ns per H5Dread"
 echo "added per vfd_read:       $(( (mt - mp) / events )) ns (median of $runs runs each)"
-echo "trace bytes per event:    $(( content / all )) (event payload, packet headers excluded)"
+echo "trace on disk per vfd_read: $(( apparent / events )) bytes" \
+     "($apparent bytes in $(ls "$dir" | wc -l) files; $(( allocated / events ))" \
+     "bytes allocated)"
 if [ "$stacks" != 0 ]; then
   ms=$(median "${stacked[@]}")
   echo "median with stacks:       $((ms / reads)) ns per H5Dread" \
@@ -113,4 +111,26 @@ if [ "$stacks" != 0 ]; then
   echo "  shim, H5SNOOP_STACKS=$stacks: $(H5SNOOP_STACKS="$stacks" \
     H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" "$tramp" 41 20000 |
     added) ns added per vfd_read"
+fi
+
+# Instructions per traced read: vfd_trampoline's traced calls under
+# callgrind, minus the same driver called directly (the bench driver's own
+# work), per read.
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null
+then
+  cg_instructions() {
+    rm -rf "$work/traces" "$work/cg.out"
+    env "$@" H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" \
+      valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+      "$tramp" 3 100000 >/dev/null 2>&1
+    callgrind_annotate --inclusive=yes "$work/cg.out" 2>/dev/null | awk '
+      /interpose_hdf5[.]c:slot_read_[0-9]+ / { gsub(",", "", $1); t += $1 }
+      /vfd_trampoline[.]c:mem_read / { gsub(",", "", $1); d += $1 }
+      END { printf "%.0f", (t - d / 2) / 300000 }'
+  }
+  echo "instructions per vfd_read (callgrind, shim minus the driver):" \
+       "$(cg_instructions)"
+  if [ "$stacks" != 0 ]; then
+    echo "  with H5SNOOP_STACKS=$stacks: $(cg_instructions H5SNOOP_STACKS="$stacks")"
+  fi
 fi

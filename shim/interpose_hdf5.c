@@ -282,7 +282,7 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.size = size;
 	ev.status = status_of(rc);
 	ev.stack_id = stack_capture(STACK_LAYER_VFD, start_ns);
-	trace_op_end(&ev, sizeof(ev));
+	trace_op_end_direct(&ev, sizeof(ev), start_ns);
 	trace_read_end(previous);
 	errno = saved_errno;
 	return rc;

@@ -39,22 +39,16 @@
 #define TSC_MAX_HZ 20000000000ull
 
 int trace_clock_tsc_ready;
-
-struct anchor {
-	uint64_t tsc;
-	uint64_t ns;
-};
+uint64_t trace_clock_mult;
+uint64_t trace_clock_reanchor_ticks;
+TRACE_TLS struct trace_clock_anchor trace_clock_tls_anchor;
 
 static int tsc_usable;          /* the CPU's TSC is invariant */
 static int tsc_broken;          /* gave it up for good */
 static int calibration_claimed; /* one thread calibrates */
 static int middle_claimed;      /* one thread takes the middle point */
-static struct anchor base;      /* the calibration baseline */
-static struct anchor middle;    /* half way through the calibration */
-static uint64_t mult;           /* ns per tick, << 32 */
-static uint64_t reanchor_ticks;
-
-static TRACE_TLS struct anchor tls_anchor;
+static struct trace_clock_anchor base;   /* the calibration baseline */
+static struct trace_clock_anchor middle; /* between base and the end */
 
 #if TRACE_CLOCK_HAVE_TSC
 
@@ -107,7 +101,7 @@ static int tsc_invariant(void)
 
 /* A (ticks, ns) pair read close together, retried when preempted;
  * returns 0 when no try was close enough. */
-static int read_pair(struct anchor *a)
+static int read_pair(struct trace_clock_anchor *a)
 {
 	for (int i = 0; i < 8; i++) {
 		uint64_t before = __rdtsc(), after;
@@ -131,7 +125,7 @@ static int tsc_invariant(void)
 	return 0;
 }
 
-static int read_pair(struct anchor *a)
+static int read_pair(struct trace_clock_anchor *a)
 {
 	a->tsc = 0;
 	a->ns = trace_now_ns();
@@ -141,7 +135,8 @@ static int read_pair(struct anchor *a)
 #endif
 
 /* ns per tick << 32 between two pairs; 0 when implausible. */
-static uint64_t ratio(const struct anchor *from, const struct anchor *to)
+static uint64_t ratio(const struct trace_clock_anchor *from,
+		      const struct trace_clock_anchor *to)
 {
 	uint64_t ticks = to->tsc - from->tsc, ns = to->ns - from->ns;
 
@@ -154,9 +149,9 @@ static uint64_t ratio(const struct anchor *from, const struct anchor *to)
 
 static uint64_t ticks_to_ns(uint64_t ticks)
 {
-	return (uint64_t)(((unsigned __int128)ticks *
-			   __atomic_load_n(&mult, __ATOMIC_RELAXED)) >>
-			  32);
+	uint64_t m = __atomic_load_n(&trace_clock_mult, __ATOMIC_RELAXED);
+
+	return (uint64_t)(((unsigned __int128)ticks * m) >> 32);
 }
 
 /* Gives the TSC up for good: operations started from now on use
@@ -172,15 +167,15 @@ static void fall_back(const char *why, uint64_t miss_ns, uint64_t over_ns)
 
 /* Measures ns per tick over the baseline so far (more precise as the
  * process runs longer). */
-static void calibrate(const struct anchor *now)
+static void calibrate(const struct trace_clock_anchor *now)
 {
 	uint64_t m = ratio(&base, now);
 
 	if (!m)
 		return;
-	__atomic_store_n(&mult, m, __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&reanchor_ticks, __ATOMIC_RELAXED))
-		__atomic_store_n(&reanchor_ticks,
+	__atomic_store_n(&trace_clock_mult, m, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&trace_clock_reanchor_ticks, __ATOMIC_RELAXED))
+		__atomic_store_n(&trace_clock_reanchor_ticks,
 				 (uint64_t)(((unsigned __int128)REANCHOR_NS
 					     << 32) / m),
 				 __ATOMIC_RELAXED);
@@ -192,14 +187,14 @@ static void calibrate(const struct anchor *now)
  */
 static void calibrate_first(uint64_t now_ns)
 {
-	struct anchor end;
+	struct trace_clock_anchor end;
 	uint64_t first, second, diff;
 
 	if (now_ns - base.ns < CALIBRATE_AFTER_NS / 2 ||
 	    __atomic_load_n(&tsc_broken, __ATOMIC_RELAXED))
 		return;
 	if (!__atomic_load_n(&middle_claimed, __ATOMIC_ACQUIRE)) {
-		struct anchor mid;
+		struct trace_clock_anchor mid;
 
 		if (read_pair(&mid) &&
 		    !__atomic_exchange_n(&middle_claimed, 1,
@@ -229,7 +224,8 @@ static void calibrate_first(uint64_t now_ns)
 	shim_debug("timing driver reads with the TSC (%lu kHz, calibrated "
 		   "against CLOCK_MONOTONIC)",
 		   (unsigned long)((1000000ull << 32) /
-				   __atomic_load_n(&mult, __ATOMIC_RELAXED)));
+				   __atomic_load_n(&trace_clock_mult,
+						   __ATOMIC_RELAXED)));
 	__atomic_store_n(&trace_clock_tsc_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -251,7 +247,8 @@ void trace_clock_init(void)
 
 /* Whether the conversion from `prev` still predicts `now` (the kernel's
  * clock) closely; falls back to clock_gettime when it does not. */
-static void check_anchor(const struct anchor *prev, const struct anchor *now)
+static void check_anchor(const struct trace_clock_anchor *prev,
+			 const struct trace_clock_anchor *now)
 {
 	uint64_t over = now->ns - prev->ns, predicted, miss;
 
@@ -266,9 +263,11 @@ static void check_anchor(const struct anchor *prev, const struct anchor *now)
 		fall_back("drifted from", miss, over);
 }
 
-void trace_clock_span(int tsc, uint64_t t0, uint64_t t1, uint64_t *start_ns,
-		      uint64_t *duration_ns)
+void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
+			   uint64_t *start_ns, uint64_t *duration_ns)
 {
+	struct trace_clock_anchor *a = &trace_clock_tls_anchor;
+
 	if (!tsc) {
 		*start_ns = t0;
 		*duration_ns = t1 - t0;
@@ -281,21 +280,21 @@ void trace_clock_span(int tsc, uint64_t t0, uint64_t t1, uint64_t *start_ns,
 			calibrate_first(t1);
 		return;
 	}
-	if (tls_anchor.tsc == 0 || t0 < tls_anchor.tsc ||
-	    t0 - tls_anchor.tsc >
-		    __atomic_load_n(&reanchor_ticks, __ATOMIC_RELAXED)) {
-		struct anchor prev = tls_anchor;
+	if (a->tsc == 0 || t0 < a->tsc ||
+	    t0 - a->tsc > __atomic_load_n(&trace_clock_reanchor_ticks,
+					  __ATOMIC_RELAXED)) {
+		struct trace_clock_anchor prev = *a;
 
-		if (read_pair(&tls_anchor)) {
+		if (read_pair(a)) {
 			if (prev.tsc != 0)
-				check_anchor(&prev, &tls_anchor);
-			calibrate(&tls_anchor);
+				check_anchor(&prev, a);
+			calibrate(a);
 		}
 	}
-	if (t0 >= tls_anchor.tsc)
-		*start_ns = tls_anchor.ns + ticks_to_ns(t0 - tls_anchor.tsc);
+	if (t0 >= a->tsc)
+		*start_ns = a->ns + ticks_to_ns(t0 - a->tsc);
 	else
-		*start_ns = tls_anchor.ns - ticks_to_ns(tls_anchor.tsc - t0);
+		*start_ns = a->ns - ticks_to_ns(a->tsc - t0);
 	*duration_ns = t1 > t0 ? ticks_to_ns(t1 - t0) : 0;
 }
 

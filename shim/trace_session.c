@@ -77,6 +77,7 @@ static struct {
 TRACE_TLS int trace_tls_depth;
 TRACE_TLS uint32_t trace_tls_read_seq;
 TRACE_TLS uint32_t trace_tls_read_in_flight;
+TRACE_TLS struct trace_stream *trace_tls_direct;
 int trace_session_disabled;
 
 static TRACE_TLS struct thread_state *tls_state;
@@ -436,8 +437,10 @@ static void thread_state_free(void *arg)
 		session.lost_by_gone[i] += st->stream.lost[i];
 	pthread_mutex_unlock(&session.lock);
 	shim_leave_critical(cancel_state);
-	if (tls_state == st)
+	if (tls_state == st) {
 		tls_state = NULL;
+		trace_tls_direct = NULL;
+	}
 	trace_stream_close(&st->stream);
 	munmap(st, sizeof(*st));
 }
@@ -493,10 +496,12 @@ static struct thread_state *thread_state(void)
 	if (tls_state && tls_generation == generation)
 		return tls_state;
 	tls_state = NULL;
+	trace_tls_direct = NULL;
 	if (!ensure_session())
 		return NULL;
 	tls_state = thread_state_new();
 	tls_generation = generation;
+	trace_tls_direct = tls_state ? &tls_state->stream : NULL;
 	return tls_state;
 }
 
@@ -538,6 +543,7 @@ static void flush_held(struct thread_state *st)
 			    st->held[i].len, st->held[i].ts);
 	st->held_count = 0;
 	st->held_bytes = 0;
+	trace_tls_direct = &st->stream;
 }
 
 static void hold_event(struct thread_state *st, const uint8_t *ev,
@@ -546,6 +552,7 @@ static void hold_event(struct thread_state *st, const uint8_t *ev,
 	if (st->held_count == HELD_MAX_EVENTS ||
 	    st->held_bytes + len > HELD_MAX_BYTES)
 		flush_held(st);
+	trace_tls_direct = NULL;
 	memcpy(st->held_data + st->held_bytes, ev, len);
 	st->held[st->held_count].ts = ts;
 	st->held[st->held_count].offset = st->held_bytes;
@@ -720,6 +727,7 @@ void trace_session_child_after_fork(void)
 	trace_stream_child_after_fork();
 	memset(session.lost_by_gone, 0, sizeof(session.lost_by_gone));
 	tls_state = NULL;
+	trace_tls_direct = NULL;
 	trace_tls_depth = 0;
 	tls_in_emit = 0;
 	if (session.key_ok)

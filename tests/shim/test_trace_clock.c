@@ -131,10 +131,10 @@ static void check_time_line(void)
  * than the slack, or goes back, is given up for good. */
 static void check_fall_back(void)
 {
-	struct anchor a = tls_anchor, b;
+	struct trace_clock_anchor a = trace_clock_tls_anchor, b;
 
 	b.tsc = a.tsc + (uint64_t)(((unsigned __int128)REANCHOR_NS << 32) /
-				   mult);
+				   trace_clock_mult);
 	b.ns = a.ns + REANCHOR_NS;
 	check_anchor(&a, &b);
 	CHECK(strcmp(trace_clock_mode(), "tsc") == 0,
