@@ -143,6 +143,8 @@ static void add_http(struct agg_layer *l, const struct trace_event *ev,
 	l->http_errors += h->http_status >= 400;
 	l->bytes_fetched += h->bytes;
 	l->bytes_asked += r->asked_bytes;
+	l->in_reads += r->in_read;
+	l->reads_fetching += r->first_of_read;
 	l->phase_ns[AGG_PHASE_DNS] += h->dns_ns;
 	l->phase_ns[AGG_PHASE_CONNECT] += h->connect_ns;
 	l->phase_ns[AGG_PHASE_TLS] += h->tls_ns;
@@ -245,6 +247,14 @@ enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err)
 					       &row[b].latency) != 0)
 					return diag_nomem(err);
 			}
+		}
+		/* RATIONALE: where a driver serves reads from its cache, the
+		 * reads that made requests are not all that was asked. */
+		if (a->layer_mask & (1u << LAYER_VFD)) {
+			struct agg_layer *l = g->layer;
+
+			l[LAYER_HTTP].bytes_asked =
+				l[LAYER_VFD].row[AGG_ROW_ALL].bytes;
 		}
 	}
 	return H5SNOOP_OK;

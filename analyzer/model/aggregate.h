@@ -76,7 +76,12 @@ struct agg_layer {
 	unsigned n_status;
 	uint64_t status_other;
 	uint64_t bytes_fetched; /* body bytes received */
-	uint64_t bytes_asked;   /* by the HDF5 reads that caused requests */
+	/* Bytes asked by the group's driver reads: all of them when the
+	 * vfd layer is counted (agg_finish), else those that made
+	 * requests. */
+	uint64_t bytes_asked;
+	uint64_t in_reads;      /* requests made inside a driver read */
+	uint64_t reads_fetching; /* driver reads that made requests */
 	uint64_t phase_ns[AGG_PHASE_COUNT];
 	int64_t first_ns;       /* Unix ns of the first start */
 	int64_t last_end_ns;    /* Unix ns of the last end */
@@ -161,6 +166,17 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
  * groups' first and last times and file sizes, and left_out; call once
  * after the last agg_add. */
 enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err);
+
+/* Driver reads of a group that made no HTTP request: served by the driver
+ * (its cache, a local file, or a transport the http layer does not see).
+ * Meaningful when both layers are counted. */
+static inline uint64_t agg_served_by_driver(const struct agg_group *g)
+{
+	uint64_t reads = g->layer[LAYER_VFD].row[AGG_ROW_ALL].requests;
+	uint64_t fetching = g->layer[LAYER_HTTP].reads_fetching;
+
+	return reads > fetching ? reads - fetching : 0;
+}
 
 /* Wall time of a group or layer (last end - first start), 0 if empty. */
 uint64_t agg_wall_ns(int64_t first_ns, int64_t last_end_ns);

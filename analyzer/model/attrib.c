@@ -340,6 +340,8 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 		if (s->seq == h->read_seq) {
 			linked = 1;
 			f = s->file;
+			r->in_read = 1;
+			r->first_of_read = !s->counted;
 			if (!s->counted)
 				r->asked_bytes = s->size;
 			s->counted = 1;
@@ -457,6 +459,8 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 	r->no_body = 0;
 	r->failed = 0;
 	r->asked_bytes = 0;
+	r->in_read = 0;
+	r->first_of_read = 0;
 	r->stack = NULL;
 	r->start_unix_ns = trace_unix_ns(t, ev->ts);
 	switch (ev->id) {

@@ -49,6 +49,8 @@ struct resolved {
 	int failed;            /* vfd status < 0; http curl or HTTP error */
 	uint64_t asked_bytes;  /* http: the size of its vfd_read, counted
 				* for the first request of that read only */
+	int in_read;           /* http: made inside a driver read */
+	int first_of_read;     /* http: the first request of that read */
 	int64_t start_unix_ns;
 	/* With stacks on (attrib_set_stacks): the request's call stack,
 	 * symbolized, or NULL (none recorded, or not in the trace). */

@@ -156,6 +156,31 @@ static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 	putc('}', f);
 }
 
+/* How driver reads and HTTP requests relate (see out_text.c); only when
+ * both layers are counted. */
+static void reads_and_requests(FILE *f, int *first, const struct report *r,
+			       const struct agg_group *ag)
+{
+	const struct agg_layer *http = &ag->layer[LAYER_HTTP];
+	uint64_t requests = http->row[AGG_ROW_ALL].requests;
+	int in = 1;
+
+	if ((r->opt.layer_mask & 3u) != 3u)
+		return;
+	key(f, first, "reads_and_requests");
+	putc('{', f);
+	num(f, &in, "driver_reads",
+	    ag->layer[LAYER_VFD].row[AGG_ROW_ALL].requests);
+	num(f, &in, "reads_with_http", http->reads_fetching);
+	num(f, &in, "served_by_driver", agg_served_by_driver(ag));
+	num(f, &in, "http_requests", requests);
+	num(f, &in, "in_driver_reads", http->in_reads);
+	num(f, &in, "outside_driver_reads", requests - http->in_reads);
+	num(f, &in, "bytes_asked", http->bytes_asked);
+	num(f, &in, "bytes_fetched", http->bytes_fetched);
+	putc('}', f);
+}
+
 static void group(FILE *f, const struct report *r, uint32_t g)
 {
 	const struct agg_group *ag = r->agg->g[g];
@@ -179,6 +204,7 @@ static void group(FILE *f, const struct report *r, uint32_t g)
 	ratio(f, &first, "wall_ratio",
 	      agg_wall_ns(ag->first_ns, ag->last_end_ns),
 	      agg_wall_ns(base->first_ns, base->last_end_ns));
+	reads_and_requests(f, &first, r, ag);
 	key(f, &first, "layers");
 	in = 1;
 	putc('{', f);

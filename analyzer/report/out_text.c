@@ -130,6 +130,32 @@ static void http_extra(FILE *f, const struct agg_layer *l)
 			p + 1 < AGG_PHASE_COUNT ? "," : "\n");
 }
 
+/*
+ * How driver reads and HTTP requests relate, when a group has both: a
+ * driver that caches (ROS3 1.14's first 16 MiB, GDAL's and fsspec's
+ * blocks) serves reads without a request and fetches outside any read.
+ */
+static void reads_and_requests(FILE *f, const struct report *r,
+			       const struct agg_group *ag)
+{
+	const struct agg_layer *http = &ag->layer[LAYER_HTTP];
+	uint64_t reads = ag->layer[LAYER_VFD].row[AGG_ROW_ALL].requests;
+	uint64_t requests = http->row[AGG_ROW_ALL].requests;
+
+	if ((r->opt.layer_mask & 3u) != 3u || reads == 0 || requests == 0)
+		return;
+	fprintf(f, "  driver reads: %llu (%llu made HTTP requests, %llu "
+		   "served by the driver)\n",
+		(unsigned long long)reads,
+		(unsigned long long)http->reads_fetching,
+		(unsigned long long)agg_served_by_driver(ag));
+	fprintf(f, "  http requests: %llu (%llu inside driver reads, %llu "
+		   "outside them)\n",
+		(unsigned long long)requests,
+		(unsigned long long)http->in_reads,
+		(unsigned long long)(requests - http->in_reads));
+}
+
 static void group_section(FILE *f, const struct report *r, uint32_t g)
 {
 	const struct agg_group *ag = r->agg->g[g];
@@ -158,6 +184,7 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 			units_ns(b2, sizeof(b2),
 				 agg_wall_ns(al->first_ns, al->last_end_ns)));
 	}
+	reads_and_requests(f, r, ag);
 	for (int l = 0; l < LAYER_COUNT; l++) {
 		const struct agg_layer *al = &ag->layer[l];
 		uint64_t n = al->row[AGG_ROW_ALL].requests;

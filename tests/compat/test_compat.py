@@ -26,6 +26,7 @@ CI=true: CI never skips this stage.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -175,14 +176,15 @@ def clients(place, url, path):
 
 def preads_of(strace_file, name):
     """(offset, size) of every pread64 on a file called `name`."""
+    # "PID  pread64(3</path/name>, "..."..., SIZE, OFFSET) = N" (the pid
+    # is padded to a width; the data may hold commas, the tail not)
+    call = re.compile(r"^\s*\d+\s+pread64\(\d+<[^>]*/%s>, .*, (\d+), "
+                      r"(\d+)\) = " % re.escape(name))
     out = []
     for line in open(strace_file):
-        rest = line.split(" ", 1)[-1]
-        if not rest.startswith("pread64(") or "/" + name + ">" not in rest:
-            continue
-        args = rest[rest.index(">,") + 2:].rsplit(")", 1)[0]
-        parts = [a.strip() for a in args.split(",")]
-        out.append((int(parts[-1]), int(parts[-2])))
+        m = call.match(line)
+        if m:
+            out.append((int(m.group(2)), int(m.group(1))))
     return out
 
 
@@ -202,9 +204,46 @@ def report_counts(place, trace_inner):
         for layer in ("vfd", "http"):
             lay = g["layers"].get(layer)
             if lay:
-                got[layer + "_requests"] += lay["requests"]
-                got[layer + "_bytes"] += lay["bytes"]
+                got["layer_%s_requests" % layer] += lay["requests"]
+                got["layer_%s_bytes" % layer] += lay["bytes"]
+        for k, v in g["reads_and_requests"].items():
+            got[k] += v
     return got
+
+
+def trace_counts(events):
+    """What report_counts() must say, from babeltrace2's events: a
+    request whose read_seq is a read's seq on its thread was made inside
+    that read; a read with none was served by the driver."""
+    reads = t.by_name(events, "vfd_read")
+    http = t.by_name(events, "http_request")
+    seqs = {(r["trace_dir"], r["tid"], r["seq"]) for r in reads}
+    inside = [(h["trace_dir"], h["tid"], h["read_seq"]) for h in http
+              if (h["trace_dir"], h["tid"], h["read_seq"]) in seqs]
+    return Counter({
+        "layer_vfd_requests": len(reads),
+        "layer_vfd_bytes": sum(r["size"] for r in reads),
+        "layer_http_requests": len(http),
+        "layer_http_bytes": sum(attrib_size(h) for h in http),
+        "driver_reads": len(reads),
+        "reads_with_http": len(set(inside)),
+        "served_by_driver": len(reads) - len(set(inside)),
+        "http_requests": len(http),
+        "in_driver_reads": len(inside),
+        "outside_driver_reads": len(http) - len(inside),
+        "bytes_asked": sum(r["size"] for r in reads),
+        "bytes_fetched": sum(h["bytes"] for h in http)})
+
+
+def attrib_size(h):
+    """A request's size as the report bins it: its range, else (no
+    range, HEAD or failed) the body bytes received."""
+    failed = h["http_status"] >= 400 or h["curl_code"] > 0 or (
+        h["curl_code"] < 0 and h["http_status"] == 0)
+    if h["range_start"] >= 0 and h["range_end"] >= h["range_start"] \
+            and not failed and h["method"] != "HEAD":
+        return h["range_end"] - h["range_start"] + 1
+    return h["bytes"]
 
 
 def main_root(suite):
@@ -290,21 +329,20 @@ def run_client(place, client):
 
     all_reads = t.by_name(events, "vfd_read")
     rep = report_counts(place, trace_inner)
-    want_rep = Counter({
-        "vfd_requests": len(all_reads),
-        "vfd_bytes": sum(r["size"] for r in all_reads),
-        "http_requests": len(http),
-        "http_bytes": sum(h["bytes"] for h in http)})
+    want_rep = trace_counts(events)
     t.check(+rep == +want_rep, "h5snoop report counts %s, the trace %s"
             % (dict(rep), dict(want_rep)))
 
     hdf5 = sorted(set(hdf5_versions(place.out(trace_inner))))
-    print("%s %s: HDF5 %s (%s); %d driver reads (%d through %s), "
-          "%d HTTP requests traced, %d logged by nginx" % (
+    print("%s %s: HDF5 %s (%s); %d driver reads (%d through %s, %d "
+          "served by the driver), %d HTTP requests traced (%d inside "
+          "driver reads), %d logged by nginx; %d bytes fetched for %d "
+          "asked" % (
               place.suite, client, ",".join(hdf5),
               ", ".join("%s %s" % kv for kv in sorted(versions.items())),
               len(all_reads), len(reads), driver or "any driver",
-              len(http), len(logged)))
+              rep["served_by_driver"], len(http), rep["in_driver_reads"],
+              len(logged), rep["bytes_fetched"], rep["bytes_asked"]))
 
 
 def hdf5_versions(trace_root):

@@ -1,8 +1,9 @@
 /*
  * test_aggregate.c - bins, attribution and statistics on a trace whose
  * every request is known: bin edges, http requests tied to their vfd
- * reads (bytes asked counted once), HEAD and failures not binned, groups
- * by flavor and by driver, metadata vs raw data.
+ * reads (bytes asked counted once), reads served by the driver's cache,
+ * HEAD and failures not binned, groups by flavor and by driver, metadata
+ * vs raw data.
  */
 #include "aggregate.h"
 #include "analysis.h"
@@ -53,6 +54,12 @@ static void write_trace(void)
 			h.range_end = 4999999;
 		}
 		CHECK(tgen_http_request(&s, ts + 2, &h) == 0);
+	}
+	/* Two reads served from the driver's cache: no request of their
+	 * own. */
+	for (unsigned i = 7; i < 9; i++) {
+		ts += 1000;
+		CHECK(tgen_vfd_read(&s, ts, i + 1, 1, 3, 0, 4096, 5) == 0);
 	}
 	/* A failed request: 404, not binned. */
 	h.read_seq = 99;
@@ -118,14 +125,14 @@ int main(void)
 	vfd = &an.agg.g[orig]->layer[LAYER_VFD];
 	http = &an.agg.g[orig]->layer[LAYER_HTTP];
 	CHECK_EQ_U64(vfd->row[0].requests, 1);
-	CHECK_EQ_U64(vfd->row[1].requests, 2);
+	CHECK_EQ_U64(vfd->row[1].requests, 4);
 	CHECK_EQ_U64(vfd->row[2].requests, 2);
 	CHECK_EQ_U64(vfd->row[3].requests, 2);
-	CHECK_EQ_U64(vfd->row[AGG_ROW_ALL].requests, 7);
+	CHECK_EQ_U64(vfd->row[AGG_ROW_ALL].requests, 9);
 	CHECK_EQ_U64(vfd->row[3].bytes, 102400 + 5000000);
 	CHECK_EQ_U64(vfd->row[0].latency.max, 100);
 	CHECK_EQ_U64(vfd->mem[1].requests, 2); /* super */
-	CHECK_EQ_U64(vfd->mem[3].requests, 5); /* draw */
+	CHECK_EQ_U64(vfd->mem[3].requests, 7); /* draw */
 	CHECK_EQ_U64(http->row[AGG_ROW_NOBODY].requests, 2); /* HEAD, 404 */
 	CHECK_EQ_U64(http->row[3].requests, 3);
 	CHECK_EQ_U64(http->row[AGG_ROW_ALL].requests, 10);
@@ -134,9 +141,15 @@ int main(void)
 	CHECK_EQ_U64(http->bytes_fetched,
 		     1023 + 1024 + 10239 + 10240 + 102399 + 102400 +
 			     5000000 + 150);
-	/* Asked: each read once, though the last one made two requests. */
-	CHECK_EQ_U64(http->bytes_asked,
-		     1023 + 1024 + 10239 + 10240 + 102399 + 102400 + 5000000);
+	/* Asked: every read once, though one made two requests and two
+	 * none. */
+	CHECK_EQ_U64(http->bytes_asked, 1023 + 1024 + 10239 + 10240 + 102399 +
+						 102400 + 5000000 + 2 * 4096);
+	/* 7 reads made the 8 requests inside reads; the HEAD at open and
+	 * the 404 of an unknown read were made outside them. */
+	CHECK_EQ_U64(http->reads_fetching, 7);
+	CHECK_EQ_U64(agg_served_by_driver(an.agg.g[orig]), 2);
+	CHECK_EQ_U64(http->in_reads, 8);
 	CHECK_EQ_U64(an.agg.g[orig]->file_size, 9000000);
 	CHECK_EQ_U64(an.agg.g[page]->layer[LAYER_VFD].row[0].requests, 1);
 	CHECK_EQ_U64(an.agg.g[page]->layer[LAYER_HTTP].row[AGG_ROW_ALL]
