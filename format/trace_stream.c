@@ -361,6 +361,41 @@ void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
 	memcpy(&h->content_size, &content_bits, sizeof(content_bits));
 }
 
+void trace_stream_trim(struct trace_stream *s)
+{
+	static const uint64_t page = 4096u;
+	uint64_t keep, hole_off, hole_len;
+	enum h5snoop_loss why;
+	int fd, cancel_state, saved_errno = errno;
+
+	if (!s->packet || s->path[0] == '\0')
+		return;
+	keep = (s->used_bytes + page - 1) / page * page;
+	if (keep >= s->packet_bytes)
+		return;
+	/* RATIONALE: the tail becomes a hole, the file keeps its size and
+	 * the packet its packet_size: a reader following the file (h5snoop
+	 * top) never meets a file that shrank under its mapping (SIGBUS).
+	 * The mapping of the hole goes first, so nothing writes there
+	 * again (a write into a hole could fail on a full disk). */
+	hole_off = s->file_bytes - s->packet_bytes + keep;
+	hole_len = s->packet_bytes - keep;
+	munmap(s->packet + keep, (size_t)hole_len);
+	s->packet_bytes = (size_t)keep;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	pthread_mutex_lock(&packet_lock);
+	fd = open_stream_file(s, &why);
+	if (fd >= 0) {
+		/* Where holes are not supported, the zeros stay. */
+		(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				(off_t)hole_off, (off_t)hole_len);
+		close(fd);
+	}
+	pthread_mutex_unlock(&packet_lock);
+	pthread_setcancelstate(cancel_state, NULL);
+	errno = saved_errno;
+}
+
 void trace_stream_close(struct trace_stream *s)
 {
 	unmap_packet(s);

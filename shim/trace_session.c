@@ -441,6 +441,7 @@ static void thread_state_free(void *arg)
 		tls_state = NULL;
 		trace_tls_direct = NULL;
 	}
+	trace_stream_trim(&st->stream);
 	trace_stream_close(&st->stream);
 	munmap(st, sizeof(*st));
 }
@@ -748,6 +749,10 @@ void trace_session_at_exit(void)
 	for (struct thread_state *st = session.threads; st; st = st->next)
 		for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
 			lost[i] += st->stream.lost[i];
+	/* NOTE: only the exiting thread's own stream: other threads may
+	 * still be writing theirs while the process exits. */
+	if (tls_state && tls_generation == atomic_load(&session.generation))
+		trace_stream_trim(&tls_state->stream);
 	pthread_mutex_unlock(&session.lock);
 	what[0] = '\0';
 	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++) {

@@ -29,6 +29,7 @@ int cmd_record(int argc, char **argv, struct h5snoop_error *err);
 int cmd_report(int argc, char **argv, struct h5snoop_error *err);
 int cmd_plot(int argc, char **argv, struct h5snoop_error *err);
 int cmd_export(int argc, char **argv, struct h5snoop_error *err);
+int cmd_top(int argc, char **argv, struct h5snoop_error *err);
 int cmd_advise(int argc, char **argv, struct h5snoop_error *err);
 
 #endif

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"plot", cmd_plot, "SVG pictures of the requests"},
 	{"export", cmd_export, "every event as csv, jsonl or chrome"},
 	{"advise", cmd_advise, "what slows each run, its cost and remedy"},
+	{"top", cmd_top, "live view of the traced processes"},
 };
 
 static void print_usage(FILE *out)

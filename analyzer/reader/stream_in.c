@@ -157,9 +157,18 @@ static int load_packet(struct stream_in *s, struct h5snoop_error *err)
 
 	if (s->short_packet || off >= s->file_bytes)
 		return 0;
+	left = s->file_bytes - off;
+	/* A followed file's writer extends the file by a whole packet, then
+	 * writes its header: until both are there, there is no packet yet. */
+	if (s->follow && left < HEADER_BYTES)
+		return 0;
+	/* RATIONALE: read, not mapped: a writer that fails to extend the
+	 * file cuts it back, and a mapped page past the end is SIGBUS. */
+	if (s->follow && (read_at(s->fd, &h, HEADER_BYTES, off) != 0 ||
+			  h.magic == 0 || h.packet_size / 8 > left))
+		return 0;
 	s->packet_index = index;
 	s->packet_offset = off;
-	left = s->file_bytes - off;
 	if (left < HEADER_BYTES) {
 		warn_truncated(s, err, s->file_bytes,
 			       "file ends inside a packet header");
@@ -323,6 +332,49 @@ static int decode(struct stream_in *s, struct h5snoop_error *err)
 	s->pos = (size_t)(q - s->buf);
 	s->events++;
 	return 1;
+}
+
+enum h5snoop_status stream_in_follow(struct stream_in *s,
+				     struct h5snoop_error *err)
+{
+	struct h5snoop_packet_header h;
+	struct stat sb;
+	uint64_t content;
+
+	if (s->fd < 0)
+		return H5SNOOP_OK;
+	if (fstat(s->fd, &sb) != 0)
+		return diag_fail(err, "%s: cannot stat: %s", s->path,
+				 strerror(errno));
+	if ((uint64_t)sb.st_size < s->file_bytes)
+		return diag_fail(err, "%s: the file shrank from %llu to %llu "
+				      "bytes while it was read",
+				 s->path, (unsigned long long)s->file_bytes,
+				 (unsigned long long)sb.st_size);
+	s->file_bytes = (uint64_t)sb.st_size;
+	s->follow = 1;
+	s->eof = 0;
+	if (!s->buf)
+		return H5SNOOP_OK;
+	/* The packet being read may have grown since. */
+	if (read_at(s->fd, &h, HEADER_BYTES, s->packet_offset) != 0)
+		return diag_fail_at(err, s->path, s->packet_index,
+				    s->packet_offset, "cannot read: %s",
+				    strerror(errno));
+	content = h.content_size / 8;
+	if (h.magic != H5SNOOP_CTF_MAGIC || content < s->end ||
+	    content > s->next_packet_offset - s->packet_offset)
+		return diag_fail_at(err, s->path, s->packet_index,
+				    s->packet_offset,
+				    "the packet changed while it was read");
+	if (h.events_discarded > s->discarded)
+		s->discarded = h.events_discarded;
+	if (view(s, s->packet_offset, (size_t)content, &s->buf) != 0)
+		return diag_fail_at(err, s->path, s->packet_index,
+				    s->packet_offset, "cannot read: %s",
+				    strerror(errno));
+	s->end = (size_t)content;
+	return H5SNOOP_OK;
 }
 
 int stream_in_next(struct stream_in *s, struct h5snoop_error *err)

@@ -68,6 +68,7 @@ struct stream_in {
 	int short_packet;      /* the file ends inside this packet */
 	int truncated;         /* events were lost to truncation */
 	int eof;
+	int follow;            /* still being written: see stream_in_follow */
 	uint32_t tid;
 	uint64_t discarded;    /* largest events_discarded seen */
 	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* largest lost_<reason> seen */
@@ -101,6 +102,19 @@ enum h5snoop_status stream_in_open(struct stream_in *s, int dirfd,
  * corrupt input (err filled).
  */
 int stream_in_next(struct stream_in *s, struct h5snoop_error *err);
+
+/*
+ * For a stream file still being written (h5snoop top): takes in what the
+ * writer added since the last call (a longer file, a larger content_size
+ * of the packet being read), so that stream_in_next returns the events
+ * written since; it reads nothing itself.  From the first call on, a
+ * packet the writer has not finished setting up (the file ends inside it,
+ * its header is still zeros) is "not yet", not a truncation.  Returns
+ * H5SNOOP_OK, or H5SNOOP_ERROR when the file cannot be read or shrank.
+ * Not thread-safe for one stream.
+ */
+enum h5snoop_status stream_in_follow(struct stream_in *s,
+				     struct h5snoop_error *err);
 
 /* Frees the buffer and closes the file; safe on a closed stream. */
 void stream_in_close(struct stream_in *s);

@@ -197,6 +197,23 @@ enum h5snoop_status trace_find(char *const *args, size_t n_args,
 	return H5SNOOP_OK;
 }
 
+enum h5snoop_status trace_find_live(const char *root, struct trace_list *out,
+				    struct h5snoop_error *err)
+{
+	enum h5snoop_status st;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return diag_fail(err, "%s: %s", root, strerror(errno));
+	st = visit(fd, root, 0, 0, out, err);
+	close(fd);
+	if (st == H5SNOOP_OK && out->n > 1)
+		qsort(out->v, out->n, sizeof(out->v[0]), compare_refs);
+	return st;
+}
+
 void trace_list_free(struct trace_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)

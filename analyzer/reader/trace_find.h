@@ -42,6 +42,14 @@ enum h5snoop_status trace_find(char *const *args, size_t n_args,
 			       struct trace_list *out,
 			       struct h5snoop_error *err);
 
+/*
+ * trace_find of one root that may hold no trace yet (h5snoop top watches
+ * it before the first traced process starts): `out` is then empty, not an
+ * error.  A root that is not a directory is an error.
+ */
+enum h5snoop_status trace_find_live(const char *root, struct trace_list *out,
+				    struct h5snoop_error *err);
+
 void trace_list_free(struct trace_list *l);
 
 #endif

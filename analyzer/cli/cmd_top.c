@@ -1,0 +1,329 @@
+/*
+ * cmd_top.c - `h5snoop top`: the traced processes under a root, live,
+ * per process and layer: requests and bytes per second, the share of
+ * small requests, latency percentiles of the last interval, errors,
+ * totals, and whether each process still runs.
+ *
+ * A terminal UI (ncurses) when standard output is a terminal; plain text
+ * with --once (one table after one interval) or --interval (a table every
+ * interval), for scripts and tests.
+ *
+ * Must never: write into a trace, print a diagnostic (main.c does), or
+ * leave the terminal in curses mode on any exit path.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "top.h"
+#include "units.h"
+
+/* The shim's default root (SHIM_DEFAULT_OUTPUT), when H5SNOOP_OUTPUT is
+ * unset or holds % patterns. */
+#define TOP_DEFAULT_ROOT "h5snoop-traces"
+#define TOP_LINE_MAX 512
+
+static const char usage_text[] =
+	"Usage: h5snoop top [--once] [--interval SECONDS] [DIR]\n"
+	"\n"
+	"The traced processes writing under DIR (default: $H5SNOOP_OUTPUT,\n"
+	"else ./h5snoop-traces), refreshed every second: per process and\n"
+	"layer, requests and bytes per second, the share of requests under\n"
+	"10 KiB, p50/p95 latency over the interval, errors, totals since the\n"
+	"trace began, events the tracer discarded, and whether the process\n"
+	"still runs.  Traces are only read, never written.\n"
+	"\n"
+	"  --once          print one table after one interval, then exit\n"
+	"  --interval S    seconds between tables (default 1); with a\n"
+	"                  terminal as standard output and neither option, a\n"
+	"                  full-screen view (q quits)\n"
+	"  -h, --help      this text\n";
+
+struct top_args {
+	int once;
+	int interval_given;
+	double interval_s;
+	const char *root;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* -1: go on; else the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, struct top_args *c,
+		      struct h5snoop_error *err)
+{
+	const char *env = getenv("H5SNOOP_OUTPUT");
+	int have_root = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->interval_s = 1.0;
+	c->root = env && *env && !strchr(env, '%') ? env : TOP_DEFAULT_ROOT;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_text, stdout);
+			return H5SNOOP_EXIT_OK;
+		}
+		if (strcmp(a, "--once") == 0) {
+			c->once = 1;
+		} else if (strcmp(a, "--interval") == 0 ||
+			   strncmp(a, "--interval=", 11) == 0) {
+			const char *val = a[10] == '=' ? a + 11 : NULL;
+			char *end;
+
+			if (!val && i + 1 >= argc)
+				return h5snoop_usage_error(
+					err, "top", "option '%s' needs a value",
+					a);
+			if (!val)
+				val = argv[++i];
+			errno = 0;
+			c->interval_s = strtod(val, &end);
+			if (errno || end == val || *end ||
+			    !isfinite(c->interval_s) ||
+			    c->interval_s < 0.05 || c->interval_s > 3600)
+				return h5snoop_usage_error(
+					err, "top",
+					"--interval wants seconds between "
+					"0.05 and 3600, not '%s'",
+					val);
+			c->interval_given = 1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return h5snoop_usage_error(err, "top",
+						   "unknown option '%s'", a);
+		} else if (have_root) {
+			return h5snoop_usage_error(err, "top",
+						   "one DIR at most");
+		} else {
+			c->root = a;
+			have_root = 1;
+		}
+	}
+	return -1;
+}
+
+/* Sleeps `s` seconds unless a stop signal comes first. */
+static void pause_for(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+
+	while (!stop_requested && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void rate(char *buf, size_t cap, uint64_t n, uint64_t ns)
+{
+	snprintf(buf, cap, "%.1f", ns ? (double)n * 1e9 / (double)ns : 0.0);
+}
+
+static void byte_rate(char *buf, size_t cap, uint64_t n, uint64_t ns)
+{
+	char b[32];
+
+	units_bytes(b, sizeof(b), ns ? (uint64_t)((double)n * 1e9 /
+						  (double)ns)
+				     : 0);
+	snprintf(buf, cap, "%s/s", b);
+}
+
+static void header_line(char *line, size_t cap, const struct top *t)
+{
+	size_t alive = 0;
+
+	for (size_t i = 0; i < t->n_procs; i++)
+		alive += t->procs[i].alive != 0;
+	snprintf(line, cap,
+		 "h5snoop top: %s: %zu traced processes (%zu alive), "
+		 "interval %.2f s",
+		 t->root, t->n_procs, alive, (double)t->interval_ns / 1e9);
+}
+
+static const char column_line[] =
+	"PID      LABEL            STATE  LAYER     REQ/S     BYTES/S "
+	"<10KiB      P50      P95  ERR/S    REQUESTS          BYTES  ERRORS"
+	"  DISCARDED";
+
+/* One row: a process's layer (or the process alone when it has no
+ * request yet, or failed). */
+static void row_line(char *line, size_t cap, const struct top *t,
+		     const struct top_proc *p, int layer)
+{
+	const char *label = p->meta.label[0] ? p->meta.label : "-";
+	const char *state = p->failed ? "error" : p->alive ? "alive" : "gone";
+	const struct top_layer_stats *l;
+	char rq[32], by[32], sm[16], p50[16], p95[16], er[32];
+
+	if (layer < 0) {
+		snprintf(line, cap, "%-8lld %-16.16s %-6s %s", p->meta.pid,
+			 label, state,
+			 p->failed ? p->error : "-     (no request yet)");
+		return;
+	}
+	l = &p->layer[layer];
+	rate(rq, sizeof(rq), l->interval.requests, t->interval_ns);
+	byte_rate(by, sizeof(by), l->interval.bytes, t->interval_ns);
+	rate(er, sizeof(er), l->interval.errors, t->interval_ns);
+	if (l->interval.requests) {
+		snprintf(sm, sizeof(sm), "%.0f%%",
+			 100.0 * (double)l->interval.small /
+				 (double)l->interval.requests);
+		units_ns(p50, sizeof(p50), hist_quantile(&l->latency, 0.50));
+		units_ns(p95, sizeof(p95), hist_quantile(&l->latency, 0.95));
+	} else {
+		strcpy(sm, "-");
+		strcpy(p50, "-");
+		strcpy(p95, "-");
+	}
+	snprintf(line, cap,
+		 "%-8lld %-16.16s %-6s %-5s %9s %11s %6s %8s %8s %6s %11llu "
+		 "%14llu %7llu %10llu",
+		 p->meta.pid, label, state, top_layer_names[layer], rq, by, sm,
+		 p50, p95, er, (unsigned long long)l->total.requests,
+		 (unsigned long long)l->total.bytes,
+		 (unsigned long long)l->total.errors,
+		 (unsigned long long)p->discarded);
+}
+
+/* Calls emit(line) for every line of the table. */
+static void table(const struct top *t, void (*emit)(const char *, void *),
+		  void *ctx)
+{
+	char line[TOP_LINE_MAX];
+
+	header_line(line, sizeof(line), t);
+	emit(line, ctx);
+	emit(column_line, ctx);
+	for (size_t i = 0; i < t->n_procs; i++) {
+		const struct top_proc *p = &t->procs[i];
+		int rows = 0;
+
+		for (int l = 0; l < TOP_LAYER_COUNT && !p->failed; l++) {
+			if (!p->layer[l].total.requests)
+				continue;
+			row_line(line, sizeof(line), t, p, l);
+			emit(line, ctx);
+			rows++;
+		}
+		if (!rows) {
+			row_line(line, sizeof(line), t, p, -1);
+			emit(line, ctx);
+		}
+	}
+}
+
+static void emit_plain(const char *line, void *ctx)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
+struct screen_pos {
+	int y;
+};
+
+static void emit_curses(const char *line, void *ctx)
+{
+	struct screen_pos *pos = ctx;
+
+	if (pos->y < LINES) {
+		mvaddnstr(pos->y, 0, line, COLS);
+		clrtoeol();
+	}
+	pos->y++;
+}
+
+/* Plain text: one table (--once) or one every interval until a stop
+ * signal. */
+static int run_plain(struct top *t, const struct top_args *c,
+		     struct h5snoop_error *err)
+{
+	do {
+		pause_for(c->interval_s);
+		if (top_update(t, err) != H5SNOOP_OK)
+			return H5SNOOP_EXIT_ERROR;
+		table(t, emit_plain, stdout);
+		if (!c->once)
+			fputc('\n', stdout);
+		if (fflush(stdout) != 0)
+			return h5snoop_fail(err, "cannot write output");
+	} while (!c->once && !stop_requested);
+	return H5SNOOP_EXIT_OK;
+}
+
+/* The full-screen view: redrawn every interval, q quits. */
+static int run_curses(struct top *t, const struct top_args *c,
+		      struct h5snoop_error *err)
+{
+	int rc = H5SNOOP_EXIT_OK;
+
+	/* The terminal's own character set (units use "µs"). */
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return h5snoop_fail(err, "cannot start the terminal view");
+	cbreak();
+	noecho();
+	curs_set(0);
+	timeout((int)(c->interval_s * 1000));
+	while (!stop_requested) {
+		struct screen_pos pos = {0};
+		int ch;
+
+		if (top_update(t, err) != H5SNOOP_OK) {
+			rc = H5SNOOP_EXIT_ERROR;
+			break;
+		}
+		erase();
+		table(t, emit_curses, &pos);
+		if (pos.y + 1 < LINES)
+			mvaddstr(LINES - 1, 0, "q: quit");
+		refresh();
+		ch = getch();
+		if (ch == 'q' || ch == 'Q')
+			break;
+	}
+	endwin();
+	return rc;
+}
+
+int cmd_top(int argc, char **argv, struct h5snoop_error *err)
+{
+	struct sigaction sa;
+	struct top_args c;
+	struct top t;
+	int rc = parse_args(argc, argv, &c, err);
+
+	if (rc >= 0)
+		return rc;
+	if (top_open(&t, c.root, err) != H5SNOOP_OK)
+		return H5SNOOP_EXIT_ERROR;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* The first update reads what is there already: totals only; the
+	 * tables show the intervals after it. */
+	if (top_update(&t, err) != H5SNOOP_OK) {
+		top_close(&t);
+		return H5SNOOP_EXIT_ERROR;
+	}
+	if (!c.once && !c.interval_given && isatty(STDOUT_FILENO))
+		rc = run_curses(&t, &c, err);
+	else
+		rc = run_plain(&t, &c, err);
+	top_close(&t);
+	return rc;
+}
