@@ -705,6 +705,11 @@ H5SNOOP_EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 	return rc;
 }
 
+int interpose_curl_busy(void)
+{
+	return tls_in_curl > 0;
+}
+
 /* ---- fork ---- */
 
 void interpose_curl_prepare_fork(void)

@@ -11,4 +11,8 @@ void interpose_curl_prepare_fork(void);
 void interpose_curl_parent_after_fork(void);
 void interpose_curl_child_after_fork(void);
 
+/* Whether this thread is inside a libcurl call we forwarded (the net
+ * layer leaves such I/O to this layer).  Thread-safe (thread-local). */
+int interpose_curl_busy(void);
+
 #endif

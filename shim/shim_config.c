@@ -32,7 +32,7 @@ static void copy_bounded(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-/* Parses "vfd,http"; an unknown word is reported and ignored. */
+/* Parses "vfd,http,net"; an unknown word is reported and ignored. */
 static unsigned parse_layers(const char *s)
 {
 	unsigned layers = 0;
@@ -44,10 +44,12 @@ static unsigned parse_layers(const char *s)
 			layers |= SHIM_LAYER_VFD;
 		else if (n == 4 && strncmp(s, "http", 4) == 0)
 			layers |= SHIM_LAYER_HTTP;
+		else if (n == 3 && strncmp(s, "net", 3) == 0)
+			layers |= SHIM_LAYER_NET;
 		else if (n > 0)
 			shim_warn_once(SHIM_WARN_CONFIG,
 				       "ignoring unknown layer in "
-				       "H5SNOOP_LAYERS (known: vfd, http)");
+				       "H5SNOOP_LAYERS (known: vfd, http, net)");
 		s += n;
 		s += strspn(s, ", ");
 	}
@@ -148,7 +150,8 @@ void shim_config_load(void)
 	config.keep_query = env_flag("H5SNOOP_KEEP_QUERY");
 	copy_bounded(config.label, sizeof(config.label), label ? label : "");
 	config.layers = layers ? parse_layers(layers)
-			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP;
+			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP |
+					 SHIM_LAYER_NET;
 	config.rank = parse_rank();
 	config.stack_every = parse_stacks();
 	config.clock_monotonic = parse_clock_monotonic();

@@ -12,6 +12,7 @@
 
 #define SHIM_LAYER_VFD 1u
 #define SHIM_LAYER_HTTP 2u
+#define SHIM_LAYER_NET 4u
 
 struct shim_config {
 	char output_root[PATH_MAX]; /* H5SNOOP_OUTPUT, made absolute */

@@ -7,6 +7,8 @@
 #include <pthread.h>
 
 #include "interpose_curl.h"
+#include "interpose_net.h"
+#include "net_conn.h"
 #include "shim_config.h"
 #include "stack_capture.h"
 #include "trace_clock.h"
@@ -15,18 +17,21 @@
 static void prepare_fork(void)
 {
 	interpose_curl_prepare_fork();
+	net_conn_prepare_fork();
 	trace_session_prepare_fork();
 }
 
 static void parent_after_fork(void)
 {
 	trace_session_parent_after_fork();
+	net_conn_parent_after_fork();
 	interpose_curl_parent_after_fork();
 }
 
 static void child_after_fork(void)
 {
 	trace_session_child_after_fork();
+	net_conn_child_after_fork();
 	interpose_curl_child_after_fork();
 	stack_capture_child_after_fork();
 }
@@ -41,6 +46,7 @@ __attribute__((constructor)) static void shim_start(void)
 	trace_session_init();
 	trace_clock_init();
 	stack_capture_init();
+	interpose_net_init();
 	pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
 }
 

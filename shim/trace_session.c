@@ -78,11 +78,21 @@ TRACE_TLS int trace_tls_depth;
 TRACE_TLS uint32_t trace_tls_read_seq;
 TRACE_TLS uint32_t trace_tls_read_in_flight;
 TRACE_TLS struct trace_stream *trace_tls_direct;
+TRACE_TLS uint32_t trace_tls_tid;
+int trace_reads_process_wide;
+unsigned trace_reads_open;
+uint64_t trace_read_solo;
 int trace_session_disabled;
 
 static TRACE_TLS struct thread_state *tls_state;
 static TRACE_TLS unsigned tls_generation;
 static TRACE_TLS int tls_in_emit;
+
+uint32_t trace_thread_id_slow(void)
+{
+	trace_tls_tid = (uint32_t)syscall(SYS_gettid);
+	return trace_tls_tid;
+}
 
 static uint32_t current_tid(void)
 {
@@ -731,6 +741,14 @@ void trace_session_child_after_fork(void)
 	trace_tls_direct = NULL;
 	trace_tls_depth = 0;
 	tls_in_emit = 0;
+	/* Only this thread came along: a new id, and only its read (if
+	 * any; a nested one is forgotten) is in flight. */
+	trace_tls_tid = 0;
+	trace_reads_open = trace_tls_read_in_flight != 0;
+	trace_read_solo = trace_tls_read_in_flight
+				  ? (uint64_t)trace_thread_id() << 32 |
+					    trace_tls_read_in_flight
+				  : 0;
 	if (session.key_ok)
 		pthread_setspecific(session.thread_key, NULL);
 	atomic_fetch_add(&session.generation, 1u);

@@ -40,6 +40,26 @@ enum h5snoop_mem_type {
 	H5SNOOP_MEM_NTYPES
 };
 
+/* Values of http_request.seen_by and net_unparsed.seen_by: where the
+ * bytes were seen (libcurl's API, or the net layer at the socket or at
+ * OpenSSL's TLS boundary). */
+enum h5snoop_seen_by {
+	H5SNOOP_SEEN_BY_CURL = 0,
+	H5SNOOP_SEEN_BY_SOCKET = 1,
+	H5SNOOP_SEEN_BY_TLS = 2,
+	H5SNOOP_SEEN_BY_COUNT
+};
+
+/* Values of net_unparsed.reason (shim/http_parse.h gives them). */
+#define H5SNOOP_UNPARSED_REASONS(X) \
+	X(1, not_http)              \
+	X(2, http2)                 \
+	X(3, tunnel)                \
+	X(4, upgrade)               \
+	X(5, pipelined)             \
+	X(6, too_many)
+#define H5SNOOP_UNPARSED_MAX 6
+
 enum h5snoop_event_id {
 #define H5SNOOP_EVENT(id, name, doc) H5SNOOP_EV_##name = id,
 #include "h5snoop/trace_schema.def"

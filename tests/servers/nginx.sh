@@ -2,10 +2,12 @@
 # nginx.sh - start and stop a private nginx that serves files for tests.
 #
 # Usage:
-#   nginx.sh start [--profile NAME] [--jitter PCT] [--seed N] DIR ROOT
+#   nginx.sh start [--profile NAME] [--jitter PCT] [--seed N]
+#                  [--tls CERT KEY] DIR ROOT
 #                             serve ROOT read-only on 127.0.0.1:<free port>;
 #                             print the port on stdout and write it to
-#                             DIR/port
+#                             DIR/port; with --tls (PEM certificate and key
+#                             files), over HTTPS only
 #   nginx.sh stop DIR         stop the nginx started with that DIR
 #   nginx.sh profiles         list the network profiles with their figures
 #
@@ -92,7 +94,8 @@ die() {
 }
 
 usage() {
-    echo "usage: $prog start [--profile NAME] [--jitter PCT] [--seed N] DIR ROOT"
+    echo "usage: $prog start [--profile NAME] [--jitter PCT] [--seed N]"
+    echo "                   [--tls CERT KEY] DIR ROOT"
     echo "       $prog stop DIR"
     echo "       $prog profiles"
 }
@@ -142,6 +145,8 @@ first_byte_ms=0
 bandwidth=0
 jitter_pct=0
 seed=1
+tls_cert=""
+tls_key=""
 
 # select_profile NAME: set first_byte_ms and bandwidth from the table.
 select_profile() {
@@ -233,6 +238,12 @@ EOF
 # write_config DIR ROOT PORT: write DIR/nginx.conf for one server.
 write_config() {
     local dir=$1 root=$2 port=$3 user_line="" modules="" init="" access=""
+    local listen="listen 127.0.0.1:$port;"
+    if [ -n "$tls_cert" ]; then
+        listen="listen 127.0.0.1:$port ssl;
+        ssl_certificate \"$tls_cert\";
+        ssl_certificate_key \"$tls_key\";"
+    fi
     if [ "$(id -u)" -eq 0 ]; then
         # RATIONALE: a root master switches workers to "nobody" by
         # default, which cannot enter a 0700 temp dir owned by root.
@@ -284,7 +295,7 @@ $init
     keepalive_requests 1000000;
 
     server {
-        listen 127.0.0.1:$port;
+        $listen
         server_name localhost;
         root "$root";
         autoindex off;
@@ -327,6 +338,12 @@ cmd_start() {
     mkdir -p "$dir/tmp" || die "cannot create '$dir/tmp'"
     dir=$(cd "$dir" && pwd)
     root=$(cd "$root" && pwd)
+    if [ -n "$tls_cert" ]; then
+        [ -r "$tls_cert" ] && [ -r "$tls_key" ] ||
+            die "cannot read --tls files '$tls_cert' and '$tls_key'"
+        tls_cert=$(cd "$(dirname "$tls_cert")" && pwd)/$(basename "$tls_cert")
+        tls_key=$(cd "$(dirname "$tls_key")" && pwd)/$(basename "$tls_key")
+    fi
     if [ -s "$dir/nginx.pid" ] && is_our_nginx "$(cat "$dir/nginx.pid")"; then
         die "an nginx is already running for $dir" \
             "(pid $(cat "$dir/nginx.pid"))"
@@ -418,6 +435,11 @@ start)
             --seed) seed=$2 ;;
             esac
             shift 2
+            ;;
+        --tls)
+            [ $# -ge 3 ] || usage_error
+            tls_cert=$2 tls_key=$3
+            shift 3
             ;;
         --) shift; break ;;
         -*) usage_error ;;

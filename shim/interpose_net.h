@@ -1,0 +1,13 @@
+/*
+ * interpose_net.h - set-up of the net layer's socket boundary (its
+ * wrappers are the exported libc functions themselves).
+ */
+#ifndef H5SNOOP_INTERPOSE_NET_H
+#define H5SNOOP_INTERPOSE_NET_H
+
+/* Finds the real libc functions and turns on process-wide read
+ * counting when the net layer is on.  Called by the constructor, before
+ * threads exist. */
+void interpose_net_init(void);
+
+#endif
