@@ -154,10 +154,25 @@ int tgen_http_request(struct trace_stream *s, uint64_t ts,
 	ev.connect_ns = h->connect_ns;
 	ev.tls_ns = h->tls_ns;
 	ev.ttfb_ns = h->ttfb_ns;
+	ev.read_tid = h->read_tid;
+	ev.seen_by = h->seen_by;
+	ev.reused = h->reused;
 	memcpy(buf, &ev, sizeof(ev));
 	len = put_string(buf, len, sizeof(buf), h->method);
 	len = put_string(buf, len, sizeof(buf), h->url);
 	return put(s, buf, len, ts);
+}
+
+int tgen_net_unparsed(struct trace_stream *s, uint64_t ts, uint8_t seen_by,
+		      uint8_t reason, uint32_t exchanges)
+{
+	struct h5snoop_ev_net_unparsed ev;
+
+	EV_START(ev, net_unparsed, ts);
+	ev.seen_by = seen_by;
+	ev.reason = reason;
+	ev.exchanges = exchanges;
+	return put(s, &ev, sizeof(ev), ts);
 }
 
 void tgen_default_env(struct h5snoop_trace_env *env, long pid,

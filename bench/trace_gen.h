@@ -53,11 +53,16 @@ struct tgen_http {
 	uint16_t status;
 	int32_t curl_code;
 	uint64_t duration_ns, dns_ns, connect_ns, tls_ns, ttfb_ns;
+	uint32_t read_tid;       /* 0: the stream's own thread */
+	uint8_t seen_by, reused; /* enum h5snoop_seen_by; 0 or 1 */
 	const char *method;
 	const char *url;
 };
 int tgen_http_request(struct trace_stream *s, uint64_t ts,
 		      const struct tgen_http *h);
+
+int tgen_net_unparsed(struct trace_stream *s, uint64_t ts, uint8_t seen_by,
+		      uint8_t reason, uint32_t exchanges);
 
 /* A default environment (host "gen", pid, label). */
 void tgen_default_env(struct h5snoop_trace_env *env, long pid,

@@ -35,7 +35,8 @@ static const char record_usage[] =
 	"                      (default: $H5SNOOP_OUTPUT or ./h5snoop-traces;\n"
 	"                      %p, %h and %r expand to pid, host and rank)\n"
 	"  -l, --label NAME    label of this run (e.g. the file flavor)\n"
-	"      --layers LIST   vfd, http or vfd,http (default: both)\n"
+	"      --layers LIST   any of vfd, http (libcurl), net (other HTTP\n"
+	"                      clients), comma-separated (default: all)\n"
 	"      --keep-query    keep URL query strings (may hold secrets)\n"
 	"  -q, --quiet         no h5snoop messages on stderr\n"
 	"  -h, --help          this text\n";

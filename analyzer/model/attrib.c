@@ -281,16 +281,18 @@ static enum h5snoop_status unknown_file(struct attrib *a, struct proc *p,
 
 /* Group of an http request tied to no file: by its URL. */
 static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
-				  const char *url, struct resolved *r,
-				  struct h5snoop_error *err)
+				  const char *url, const char *driver,
+				  struct resolved *r, struct h5snoop_error *err)
 {
-	if (p->url_group < 0 || strcmp(p->url, url) != 0) {
+	if (p->url_group < 0 || strcmp(p->url, url) != 0 ||
+	    p->url_driver != driver) {
 		struct group_values v;
 		uint32_t g;
 
 		snprintf(p->url, sizeof(p->url), "%s", url);
+		p->url_driver = driver;
 		flavor_of(p->url_flavor, sizeof(p->url_flavor), p, url);
-		fill_values(&v, p, p->url_flavor, p->url, "libcurl");
+		fill_values(&v, p, p->url_flavor, p->url, driver);
 		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
 		p->url_group = g;
@@ -298,7 +300,7 @@ static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
 	r->group = (uint32_t)p->url_group;
 	r->flavor = p->url_flavor;
 	r->file = p->url;
-	r->driver = "libcurl";
+	r->driver = driver;
 	return H5SNOOP_OK;
 }
 
@@ -311,7 +313,23 @@ uint64_t attrib_http_size(const struct h5snoop_ev_http_request *h)
 	return h->bytes;
 }
 
+/* The stream of the thread a request's read_seq belongs to: its own, or
+ * the one read_tid names (the net layer links a request made on another
+ * thread to the process's only read in flight); UINT32_MAX if none. */
+static uint32_t read_stream(const struct trace *t,
+			    const struct trace_event *ev,
+			    const struct h5snoop_ev_http_request *h)
+{
+	if (h->read_tid == 0 || h->read_tid == ev->tid)
+		return ev->stream;
+	for (uint32_t i = 0; i < t->n_streams; i++)
+		if (t->streams[i].tid == h->read_tid)
+			return i;
+	return UINT32_MAX;
+}
+
 static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
+					const struct trace *t,
 					const struct trace_event *ev,
 					struct resolved *r,
 					struct h5snoop_error *err)
@@ -319,6 +337,7 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 	const struct h5snoop_ev_http_request *h = ev->u.http_request;
 	const char *url = ev->var[1];
 	struct file_info *f = NULL;
+	uint32_t stream = read_stream(t, ev, h);
 	int linked = 0;
 
 	r->layer = LAYER_HTTP;
@@ -332,9 +351,9 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 		     (ev->var_len[0] == 4 && memcmp(ev->var[0], "HEAD", 4) == 0);
 	if (r->no_body)
 		r->size = h->bytes; /* what came back, not what was asked */
-	if (h->read_seq != 0 && ev->stream < a->n_streams) {
+	if (h->read_seq != 0 && stream < a->n_streams) {
 		struct seq_slot *s =
-			&a->ring[(size_t)ev->stream * ATTRIB_RING +
+			&a->ring[(size_t)stream * ATTRIB_RING +
 				 (h->read_seq & (ATTRIB_RING - 1))];
 
 		if (s->seq == h->read_seq) {
@@ -353,7 +372,9 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 		from_file(r, f);
 		return H5SNOOP_OK;
 	}
-	return by_url(a, p, url, r, err);
+	return by_url(a, p, url,
+		      h->seen_by == H5SNOOP_SEEN_BY_CURL ? "libcurl" : "net",
+		      r, err);
 }
 
 static int sg_eq(uintptr_t val, const void *key)
@@ -491,7 +512,7 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 		return st;
 	}
 	case H5SNOOP_EV_http_request:
-		if (resolve_http(a, p, ev, r, err) != H5SNOOP_OK)
+		if (resolve_http(a, p, t, ev, r, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
 		return a->stacks ? resolve_stack(a, p,
 						 ev->u.http_request->stack_id,
@@ -500,7 +521,7 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 	case H5SNOOP_EV_file_open:
 		r->duration_ns = ev->u.file_open->duration_ns;
 		if (ev->u.file_open->status < 0)
-			return by_url(a, p, ev->var[1], r, err);
+			return by_url(a, p, ev->var[1], "libcurl", r, err);
 		if (add_file(a, p, ev, &f, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
 		from_file(r, f);

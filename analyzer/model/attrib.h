@@ -79,6 +79,7 @@ struct proc {
 	size_t n_sgs, cap_sgs;
 	long unknown_group;    /* group of reads of unknown files, or -1 */
 	char url[2048];        /* last unattributed URL and its group */
+	const char *url_driver; /* "libcurl" or "net" */
 	char url_flavor[256];
 	long url_group;
 };

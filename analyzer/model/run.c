@@ -9,6 +9,22 @@
 
 #include "trace_find.h"
 
+const char *const run_unparsed_names[H5SNOOP_UNPARSED_MAX + 1] = {
+	[0] = "unknown",
+#define UNPARSED_NAME(v, n) [v] = #n,
+	H5SNOOP_UNPARSED_REASONS(UNPARSED_NAME)
+#undef UNPARSED_NAME
+};
+
+uint64_t run_unparsed_total(const struct run_summary *s)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
+		n += s->net_unparsed[i];
+	return n;
+}
+
 static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 				     struct run_sink *sinks,
 				     unsigned n_sinks,
@@ -31,6 +47,12 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 						  err);
 	while (st == H5SNOOP_OK && (rc = trace_next(&t, &ev, err)) > 0) {
 		st = attrib_resolve(a, &t, ev, &r, err);
+		if (ev->id == H5SNOOP_EV_net_unparsed) {
+			uint8_t why = ev->u.net_unparsed->reason;
+
+			sum->net_unparsed[why <= H5SNOOP_UNPARSED_MAX ? why
+								      : 0]++;
+		}
 		for (unsigned i = 0; i < n_sinks && st == H5SNOOP_OK; i++)
 			st = sinks[i].event(sinks[i].ctx, &t, ev, &r, err);
 	}

@@ -45,8 +45,17 @@ struct run_summary {
 	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* losses by reason */
 	uint64_t lost_total;  /* sum of lost[] */
 	size_t truncated;     /* stream files cut short */
+	/* Connections the net layer left alone, by net_unparsed.reason
+	 * (index 0: a reason this analyzer does not know). */
+	uint64_t net_unparsed[H5SNOOP_UNPARSED_MAX + 1];
 	int64_t start_unix_ns;
 };
+
+/* Name of each net_unparsed.reason (index 0: "unknown"). */
+extern const char *const run_unparsed_names[H5SNOOP_UNPARSED_MAX + 1];
+
+/* Connections the net layer left alone, all reasons. */
+uint64_t run_unparsed_total(const struct run_summary *s);
 
 /*
  * Runs every trace under args through the sinks, interning groups into

@@ -277,6 +277,18 @@ enum h5snoop_status out_json(FILE *f, const struct report *r,
 	/* Groups with requests not in "groups" (--top). */
 	num(f, &in, "groups_left_out", r->agg->left_out);
 	num(f, &in, "requests_left_out", r->agg->left_out_requests);
+	num(f, &in, "net_unparsed_connections", run_unparsed_total(s));
+	key(f, &in, "net_unparsed_by_reason");
+	{
+		int first_reason = 1;
+
+		putc('{', f);
+		for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
+			if (s->net_unparsed[i])
+				num(f, &first_reason, run_unparsed_names[i],
+				    s->net_unparsed[i]);
+		putc('}', f);
+	}
 	putc('}', f);
 	key(f, &first, "processes");
 	processes(f, r->attrib);

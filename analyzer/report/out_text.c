@@ -306,6 +306,23 @@ enum h5snoop_status out_text(FILE *f, const struct report *r,
 			r->agg->left_out,
 			(unsigned long long)r->agg->left_out_requests,
 			r->n_order);
+	if (run_unparsed_total(s)) {
+		const char *sep = "";
+
+		fprintf(f, "NOTE: the net layer left %llu connection%s "
+			   "unparsed, their requests not counted (",
+			(unsigned long long)run_unparsed_total(s),
+			run_unparsed_total(s) == 1 ? "" : "s");
+		for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
+			if (s->net_unparsed[i]) {
+				fprintf(f, "%s%s %llu", sep,
+					run_unparsed_names[i],
+					(unsigned long long)
+						s->net_unparsed[i]);
+				sep = ", ";
+			}
+		fputs(")\n", f);
+	}
 	if (r->n_order == 0)
 		fputs("no requests in the layers asked for\n", f);
 	for (uint32_t i = 0; i < r->n_order; i++)

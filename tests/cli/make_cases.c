@@ -166,6 +166,63 @@ static void good_basic(void)
 		  "file.  Made by tests/cli/make_cases.c.\n");
 }
 
+/*
+ * fsspec as the net layer sees it: the driver reads on the main thread
+ * (300), their GETs on the event-loop thread (301), linked by read_tid;
+ * a HEAD at open that belongs to no read; two connections left unparsed.
+ */
+static void good_net(void)
+{
+	static const char url[] = "http://127.0.0.1:8080/data/ATL06.h5";
+	struct h5snoop_trace_env env;
+	struct trace_stream main_thread, loop;
+	struct tgen_http get = {.status = 206, .seen_by = 1, .reused = 1,
+				.read_tid = 300, .method = "GET",
+				.url = url};
+	struct tgen_http head = {.range_start = -1, .range_end = -1,
+				 .status = 200, .duration_ns = 200000,
+				 .ttfb_ns = 150000, .seen_by = 1,
+				 .method = "HEAD", .url = url};
+	struct tgen g;
+
+	tgen_default_env(&env, 30, "fsspec");
+	start(&g, "good", "net", &env);
+	must(tgen_stream(&g, &main_thread, 300, PACKET) == 0, "stream");
+	must(tgen_stream(&g, &loop, 301, PACKET) == 0, "stream");
+	must(tgen_http_request(&loop, 900000, &head) == 0, "head");
+	must(tgen_file_open(&main_thread, 1000000, 1, 9000000, 3000,
+			    "fileobj",
+			    "<File-like object HTTPFileSystem, "
+			    "http://127.0.0.1:8080/data/ATL06.h5>") == 0,
+	     "open");
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t ts = 2000000 + 1000000u * i, size = 4096u << i;
+
+		must(tgen_vfd_read(&main_thread, ts, i + 1, 1, 3, size,
+				   size, 800000) == 0,
+		     "read");
+		get.read_seq = i + 1;
+		get.range_start = (int64_t)size;
+		get.range_end = (int64_t)(2 * size - 1);
+		get.bytes = size;
+		get.duration_ns = 600000;
+		get.ttfb_ns = 400000;
+		must(tgen_http_request(&loop, ts + 100000, &get) == 0,
+		     "get");
+	}
+	must(tgen_net_unparsed(&loop, 7000000, 1, 2, 0) == 0, "unparsed");
+	must(tgen_net_unparsed(&loop, 7100000, 2, 1, 3) == 0, "unparsed");
+	trace_stream_close(&main_thread);
+	trace_stream_close(&loop);
+	tgen_close(&g);
+	file_text("good", "net/README",
+		  "fsspec through the net layer: four driver reads on the "
+		  "main thread, each with its GET made on the\nevent-loop "
+		  "thread (read_tid names the main thread), a HEAD at open, "
+		  "and two connections\nleft unparsed (http2, not_http).  "
+		  "Made by tests/cli/make_cases.c.\n");
+}
+
 /* A trace of one thread with `reads` reads, for the damaged cases. */
 static void simple(const char *kind, const char *name, unsigned reads,
 		   char *stream_path, size_t cap)
@@ -416,6 +473,7 @@ int main(int argc, char **argv)
 	}
 	data = argv[1];
 	good_basic();
+	good_net();
 	good_damaged();
 	good_hostile();
 	bad_cases();

@@ -6,6 +6,7 @@ keeps them from drifting apart.  It checks, in order and by type:
   * the format version, against H5SNOOP_TRACE_VERSION;
   * every event (name and id) and its fields, against the .def;
   * the mem_type values, against H5SNOOP_MEM_TYPES in trace_schema.h;
+  * the net_unparsed reasons, against H5SNOOP_UNPARSED_REASONS;
   * the packet header and context fields, against struct
     h5snoop_packet_header;
   * the env keys, against what format/trace_metadata.c writes.
@@ -86,12 +87,28 @@ def check_events(events, sections):
             % (sorted(documented), sorted(e[1] for e in events)))
 
 
+def x_macro(header, name):
+    """[(value, name)] of the X-macro list `name` in trace_schema.h."""
+    body = re.search(r"#define %s\(X\)(.*?)\n(?!\t)" % name, header, re.S)
+    t.check(body, "no %s in trace_schema.h" % name)
+    return re.findall(r"X\((\d+), (\w+)\)", body.group(1))
+
+
 def check_mem_types(header, doc):
-    types = re.findall(r"X\((\d+), (\w+)\)", header)
+    types = x_macro(header, "H5SNOOP_MEM_TYPES")
     t.check(types, "no H5SNOOP_MEM_TYPES in trace_schema.h")
     for value, name in types:
         t.check("`%s` (%s," % (name, value) in doc,
                 "mem_type %s = %s is not on the page" % (name, value))
+
+
+def check_unparsed_reasons(header, doc):
+    reasons = x_macro(header, "H5SNOOP_UNPARSED_REASONS")
+    t.check(reasons, "no H5SNOOP_UNPARSED_REASONS in trace_schema.h")
+    for value, name in reasons:
+        t.check("%s `%s` (" % (value, name) in doc,
+                "net_unparsed reason %s = %s is not on the page"
+                % (name, value))
 
 
 def schema_losses(text):
@@ -155,6 +172,7 @@ def main():
     losses = schema_losses(schema)
     check_events(events, sections)
     check_mem_types(header, doc)
+    check_unparsed_reasons(header, doc)
     check_packet(header, sections, losses)
     check_losses(losses, doc)
     check_env(source("format", "trace_metadata.c"), sections)

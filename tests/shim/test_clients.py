@@ -97,8 +97,17 @@ def main():
                     % (driver, [o["driver"] for o in opens]))
             t.check(t.by_name(events, "vfd_read"), "no vfd_read recorded")
         http = t.by_name(events, "http_request")
-        if driver in ("sec2", "fileobj"):
-            # sec2 reads a local file; fsspec's HTTP is aiohttp, not curl.
+        # The net layer is on by default: libcurl's own sockets and TLS
+        # must stay the http layer's (seen_by 0), fsspec's aiohttp
+        # requests are the net layer's (seen_by 1).
+        want_seen_by = {"fileobj": 1}.get(driver, 0)
+        t.check(all(e["seen_by"] == want_seen_by for e in http),
+                "http_request events seen by %s, want all %d"
+                % (sorted({e["seen_by"] for e in http}), want_seen_by))
+        t.check(not t.by_name(events, "net_unparsed"),
+                "connections left unparsed: %s"
+                % t.by_name(events, "net_unparsed"))
+        if driver == "sec2":
             t.check(not http, "unexpected http_request events: %d" % len(http))
         else:
             got = Counter(t.http_key(e) for e in http)
