@@ -29,6 +29,12 @@
 static pthread_mutex_t net_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct net_conn conns[NET_CONN_MAX];
 
+/* Unparsed connections met before the process had a trace, by seen_by
+ * and reason: written with its first exchange.  RATIONALE: a process
+ * whose only TCP traffic is not HTTP (Dask's scheduler and nannies talk
+ * their own protocol) must not get a trace directory for that alone. */
+static unsigned pending_unparsed[H5SNOOP_SEEN_BY_COUNT][HTTP_SKIP_COUNT];
+
 int net_layer_on(void)
 {
 	return (shim_config()->layers & SHIM_LAYER_NET) &&
@@ -169,6 +175,40 @@ static int is_absolute(const char *target)
 	       strncmp(target, "https://", 8) == 0;
 }
 
+static void emit_unparsed(uint8_t seen_by, uint8_t reason,
+			  uint32_t exchanges)
+{
+	struct h5snoop_ev_net_unparsed ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.h.id = H5SNOOP_EV_net_unparsed;
+	ev.h.timestamp = trace_now_ns();
+	ev.seen_by = seen_by;
+	ev.reason = reason;
+	ev.exchanges = exchanges;
+	trace_emit(&ev, sizeof(ev));
+}
+
+/* Takes one from a pending count; 0 when there was none. */
+static int take_pending(unsigned *count)
+{
+	unsigned n = __atomic_load_n(count, __ATOMIC_RELAXED);
+
+	while (n && !__atomic_compare_exchange_n(count, &n, n - 1, 0,
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+		;
+	return n != 0;
+}
+
+static void flush_pending_unparsed(void)
+{
+	for (uint8_t by = 0; by < H5SNOOP_SEEN_BY_COUNT; by++)
+		for (uint8_t why = 0; why < HTTP_SKIP_COUNT; why++)
+			while (take_pending(&pending_unparsed[by][why]))
+				emit_unparsed(by, why, 0);
+}
+
 static void record_exchange(const struct net_outcome *o)
 {
 	const struct http_exchange *x = &o->done;
@@ -208,19 +248,17 @@ static void record_exchange(const struct net_outcome *o)
 			 redact_url(clean, sizeof(clean), raw,
 				    shim_config()->keep_query));
 	trace_emit(buf, len);
+	flush_pending_unparsed();
 }
 
 static void record_unparsed(const struct net_outcome *o)
 {
-	struct h5snoop_ev_net_unparsed ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.h.id = H5SNOOP_EV_net_unparsed;
-	ev.h.timestamp = trace_now_ns();
-	ev.seen_by = o->seen_by;
-	ev.reason = o->skip;
-	ev.exchanges = o->exchanges;
-	trace_emit(&ev, sizeof(ev));
+	if (trace_session_active() || o->exchanges > 0)
+		emit_unparsed(o->seen_by, o->skip, o->exchanges);
+	else if (o->seen_by < H5SNOOP_SEEN_BY_COUNT &&
+		 o->skip < HTTP_SKIP_COUNT)
+		__atomic_add_fetch(&pending_unparsed[o->seen_by][o->skip], 1,
+				   __ATOMIC_RELAXED);
 }
 
 void net_outcome_record(struct net_outcome *o)
@@ -271,4 +309,6 @@ void net_conn_parent_after_fork(void)
 void net_conn_child_after_fork(void)
 {
 	pthread_mutex_init(&net_lock, NULL);
+	/* The parent's connections, the parent's to write. */
+	memset(pending_unparsed, 0, sizeof(pending_unparsed));
 }

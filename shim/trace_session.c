@@ -663,6 +663,11 @@ void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s)
 }
 
 
+int trace_session_active(void)
+{
+	return atomic_load(&session.status) == SESSION_ACTIVE;
+}
+
 /* ---- versions learned late ---- */
 
 static void set_version(char *dst, size_t cap, const char *version)

@@ -202,6 +202,10 @@ static inline uint32_t trace_read_link(uint32_t *tid)
 	return (uint32_t)solo;
 }
 
+/* 1 once this process (this fork generation) has a trace directory: for
+ * events that must not create one by themselves.  Thread-safe. */
+int trace_session_active(void);
+
 /* Records which HDF5 or libcurl version the process runs (NULL: unknown
  * yet); rewrites the metadata if the trace exists already. */
 void trace_session_set_hdf5_version(const char *version);

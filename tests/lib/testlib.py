@@ -184,7 +184,8 @@ def by_name(events, name):
 class Nginx:
     """nginx on 127.0.0.1, on a free port, serving `root`; stopped by PID
     on exit of the with-block, even when the test fails.  `options` go to
-    `nginx.sh start` (e.g. ["--profile", "s3-same-region"])."""
+    `nginx.sh start` (e.g. ["--profile", "s3-same-region"], or ["--tls",
+    CERT, KEY] for HTTPS)."""
 
     def __init__(self, root, options=()):
         self.root = root
@@ -210,7 +211,8 @@ class Nginx:
         return False
 
     def url(self, name):
-        return "http://127.0.0.1:%d/%s" % (self.port, name)
+        scheme = "https" if "--tls" in self.options else "http"
+        return "%s://127.0.0.1:%d/%s" % (scheme, self.port, name)
 
     def log_mark(self):
         """Position in the access log: requests() after it are new."""
@@ -240,8 +242,9 @@ def nginx_key(req):
 def access_log(path, since=0, until=None):
     """Entries of an access log written by tests/servers/nginx.sh, from
     byte offset `since` to `until` (None: the end): dicts of method, range
-    (start, end) or None, status, bytes, uri, and where the log has them
-    request_time_ms, connection and delay_ms (None for "-")."""
+    (start, end; end -1 when open) or None, status, bytes, uri, and where
+    the log has them request_time_ms, connection and delay_ms (None for
+    "-")."""
     out = []
     with open(path, "rb") as f:
         f.seek(since)
@@ -250,9 +253,9 @@ def access_log(path, since=0, until=None):
         cols = line.split("\t")
         method, rng, status, nbytes, uri = cols[:5]
         r = None
-        m = re.match(r"bytes=(\d+)-(\d+)$", rng)
+        m = re.match(r"bytes=(\d+)-(\d*)$", rng)
         if m:
-            r = (int(m.group(1)), int(m.group(2)))
+            r = (int(m.group(1)), int(m.group(2) or -1))
         entry = {"method": method, "range": r, "status": int(status),
                  "bytes": int(nbytes), "uri": uri}
         if len(cols) >= 8:
