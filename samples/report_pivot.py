@@ -17,9 +17,9 @@ A file's flavor is the text between the last '_' and '.h5' of its name
 files of the same label and flavor are summed.
 
 Measures: requests in the vfd layer (what HDF5 asked its driver for)
-and the share of them under 10 KiB, requests in the http layer (what
-libcurl sent: ROS3; fsspec's HTTP goes through aiohttp and is not
-seen: "-"), the wall time from first request to last end, and the time spent
+and the share of them under 10 KiB, HTTP requests (what libcurl sent
+for ROS3, and what the net layer saw fsspec's aiohttp send), the wall
+time from first request to last end, and the time spent
 inside driver reads.  A cell is "-" when the report has no row for it.
 Only reads; exit status 0, 1 on a missing or malformed CSV, 2 usage.
 """
@@ -37,7 +37,8 @@ MEASURES = (
      "requests"),
     ("driver reads (vfd layer): share under 10 KiB", "share", "vfd", None,
      None),
-    ("HTTP requests (http layer: libcurl; fsspec's aiohttp is not seen)",
+    ("HTTP requests (ROS3: libcurl; fsspec: aiohttp, seen by the net "
+     "layer)",
      "count", "http", "all", "requests"),
     ("wall time, first request to last end", "time", "vfd", "all",
      "group_wall_ns"),

@@ -40,17 +40,6 @@ VAR = "grp/v1"
 MIB = 1 << 20
 
 
-def http_key(ev):
-    rng = None
-    if ev["range_start"] >= 0:
-        rng = (ev["range_start"], ev["range_end"])
-    return (ev["method"], rng, ev["http_status"], ev["bytes"])
-
-
-def nginx_key(req):
-    return (req["method"], req["range"], req["status"], req["bytes"])
-
-
 def h5py_fsspec(url, cache, cafile=None):
     opts = {"cache_type": cache}
     if cache == "blockcache":
@@ -105,8 +94,8 @@ def traced_run(work, nginx, cmd, name, args=(), extra_env=None):
 
 
 def check_equal_to_log(http, logged, what):
-    got = Counter(http_key(e) for e in http)
-    want = Counter(nginx_key(r) for r in logged)
+    got = Counter(t.http_key(e) for e in http)
+    want = Counter(t.nginx_key(r) for r in logged)
     t.check(got == want, "%s: http_request events differ from nginx's "
             "log:\nonly traced: %s\nonly logged: %s"
             % (what, got - want, want - got))
@@ -313,9 +302,9 @@ def case_unparsed(work, nginx, path):
     t.check(left == [2, 3, 5], "unparsed reasons %s, want http2, tunnel, "
             "pipelined once each" % left)
     http = t.by_name(events, "http_request")
-    t.check([http_key(e) for e in http] == [("GET", (0, 9), 206, 10)],
+    t.check([t.http_key(e) for e in http] == [("GET", (0, 9), 206, 10)],
             "want only the last connection's GET: %s"
-            % [http_key(e) for e in http])
+            % [t.http_key(e) for e in http])
     # The report shows them.
     p = t.run([t.h5snoop_bin(), "report", os.path.join(work,
                                                        "traces-unparsed")])
