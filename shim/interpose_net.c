@@ -44,7 +44,10 @@
 static uint16_t fd_conn[NET_FD_MAX];
 static unsigned fd_followed; /* how many entries are non-zero */
 
-static TRACE_TLS int tls_in_net;
+/* The process the table belongs to.  RATIONALE: a vfork child (Python's
+ * subprocess uses vfork) shares our memory and calls close_range and
+ * dup2 before it execs; it must not forget the parent's sockets. */
+static pid_t table_pid;
 
 static int (*real_connect)(int, const struct sockaddr *, socklen_t);
 static ssize_t (*real_write)(int, const void *, size_t);
@@ -86,6 +89,7 @@ void interpose_net_init(void)
 	RESOLVE(dup2);
 	RESOLVE(dup3);
 	RESOLVE(close_range);
+	table_pid = getpid();
 	if (shim_config()->layers & SHIM_LAYER_NET)
 		trace_reads_process_wide = 1;
 }
@@ -161,7 +165,6 @@ static void follow(int fd, const struct sockaddr *addr, const void *ret)
 	    type != SOCK_STREAM || net_caller_is_libcurl(ret))
 		return;
 	format_peer(peer, sizeof(peer), addr);
-	tls_in_net = 1;
 	net_conn_lock();
 	fd_forget(fd, trace_now_ns(), &old);
 	c = net_conn_take(H5SNOOP_SEEN_BY_SOCKET, NULL, peer, &out);
@@ -170,7 +173,6 @@ static void follow(int fd, const struct sockaddr *addr, const void *ret)
 	net_conn_unlock();
 	net_outcome_record(&old);
 	net_outcome_record(&out);
-	tls_in_net = 0;
 }
 
 H5SNOOP_EXPORT int connect(int fd, const struct sockaddr *addr,
@@ -183,8 +185,10 @@ H5SNOOP_EXPORT int connect(int fd, const struct sockaddr *addr,
 	saved_errno = errno;
 	if ((rc == 0 || saved_errno == EINPROGRESS) && addr &&
 	    (addr->sa_family == AF_INET || addr->sa_family == AF_INET6) &&
-	    (unsigned)fd < NET_FD_MAX && !tls_in_net && net_layer_on())
+	    (unsigned)fd < NET_FD_MAX && net_layer_on() && net_enter()) {
 		follow(fd, addr, __builtin_return_address(0));
+		net_leave();
+	}
 	errno = saved_errno;
 	return rc;
 }
@@ -202,9 +206,8 @@ static void after_io(int fd, unsigned slot, int sent, const void *buf,
 	struct net_conn *c;
 	int saved_errno = errno, alive = 1;
 
-	if (tls_in_net)
+	if (!net_enter())
 		return;
-	tls_in_net = 1;
 	out.bits = 0;
 	net_conn_lock();
 	c = net_conn_at(slot);
@@ -225,7 +228,7 @@ static void after_io(int fd, unsigned slot, int sent, const void *buf,
 	}
 	net_conn_unlock();
 	net_outcome_record(&out);
-	tls_in_net = 0;
+	net_leave();
 	errno = saved_errno;
 }
 
@@ -405,16 +408,25 @@ H5SNOOP_EXPORT ssize_t readv(int fd, const struct iovec *iov, int count)
 	return rc;
 }
 
+void interpose_net_child_after_fork(void)
+{
+	/* NOTE: the child's copies of the parent's sockets are not followed:
+	 * the exchanges on them are the parent's. */
+	memset(fd_conn, 0, sizeof(fd_conn));
+	fd_followed = 0;
+	table_pid = getpid();
+}
+
 /* Forgets fds lo..hi (inclusive) before they are closed or replaced. */
 static void forget_range(unsigned lo, unsigned hi)
 {
 	struct net_outcome out;
 
-	if (tls_in_net || !__atomic_load_n(&fd_followed, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&fd_followed, __ATOMIC_RELAXED) ||
+	    getpid() != table_pid || !net_enter())
 		return;
 	if (hi >= NET_FD_MAX)
 		hi = NET_FD_MAX - 1;
-	tls_in_net = 1;
 	for (unsigned fd = lo; fd <= hi; fd++) {
 		if (!fd_slot((int)fd))
 			continue;
@@ -423,7 +435,7 @@ static void forget_range(unsigned lo, unsigned hi)
 		net_conn_unlock();
 		net_outcome_record(&out);
 	}
-	tls_in_net = 0;
+	net_leave();
 }
 
 static void forget_fd(int fd)

@@ -10,4 +10,8 @@
  * threads exist. */
 void interpose_net_init(void);
 
+/* Fork child: the parent's sockets are not followed in the child (the
+ * pool itself is emptied by net_conn_child_after_fork). */
+void interpose_net_child_after_fork(void);
+
 #endif

@@ -18,8 +18,10 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "h5snoop/trace_schema.h"
+#include "interpose_openssl.h"
 #include "net_conn.h"
 #include "shim_export.h"
 #include "shim_log.h"
@@ -40,8 +42,6 @@ struct ssl_entry {
 
 /* Under the pool lock (net_conn_lock). */
 static struct ssl_entry ssl_table[SSL_TABLE_SIZE];
-
-static TRACE_TLS int tls_in_ssl;
 
 struct ssl_api {
 	int (*write)(struct ssl_st *, const void *, int);
@@ -150,9 +150,8 @@ static void after_ssl(struct ssl_st *s, const struct ssl_api *a,
 	struct net_conn *c;
 	int saved_errno = errno;
 
-	if (tls_in_ssl || !net_layer_on())
+	if (!net_layer_on() || !net_enter())
 		return;
-	tls_in_ssl = 1;
 	out.bits = 0;
 	net_conn_lock();
 	c = conn_of(s, a, ret, &first);
@@ -165,7 +164,7 @@ static void after_ssl(struct ssl_st *s, const struct ssl_api *a,
 	net_conn_unlock();
 	net_outcome_record(&first);
 	net_outcome_record(&out);
-	tls_in_ssl = 0;
+	net_leave();
 	errno = saved_errno;
 }
 
@@ -248,8 +247,7 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 	int saved_errno = errno;
 
 	out.bits = 0;
-	if (s && !tls_in_ssl) {
-		tls_in_ssl = 1;
+	if (s && net_enter()) {
 		net_conn_lock();
 		e = ssl_find(s);
 		if (e) {
@@ -263,7 +261,7 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 		}
 		net_conn_unlock();
 		net_outcome_record(&out);
-		tls_in_ssl = 0;
+		net_leave();
 	}
 	errno = saved_errno;
 	if (!a->free) {
@@ -272,4 +270,9 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 		return;
 	}
 	a->free(s);
+}
+
+void interpose_openssl_child_after_fork(void)
+{
+	memset(ssl_table, 0, sizeof(ssl_table));
 }

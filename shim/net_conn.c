@@ -35,6 +35,21 @@ static struct net_conn conns[NET_CONN_MAX];
  * their own protocol) must not get a trace directory for that alone. */
 static unsigned pending_unparsed[H5SNOOP_SEEN_BY_COUNT][HTTP_SKIP_COUNT];
 
+static TRACE_TLS int tls_in_net;
+
+int net_enter(void)
+{
+	if (tls_in_net)
+		return 0;
+	tls_in_net = 1;
+	return 1;
+}
+
+void net_leave(void)
+{
+	tls_in_net = 0;
+}
+
 int net_layer_on(void)
 {
 	return (shim_config()->layers & SHIM_LAYER_NET) &&
@@ -308,7 +323,10 @@ void net_conn_parent_after_fork(void)
 
 void net_conn_child_after_fork(void)
 {
+	tls_in_net = 0;
 	pthread_mutex_init(&net_lock, NULL);
 	/* The parent's connections, the parent's to write. */
 	memset(pending_unparsed, 0, sizeof(pending_unparsed));
+	for (unsigned i = 0; i < NET_CONN_MAX; i++)
+		release(&conns[i]);
 }

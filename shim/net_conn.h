@@ -44,6 +44,16 @@ int net_layer_on(void);
 void net_conn_lock(void);
 void net_conn_unlock(void);
 
+/*
+ * The per-thread guard of both boundaries: 1 when this thread was not
+ * inside the net layer (it now is: call net_leave), 0 when it was (a
+ * signal handler that interrupted us, or the layer's own calls): then
+ * the call passes through untouched, so the pool's lock is never taken
+ * twice by one thread.
+ */
+int net_enter(void);
+void net_leave(void);
+
 /* Takes a free connection (under the lock); NULL when the pool is full,
  * after filling *out with the too_many outcome to record. */
 struct net_conn *net_conn_take(uint8_t seen_by, const void *key,

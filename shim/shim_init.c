@@ -8,6 +8,7 @@
 
 #include "interpose_curl.h"
 #include "interpose_net.h"
+#include "interpose_openssl.h"
 #include "net_conn.h"
 #include "shim_config.h"
 #include "stack_capture.h"
@@ -32,6 +33,8 @@ static void child_after_fork(void)
 {
 	trace_session_child_after_fork();
 	net_conn_child_after_fork();
+	interpose_net_child_after_fork();
+	interpose_openssl_child_after_fork();
 	interpose_curl_child_after_fork();
 	stack_capture_child_after_fork();
 }
