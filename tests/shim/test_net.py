@@ -14,7 +14,9 @@ access log one for one (method, range, status, body bytes):
                      event-loop thread)
   fsspec_blockcache  the same with an 8 MiB block cache: a few whole-block
                      GETs, each linked to the read that missed the cache
-  requests_range     `requests` with a Range header; the query redacted
+  requests_range     `requests` with a Range header; the query redacted;
+                     a subprocess (vfork, close_range in the child) in
+                     between leaves the parent's connection followed
   https              nginx over TLS with a certificate made here by the
                      openssl tool; requests and fsspec verify against it;
                      seen at OpenSSL's boundary, the ciphertext left alone
@@ -61,10 +63,12 @@ def h5py_fsspec(url, cache, cafile=None):
 def requests_code(url, cafile=None):
     verify = ", verify=%r" % cafile if cafile else ""
     return (
-        "import requests\n"
+        "import requests, subprocess\n"
         "s = requests.Session()\n"
         "r = s.get(%r, headers={'Range': 'bytes=100-1123'}%s)\n"
         "print(r.status_code, len(r.content))\n"
+        "# a child (vfork, close_range) while the connection is open\n"
+        "subprocess.run(['true'], check=True)\n"
         "r = s.get(%r, headers={'Range': 'bytes=4096-'}%s)\n"
         "print(r.status_code, len(r.content))\n"
         "r = s.head(%r%s)\n"
@@ -146,34 +150,33 @@ def check_linked_reads(events, exact):
     return gets
 
 
-def case_fsspec_none(work, nginx, path):
+def fsspec_run(work, nginx, cache):
+    """h5py over fsspec with `cache`, checked against nginx's log; returns
+    (http_request events, GETs with their linked reads checked, reads)."""
     cmd = ["/usr/bin/python3", "-c",
-           h5py_fsspec(nginx.url("data.h5"), "none")]
-    events, logged = traced_run(work, nginx, cmd, "fsspec_none")
+           h5py_fsspec(nginx.url("data.h5"), cache)]
+    what = "fsspec " + cache
+    events, logged = traced_run(work, nginx, cmd, "fsspec_" + cache)
     http = t.by_name(events, "http_request")
-    check_equal_to_log(http, logged, "fsspec none")
-    check_seen_by(http, 1, "fsspec none")
-    no_unparsed(events, "fsspec none")
-    gets = check_linked_reads(events, exact=True)
-    reads = [e for e in events if e["event"] == "vfd_read"]
+    check_equal_to_log(http, logged, what)
+    check_seen_by(http, 1, what)
+    no_unparsed(events, what)
+    gets = check_linked_reads(events, exact=cache == "none")
+    return http, gets, t.by_name(events, "vfd_read")
+
+
+def case_fsspec_none(work, nginx, path):
+    http, gets, reads = fsspec_run(work, nginx, "none")
     t.check(len(gets) == len(reads), "%d GETs for %d driver reads"
             % (len(gets), len(reads)))
     t.check(any(e["reused"] for e in http), "no connection was reused")
 
 
 def case_fsspec_blockcache(work, nginx, path):
-    cmd = ["/usr/bin/python3", "-c",
-           h5py_fsspec(nginx.url("data.h5"), "blockcache")]
-    events, logged = traced_run(work, nginx, cmd, "fsspec_blockcache")
-    http = t.by_name(events, "http_request")
-    check_equal_to_log(http, logged, "fsspec blockcache")
-    check_seen_by(http, 1, "fsspec blockcache")
-    no_unparsed(events, "fsspec blockcache")
-    gets = check_linked_reads(events, exact=False)
+    http, gets, reads = fsspec_run(work, nginx, "blockcache")
     for g in gets:
         t.check(g["range_start"] % (8 * MIB) == 0,
                 "GET at %d is not a block start" % g["range_start"])
-    reads = [e for e in events if e["event"] == "vfd_read"]
     t.check(len(gets) < len(reads), "%d GETs for %d reads: no caching?"
             % (len(gets), len(reads)))
 
@@ -196,6 +199,9 @@ def case_requests_range(work, nginx, path):
     open_end = [e for e in http if e["range_start"] == 4096]
     t.check(open_end and open_end[0]["range_end"] == -1,
             "open-ended range not kept: %s" % open_end)
+    # The child that ran between them left the connection followed.
+    t.check(open_end[0]["reused"] == 1, "the connection was not reused "
+            "after the subprocess: %s" % open_end)
 
 
 def make_cert(work):
