@@ -244,7 +244,7 @@ def access_log(path, since=0, until=None):
     byte offset `since` to `until` (None: the end): dicts of method, range
     (start, end; end -1 when open) or None, status, bytes, uri, and where
     the log has them request_time_ms, connection and delay_ms (None for
-    "-")."""
+    "-", and for "" as nginx logs it for a request it could not parse)."""
     out = []
     with open(path, "rb") as f:
         f.seek(since)
@@ -261,7 +261,8 @@ def access_log(path, since=0, until=None):
         if len(cols) >= 8:
             entry["request_time_ms"] = round(float(cols[5]) * 1000)
             entry["connection"] = int(cols[6])
-            entry["delay_ms"] = None if cols[7] == "-" else int(cols[7])
+            entry["delay_ms"] = (None if cols[7] in ("-", "")
+                                 else int(cols[7]))
         out.append(entry)
     return out
 
