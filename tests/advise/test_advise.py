@@ -23,8 +23,10 @@ h5py):
   ros3-small-chunks     ROS3 reads a file of 100      small-chunks, and the
                         2000-element gzip chunks      two above
                         (with H5SNOOP_STACKS=1)
-  fsspec-blockcache     fsspec 8 MiB block cache      (none: its reads
-                                                      come from memory)
+  fsspec-blockcache     fsspec 8 MiB block cache      overfetch (whole
+                                                      8 MiB blocks, seen
+                                                      by the net layer,
+                                                      for small reads)
   curl-errors           curl asks for missing files   http-errors
   curl-new-connections  12 curl processes, one        no-connection-reuse
                         request each
@@ -65,8 +67,8 @@ EXPECTED = {
     "ros3-tuned-pageonly": set(),
     "ros3-twice": SMALL | {"repeated-ranges"},
     "ros3-small-chunks": SMALL | {"small-chunks"},
-    "fsspec-blockcache": set(),
-    "fsspec-1mib-blocks": set(),
+    "fsspec-blockcache": {"overfetch"},
+    "fsspec-1mib-blocks": {"overfetch"},
     "curl-errors": {"http-errors"},
     "curl-new-connections": {"no-connection-reuse"},
     "ros3-1.14": {"overfetch"},
