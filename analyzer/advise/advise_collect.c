@@ -318,8 +318,10 @@ static enum h5snoop_status add_http(struct advise *a,
 		if (h->http_status >= 400)
 			s->last_bad_status = h->http_status;
 	}
-	/* NOTE: libcurl's connect time is 0 on a reused connection. */
-	if (h->connect_ns > 0) {
+	/* NOTE: libcurl's connect time is 0 on a reused connection; the
+	 * net layer times no connect but says whether it reused one. */
+	if (h->connect_ns > 0 ||
+	    (h->seen_by != H5SNOOP_SEEN_BY_CURL && !h->reused)) {
 		s->new_conns++;
 		s->conn_ns = sat_add(s->conn_ns, sat_add(h->connect_ns,
 							 h->tls_ns));

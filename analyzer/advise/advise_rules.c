@@ -23,7 +23,7 @@
  *                       512 KiB
  *   repeated-ranges     >= 10 reads of a range the same process had read
  *                       before, and >= 5% of the reads
- *   overfetch           libcurl fetched >= 2x the bytes HDF5 asked its
+ *   overfetch           HTTP fetched >= 2x the bytes HDF5 asked its
  *                       driver for, and >= 1 MiB more
  *   http-errors         >= 1 failed HTTP request
  *   one-at-a-time       >= 20 requests, mean concurrency under 1.2, half
@@ -431,7 +431,7 @@ static int overfetch(const struct advise_subject *s, const struct advise *a,
 	extra = (double)(s->http_bytes - s->read_bytes);
 	set_cost(f, a, 0, extra);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "libcurl fetched %s for the %s HDF5 asked its driver for "
+		 "HTTP fetched %s for the %s HDF5 asked its driver for "
 		 "(%.1fx), in %llu requests for %llu driver reads.",
 		 units_bytes(b1, sizeof(b1), s->http_bytes),
 		 units_bytes(b2, sizeof(b2), s->read_bytes),
