@@ -16,7 +16,9 @@
  * already inside libcurl on this thread pass straight through.
  *
  * Must never: change an option's value, a return code or errno; block a
- * transfer on anything but the short handle-table lock.
+ * transfer on anything but the short handle-table lock; call into libcurl
+ * or anything that may block or be cancelled while holding that lock;
+ * map calls of one libcurl onto another.
  */
 #include "interpose_curl.h"
 
@@ -37,13 +39,16 @@
 #include "h5snoop/trace_schema.h"
 #include "redact.h"
 #include "shim_config.h"
+#include "shim_critical.h"
 #include "shim_export.h"
 #include "shim_log.h"
 #include "shim_real.h"
 #include "stack_capture.h"
 #include "trace_session.h"
 
-#define MAX_LIBS 4
+/* libcurl copies with a table entry; past that, each call resolves the
+ * caller's own (slower, untraced, one warning): never another copy's. */
+#define MAX_LIBS 16
 #define MAX_CALLERS 64
 #define HANDLE_TABLE_SIZE 4096u /* power of two */
 #define HANDLE_GONE ((void *)1)
@@ -61,7 +66,8 @@ struct curl_lib {
 	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
 	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
 	CURLMsg *(*multi_info_read)(CURLM *, int *);
-	char *(*version)(void);
+	curl_version_info_data *(*version_info)(CURLversion);
+	int version_noted; /* its version given to the session */
 };
 
 /* What we know of one easy handle. */
@@ -74,8 +80,7 @@ struct handle_info {
 	int64_t header_range_end;
 	int nobody;
 	int in_multi;     /* added to a multi handle, not finished yet */
-	int holds_op;     /* trace_op_begin was called for it */
-	uint32_t adder_tid;
+	uint32_t op_ticket; /* trace_op_begin_shared's, 0 if none open */
 	uint32_t read_seq;
 	uint32_t stack_id;
 	uint64_t start_ns;
@@ -92,7 +97,8 @@ static pthread_mutex_t curl_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct handle_info handles[HANDLE_TABLE_SIZE];
 
 static TRACE_TLS int tls_in_curl;
-static TRACE_TLS uint32_t tls_tid;
+/* The libcurl of a call when the table is full: resolved per call. */
+static TRACE_TLS struct curl_lib tls_overflow_lib;
 
 static int http_layer_on(void)
 {
@@ -106,17 +112,8 @@ static int http_layer_on(void)
 	((lib)->field = (__typeof__((lib)->field))shim_real_lookup(        \
 		 (lib)->owner, name))
 
-/* Under curl_lock. */
-static struct curl_lib *lib_for_owner(struct link_map *owner)
+static void resolve_lib(struct curl_lib *lib, struct link_map *owner)
 {
-	struct curl_lib *lib;
-
-	for (int i = 0; i < lib_count; i++)
-		if (libs[i].owner == owner)
-			return &libs[i];
-	if (lib_count == MAX_LIBS)
-		return &libs[0];
-	lib = &libs[lib_count];
 	lib->owner = owner;
 	RESOLVE(lib, easy_init, "curl_easy_init");
 	RESOLVE(lib, easy_setopt, "curl_easy_setopt");
@@ -128,20 +125,61 @@ static struct curl_lib *lib_for_owner(struct link_map *owner)
 	RESOLVE(lib, multi_add_handle, "curl_multi_add_handle");
 	RESOLVE(lib, multi_remove_handle, "curl_multi_remove_handle");
 	RESOLVE(lib, multi_info_read, "curl_multi_info_read");
-	RESOLVE(lib, version, "curl_version");
-	lib_count++;
-	if (lib->version)
-		trace_session_set_curl_version(lib->version());
-	return lib;
+	RESOLVE(lib, version_info, "curl_version_info");
+	lib->version_noted = 0;
 }
 
-/* The libcurl that code at `ret` (a return address) links against. */
+/* The entry of libcurl `owner`, made on first use; NULL when the table is
+ * full.  Under curl_lock; resolves symbols only (no libcurl call). */
+static struct curl_lib *lib_for_owner(struct link_map *owner)
+{
+	for (int i = 0; i < lib_count; i++)
+		if (libs[i].owner == owner)
+			return &libs[i];
+	if (lib_count == MAX_LIBS)
+		return NULL;
+	resolve_lib(&libs[lib_count], owner);
+	return &libs[lib_count++];
+}
+
+/*
+ * Gives the session the version of `lib`, once.  RATIONALE: from
+ * curl_version_info, outside any lock: curl_version() would build its
+ * text from every dependency, and Debian's initializes OpenLDAP for it
+ * (reading ldap.conf, resolving the host's name: I/O the program never
+ * asked for, and cancellation points).
+ */
+static void note_version(struct curl_lib *lib)
+{
+	curl_version_info_data *v;
+	char text[256];
+
+	if (__atomic_load_n(&lib->version_noted, __ATOMIC_ACQUIRE) ||
+	    !lib->version_info || lib == &tls_overflow_lib)
+		return;
+	__atomic_store_n(&lib->version_noted, 1, __ATOMIC_RELEASE);
+	v = lib->version_info(CURLVERSION_NOW);
+	if (!v || !v->version)
+		return;
+	snprintf(text, sizeof(text), "libcurl/%s%s%s%s%s", v->version,
+		 v->ssl_version ? " " : "",
+		 v->ssl_version ? v->ssl_version : "",
+		 v->libz_version ? " zlib/" : "",
+		 v->libz_version ? v->libz_version : "");
+	trace_session_set_curl_version(text);
+}
+
+/* The libcurl that code at `ret` (a return address) links against.
+ * Keeps errno. */
 static struct curl_lib *lib_for_caller(const void *ret)
 {
 	struct link_map *caller = shim_real_object_of(ret);
 	struct curl_lib *lib = NULL;
+	struct link_map *owner = NULL;
+	int saved_errno = errno, cancel_state;
 	void *init;
 
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&curl_lock);
 	for (int i = 0; i < caller_count; i++)
 		if (callers[i].caller == caller) {
@@ -151,14 +189,27 @@ static struct curl_lib *lib_for_caller(const void *ret)
 	init = shim_real_lookup(caller, "curl_easy_init");
 	if (!init)
 		goto out;
-	lib = lib_for_owner(shim_real_object_of(init));
-	if (caller_count < MAX_CALLERS) {
+	owner = shim_real_object_of(init);
+	lib = lib_for_owner(owner);
+	if (lib && caller_count < MAX_CALLERS) {
 		callers[caller_count].caller = caller;
 		callers[caller_count].lib = lib;
 		caller_count++;
 	}
 out:
 	pthread_mutex_unlock(&curl_lock);
+	if (!lib && owner) {
+		shim_warn_once(SHIM_WARN_CURL_LIBS,
+			       "more than %d libcurl copies loaded; calls of "
+			       "later ones are passed on untraced",
+			       MAX_LIBS);
+		resolve_lib(&tls_overflow_lib, owner);
+		lib = &tls_overflow_lib;
+	}
+	if (lib)
+		note_version(lib);
+	shim_leave_critical(cancel_state);
+	errno = saved_errno;
 	return lib;
 }
 
@@ -226,7 +277,8 @@ static void handle_remove(CURL *h)
 		hi->handle = HANDLE_GONE;
 }
 
-/* The library for a call on `h`: its creator's, else the caller's. */
+/* The library for a call on `h`: its creator's, else the caller's.
+ * Keeps errno. */
 static struct curl_lib *lib_for_handle(const CURL *h, const void *ret)
 {
 	struct handle_info *hi;
@@ -238,6 +290,12 @@ static struct curl_lib *lib_for_handle(const CURL *h, const void *ret)
 		lib = hi->lib;
 	pthread_mutex_unlock(&curl_lock);
 	return lib ? lib : lib_for_caller(ret);
+}
+
+/* Whether the shim tracks handles of `lib` (not an overflow copy). */
+static int lib_tracked(const struct curl_lib *lib)
+{
+	return lib != &tls_overflow_lib;
 }
 
 /* ---- parsing what the program asked for ---- */
@@ -324,7 +382,7 @@ static uint64_t diff_or_zero(uint64_t later, uint64_t earlier)
 static void record_transfer(struct curl_lib *lib, CURL *h,
 			    const struct handle_info *hi, uint64_t start_ns,
 			    uint64_t duration_ns, int curl_code,
-			    int closes_op)
+			    int own_op, uint32_t ticket)
 {
 	uint8_t buf[TRACE_EVENT_MAX_BYTES];
 	struct h5snoop_ev_http_request ev;
@@ -370,17 +428,10 @@ static void record_transfer(struct curl_lib *lib, CURL *h,
 	trace_put_string(buf, &len, sizeof(buf),
 			 redact_url(clean, sizeof(clean), url ? url : "",
 				    shim_config()->keep_query));
-	if (closes_op)
+	if (own_op)
 		trace_op_end(buf, len);
 	else
-		trace_emit(buf, len);
-}
-
-static uint32_t thread_id(void)
-{
-	if (!tls_tid)
-		tls_tid = (uint32_t)gettid();
-	return tls_tid;
+		trace_op_end_shared(ticket, buf, len);
 }
 
 /* ---- the interposed functions ---- */
@@ -411,7 +462,7 @@ H5SNOOP_EXPORT CURL *curl_easy_init(void)
 	h = lib->easy_init();
 	tls_in_curl--;
 	saved_errno = errno;
-	if (h && tls_in_curl == 0) {
+	if (h && tls_in_curl == 0 && lib_tracked(lib)) {
 		pthread_mutex_lock(&curl_lock);
 		handle_add(h, lib);
 		pthread_mutex_unlock(&curl_lock);
@@ -434,7 +485,7 @@ H5SNOOP_EXPORT CURL *curl_easy_duphandle(CURL *src)
 	h = lib->easy_duphandle(src);
 	tls_in_curl--;
 	saved_errno = errno;
-	if (h && tls_in_curl == 0) {
+	if (h && tls_in_curl == 0 && lib_tracked(lib)) {
 		pthread_mutex_lock(&curl_lock);
 		to = handle_add(h, lib);
 		from = handle_find(src);
@@ -524,7 +575,8 @@ H5SNOOP_EXPORT void curl_easy_cleanup(CURL *h)
 {
 	struct curl_lib *lib = lib_for_handle(h, __builtin_return_address(0));
 	struct handle_info *hi;
-	int saved_errno, release_op = 0;
+	int saved_errno;
+	uint32_t ticket = 0;
 
 	if (!lib || !lib->easy_cleanup) {
 		shim_warn_once(SHIM_WARN_SYMBOL,
@@ -535,7 +587,8 @@ H5SNOOP_EXPORT void curl_easy_cleanup(CURL *h)
 	pthread_mutex_lock(&curl_lock);
 	hi = handle_find(h);
 	if (hi) {
-		release_op = hi->holds_op && hi->adder_tid == thread_id();
+		/* Cleaned up in flight: its operation closes, unrecorded. */
+		ticket = hi->in_multi ? hi->op_ticket : 0;
 		handle_remove(h);
 	}
 	pthread_mutex_unlock(&curl_lock);
@@ -543,8 +596,8 @@ H5SNOOP_EXPORT void curl_easy_cleanup(CURL *h)
 	lib->easy_cleanup(h);
 	tls_in_curl--;
 	saved_errno = errno;
-	if (release_op)
-		trace_op_end(NULL, 0);
+	if (ticket)
+		trace_op_end_shared(ticket, NULL, 0);
 	errno = saved_errno;
 }
 
@@ -583,7 +636,7 @@ H5SNOOP_EXPORT CURLcode curl_easy_perform(CURL *h)
 	duration = trace_now_ns() - t0;
 	saved_errno = errno;
 	snapshot.stack_id = stack_capture(STACK_LAYER_HTTP, t0);
-	record_transfer(lib, h, &snapshot, t0, duration, (int)rc, 1);
+	record_transfer(lib, h, &snapshot, t0, duration, (int)rc, 1, 0);
 	errno = saved_errno;
 	return rc;
 }
@@ -601,10 +654,15 @@ H5SNOOP_EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
 	rc = lib->multi_add_handle(m, h);
 	tls_in_curl--;
 	saved_errno = errno;
-	if (rc == CURLM_OK && tls_in_curl == 0 && http_layer_on()) {
+	if (rc == CURLM_OK && tls_in_curl == 0 && http_layer_on() &&
+	    lib_tracked(lib)) {
 		uint64_t start_ns = trace_now_ns();
 		/* Unwound before the lock: other threads never wait on it. */
 		uint32_t stack_id = stack_capture(STACK_LAYER_HTTP, start_ns);
+		/* The transfer is an operation open on this thread until it
+		 * is reported (on whichever thread sees it finish), so events
+		 * inside it stay in order. */
+		uint32_t ticket = trace_op_begin_shared();
 
 		pthread_mutex_lock(&curl_lock);
 		hi = handle_find(h);
@@ -612,33 +670,29 @@ H5SNOOP_EXPORT CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
 			hi = handle_add(h, lib);
 		if (hi) {
 			hi->in_multi = 1;
-			hi->holds_op = 1;
-			hi->adder_tid = thread_id();
+			hi->op_ticket = ticket;
 			hi->read_seq = trace_read_in_flight();
 			hi->start_ns = start_ns;
 			hi->stack_id = stack_id;
 		}
 		pthread_mutex_unlock(&curl_lock);
-		/* The transfer is an operation open on this thread until
-		 * it is reported, so events inside it stay in order. */
-		if (hi)
-			trace_op_begin();
+		if (!hi) {
+			trace_op_end_shared(ticket, NULL, 0);
+			trace_count_loss(H5SNOOP_LOSS_curl_table, 1);
+		}
 	}
 	errno = saved_errno;
 	return rc;
 }
 
-/* Takes the handle out of flight; returns whether this thread must close
- * the operation it opened at add time.  Under curl_lock. */
-static int finish_in_flight(struct handle_info *hi,
-			    struct handle_info *snapshot)
+/* Takes the handle out of flight into *snapshot (whose op_ticket names
+ * the operation to close).  Under curl_lock. */
+static void finish_in_flight(struct handle_info *hi,
+			     struct handle_info *snapshot)
 {
-	int closes = hi->holds_op && hi->adder_tid == thread_id();
-
 	*snapshot = *hi;
 	hi->in_multi = 0;
-	hi->holds_op = 0;
-	return closes;
+	hi->op_ticket = 0;
 }
 
 H5SNOOP_EXPORT CURLMsg *curl_multi_info_read(CURLM *m, int *queued)
@@ -646,7 +700,7 @@ H5SNOOP_EXPORT CURLMsg *curl_multi_info_read(CURLM *m, int *queued)
 	struct curl_lib *lib = lib_for_caller(__builtin_return_address(0));
 	struct handle_info snapshot, *hi;
 	CURLMsg *msg;
-	int saved_errno, closes = 0, found = 0;
+	int saved_errno, found = 0, unmatched = 0;
 
 	if (!lib || !lib->multi_info_read)
 		MISSING("curl_multi_info_read", NULL);
@@ -659,15 +713,19 @@ H5SNOOP_EXPORT CURLMsg *curl_multi_info_read(CURLM *m, int *queued)
 	pthread_mutex_lock(&curl_lock);
 	hi = handle_find(msg->easy_handle);
 	if (hi && hi->in_multi) {
-		closes = finish_in_flight(hi, &snapshot);
+		finish_in_flight(hi, &snapshot);
 		found = 1;
+	} else if (!hi && lib_tracked(lib)) {
+		unmatched = 1;
 	}
 	pthread_mutex_unlock(&curl_lock);
 	if (found)
 		record_transfer(snapshot.lib, msg->easy_handle, &snapshot,
 				snapshot.start_ns,
 				trace_now_ns() - snapshot.start_ns,
-				(int)msg->data.result, closes);
+				(int)msg->data.result, 0, snapshot.op_ticket);
+	else if (unmatched && http_layer_on())
+		trace_count_loss(H5SNOOP_LOSS_unmatched_op, 1);
 	errno = saved_errno;
 	return msg;
 }
@@ -682,7 +740,7 @@ H5SNOOP_EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 	struct curl_lib *lib = lib_for_handle(h, __builtin_return_address(0));
 	struct handle_info snapshot, *hi;
 	CURLMcode rc;
-	int closes = 0, found = 0;
+	int found = 0, saved_errno;
 
 	if (!lib || !lib->multi_remove_handle)
 		MISSING("curl_multi_remove_handle", CURLM_INTERNAL_ERROR);
@@ -690,15 +748,17 @@ H5SNOOP_EXPORT CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 		pthread_mutex_lock(&curl_lock);
 		hi = handle_find(h);
 		if (hi && hi->in_multi) {
-			closes = finish_in_flight(hi, &snapshot);
+			finish_in_flight(hi, &snapshot);
 			found = 1;
 		}
 		pthread_mutex_unlock(&curl_lock);
 	}
+	saved_errno = errno;
 	if (found)
 		record_transfer(snapshot.lib, h, &snapshot, snapshot.start_ns,
-				trace_now_ns() - snapshot.start_ns, -1,
-				closes);
+				trace_now_ns() - snapshot.start_ns, -1, 0,
+				snapshot.op_ticket);
+	errno = saved_errno;
 	tls_in_curl++;
 	rc = lib->multi_remove_handle(m, h);
 	tls_in_curl--;
@@ -725,5 +785,4 @@ void interpose_curl_parent_after_fork(void)
 void interpose_curl_child_after_fork(void)
 {
 	pthread_mutex_init(&curl_lock, NULL);
-	tls_tid = 0;
 }

@@ -84,7 +84,20 @@ unsigned trace_reads_open;
 uint64_t trace_read_solo;
 int trace_session_disabled;
 
+/* Mailboxes of threads with shared operations open: a thread that sees
+ * another's operation end adds to its `closed`; the owner takes it. */
+#define MAILBOX_COUNT 1024u
+
+struct mailbox {
+	_Atomic uint32_t tid;    /* 0: free */
+	_Atomic uint32_t closed; /* operations closed by other threads */
+};
+
+static struct mailbox mailboxes[MAILBOX_COUNT];
+
 static TRACE_TLS struct thread_state *tls_state;
+static TRACE_TLS uint32_t tls_mailbox;    /* index + 1, 0: none */
+static TRACE_TLS uint32_t tls_shared_open; /* shared ops open here */
 static TRACE_TLS unsigned tls_generation;
 static TRACE_TLS int tls_in_emit;
 
@@ -430,6 +443,9 @@ static int ensure_session(void)
 
 /* ---- per-thread state ---- */
 
+static void flush_held(struct thread_state *st);
+static void collect_closed_elsewhere(void);
+
 static void thread_state_free(void *arg)
 {
 	struct thread_state *st = arg, **pp;
@@ -447,6 +463,20 @@ static void thread_state_free(void *arg)
 		session.lost_by_gone[i] += st->stream.lost[i];
 	pthread_mutex_unlock(&session.lock);
 	shim_leave_critical(cancel_state);
+	/* Whatever this thread still holds goes out before it ends (a
+	 * transfer it added may have been closed elsewhere). */
+	if (tls_state == st && st->held_count && !tls_in_emit) {
+		if (tls_shared_open)
+			collect_closed_elsewhere();
+		tls_in_emit = 1;
+		flush_held(st);
+		tls_in_emit = 0;
+	}
+	if (tls_mailbox && tls_shared_open == 0) {
+		atomic_store(&mailboxes[tls_mailbox - 1].closed, 0u);
+		atomic_store(&mailboxes[tls_mailbox - 1].tid, 0u);
+		tls_mailbox = 0;
+	}
 	if (tls_state == st) {
 		tls_state = NULL;
 		trace_tls_direct = NULL;
@@ -572,6 +602,18 @@ static void hold_event(struct thread_state *st, const uint8_t *ev,
 	st->held_bytes += (uint32_t)len;
 }
 
+/* Closes this thread's shared operations that other threads saw end. */
+static void collect_closed_elsewhere(void)
+{
+	uint32_t n = atomic_exchange(&mailboxes[tls_mailbox - 1].closed, 0u);
+
+	if (n > tls_shared_open)
+		n = tls_shared_open;
+	tls_shared_open -= n;
+	trace_tls_depth -= (int)n < trace_tls_depth ? (int)n
+						    : trace_tls_depth;
+}
+
 /* Writes `ev` now, or holds it while an operation is open on this thread;
  * with no operation open, held events follow it out. */
 static void record(const void *ev, size_t len)
@@ -582,6 +624,8 @@ static void record(const void *ev, size_t len)
 	if (tls_in_emit)
 		return;
 	tls_in_emit = 1;
+	if (__builtin_expect(tls_shared_open != 0, 0))
+		collect_closed_elsewhere();
 	st = thread_state();
 	if (!st)
 		goto done;
@@ -621,10 +665,54 @@ void trace_emit(const void *ev, size_t len)
 }
 
 
+uint32_t trace_op_begin_shared(void)
+{
+	uint32_t tid = current_tid(), start = tid % MAILBOX_COUNT;
+
+	for (uint32_t n = 0; !tls_mailbox && n < MAILBOX_COUNT; n++) {
+		uint32_t i = (start + n) % MAILBOX_COUNT, free_tid = 0;
+
+		if (atomic_compare_exchange_strong(&mailboxes[i].tid,
+						   &free_tid, tid))
+			tls_mailbox = i + 1;
+	}
+	if (!tls_mailbox) {
+		shim_warn_once(SHIM_WARN_CURL_OPS,
+			       "more than %u threads with transfers in "
+			       "flight; later ones may be out of order",
+			       MAILBOX_COUNT);
+		return 0;
+	}
+	tls_shared_open++;
+	trace_op_begin();
+	return tls_mailbox;
+}
+
+void trace_op_end_shared(uint32_t ticket, const void *ev, size_t len)
+{
+	int saved_errno = errno;
+
+	if (ticket == 0) {
+		if (ev)
+			record(ev, len);
+	} else if (ticket == tls_mailbox && tls_shared_open > 0) {
+		tls_shared_open--;
+		trace_op_end(ev, len);
+	} else {
+		if (ev)
+			record(ev, len);
+		if (ticket <= MAILBOX_COUNT)
+			atomic_fetch_add(&mailboxes[ticket - 1].closed, 1u);
+	}
+	errno = saved_errno;
+}
+
 void trace_op_end(const void *ev, size_t len)
 {
 	int saved_errno = errno;
 
+	if (tls_shared_open)
+		collect_closed_elsewhere();
 	if (trace_tls_depth > 0)
 		trace_tls_depth--;
 	/* NOTE: with no event of its own, an operation still releases what
@@ -754,6 +842,9 @@ void trace_session_child_after_fork(void)
 				  ? (uint64_t)trace_thread_id() << 32 |
 					    trace_tls_read_in_flight
 				  : 0;
+	memset(mailboxes, 0, sizeof(mailboxes));
+	tls_mailbox = 0;
+	tls_shared_open = 0;
 	if (session.key_ok)
 		pthread_setspecific(session.thread_key, NULL);
 	atomic_fetch_add(&session.generation, 1u);
@@ -767,6 +858,16 @@ void trace_session_at_exit(void)
 	char what[512];
 	size_t len = 0;
 
+	/* What the exiting thread still holds (a transfer it added and
+	 * another thread finished, an operation left open) is written. */
+	if (tls_state && tls_state->held_count && !tls_in_emit &&
+	    tls_generation == atomic_load(&session.generation)) {
+		if (tls_shared_open)
+			collect_closed_elsewhere();
+		tls_in_emit = 1;
+		flush_held(tls_state);
+		tls_in_emit = 0;
+	}
 	pthread_mutex_lock(&session.lock);
 	memcpy(lost, session.lost_by_gone, sizeof(lost));
 	for (struct thread_state *st = session.threads; st; st = st->next)

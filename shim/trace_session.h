@@ -98,6 +98,21 @@ static inline void trace_op_end_direct(const void *ev, size_t len,
 }
 
 /*
+ * An operation that may end on another thread than the one it began on (a
+ * libcurl multi transfer, added on one thread, seen finished on any).
+ * trace_op_begin_shared opens it on this thread, like trace_op_begin, and
+ * returns a ticket naming this thread (0 when none is left: the operation
+ * is then not open anywhere, its event is written unheld).
+ * trace_op_end_shared(ticket, ev, len), on any thread, records `ev` (NULL
+ * for none) there and closes the operation on the thread that began it:
+ * at once when that is this thread, else at that thread's next event (or
+ * its exit), so it is never left inside an operation and none of its held
+ * events is lost.  Keep errno.  Thread-safe.
+ */
+uint32_t trace_op_begin_shared(void);
+void trace_op_end_shared(uint32_t ticket, const void *ev, size_t len);
+
+/*
  * Records one complete event: `ev` holds its bytes, header first, with
  * header.timestamp set.  Copies the bytes; never blocks on other threads
  * except on the first event of the process and of each thread.  Drops

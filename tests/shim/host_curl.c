@@ -11,10 +11,28 @@
  *                                          multi interface, driven by
  *                                          curl_multi_perform and read
  *                                          back with curl_multi_info_read
+ *   host_curl cross URL N                  N transfers, each added to a
+ *                                          multi handle on the main thread
+ *                                          and driven to its end, read and
+ *                                          removed on a second thread;
+ *                                          after each, the main thread
+ *                                          fetches the same range itself
+ *                                          (curl_easy_perform)
+ *   host_curl errno                        sets errno to 0 and calls
+ *                                          curl_easy_init first thing;
+ *                                          prints errno after it
+ *   host_curl cancel URL                   after curl_global_init, a
+ *                                          thread with a cancel pending
+ *                                          makes the process's first
+ *                                          curl_easy_init (and dies at a
+ *                                          cancellation point); then the
+ *                                          main thread fetches URL
  *
  * Prints each transfer's status and byte count, in argument order.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,15 +115,154 @@ static int run_multi(int argc, char **argv)
 	return 0;
 }
 
+/* ---- cross: added on one thread, finished on another ---- */
+
+struct cross {
+	CURLM *m;
+	CURL *c;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int state; /* 0 idle, 1 added (worker's turn), 2 done, 3 quit */
+	int result;
+};
+
+static void *cross_worker(void *arg)
+{
+	struct cross *x = arg;
+
+	pthread_mutex_lock(&x->lock);
+	for (;;) {
+		int running = 1, queued;
+		CURLMsg *msg;
+
+		while (x->state != 1 && x->state != 3)
+			pthread_cond_wait(&x->cond, &x->lock);
+		if (x->state == 3)
+			break;
+		while (running) {
+			curl_multi_perform(x->m, &running);
+			if (running)
+				curl_multi_poll(x->m, NULL, 0, 1000, NULL);
+		}
+		while ((msg = curl_multi_info_read(x->m, &queued)))
+			if (msg->msg == CURLMSG_DONE)
+				x->result = (int)msg->data.result;
+		curl_multi_remove_handle(x->m, x->c);
+		curl_easy_cleanup(x->c);
+		x->state = 2;
+		pthread_cond_broadcast(&x->cond);
+	}
+	pthread_mutex_unlock(&x->lock);
+	return NULL;
+}
+
+static int run_cross(const char *url, long n)
+{
+	struct cross x = {.m = curl_multi_init(),
+			  .lock = PTHREAD_MUTEX_INITIALIZER,
+			  .cond = PTHREAD_COND_INITIALIZER};
+	pthread_t worker;
+	long multi_bytes = 0, easy_bytes = 0, failures = 0;
+
+	if (pthread_create(&worker, NULL, cross_worker, &x) != 0)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		char range[64];
+		long bytes = 0;
+		CURL *own;
+
+		snprintf(range, sizeof(range), "%ld-%ld", i * 10, i * 10 + 9);
+		pthread_mutex_lock(&x.lock);
+		x.c = make_handle(url, range, &multi_bytes);
+		curl_multi_add_handle(x.m, x.c);
+		x.state = 1;
+		pthread_cond_broadcast(&x.cond);
+		while (x.state != 2)
+			pthread_cond_wait(&x.cond, &x.lock);
+		failures += x.result != CURLE_OK;
+		pthread_mutex_unlock(&x.lock);
+		own = make_handle(url, range, &bytes);
+		failures += curl_easy_perform(own) != CURLE_OK;
+		curl_easy_cleanup(own);
+		easy_bytes += bytes;
+	}
+	pthread_mutex_lock(&x.lock);
+	x.state = 3;
+	pthread_cond_broadcast(&x.cond);
+	pthread_mutex_unlock(&x.lock);
+	pthread_join(worker, NULL);
+	curl_multi_cleanup(x.m);
+	printf("transfers=%ld multi_bytes=%ld easy_bytes=%ld failures=%ld\n",
+	       2 * n, multi_bytes, easy_bytes, failures);
+	return failures ? 1 : 0;
+}
+
+/* ---- errno and cancellation around the first curl call ---- */
+
+static int run_errno(void)
+{
+	CURL *c;
+	int err;
+
+	errno = 0;
+	c = curl_easy_init();
+	err = errno;
+	printf("init=%s errno=%d\n", c ? "ok" : "failed", err);
+	if (c)
+		curl_easy_cleanup(c);
+	return 0;
+}
+
+static void *cancelled_first_call(void *arg)
+{
+	(void)arg;
+	pthread_cancel(pthread_self());
+	/* The first curl call: any cancellation point inside ends us. */
+	curl_easy_cleanup(curl_easy_init());
+	pthread_testcancel();
+	return NULL;
+}
+
+static int run_cancel(const char *url)
+{
+	pthread_t t;
+	void *how = NULL;
+	long bytes = 0, status = 0;
+	CURL *c;
+	CURLcode rc;
+
+	/* libcurl's own set-up first: a thread cancelled inside it would
+	 * leave libcurl's locks held, shim or not. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (pthread_create(&t, NULL, cancelled_first_call, NULL) != 0)
+		return 1;
+	pthread_join(t, &how);
+	c = make_handle(url, "0-99", &bytes);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	printf("thread %s; then rc=%d status=%ld bytes=%ld\n",
+	       how == PTHREAD_CANCELED ? "cancelled" : "returned", (int)rc,
+	       status, bytes);
+	return rc == CURLE_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 2;
 
+	/* Before any other curl call: these test the first one. */
+	if (argc == 2 && strcmp(argv[1], "errno") == 0)
+		return run_errno();
+	if (argc == 3 && strcmp(argv[1], "cancel") == 0)
+		return run_cancel(argv[2]);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (argc >= 4 && strcmp(argv[1], "easy") == 0)
 		rc = run_easy(argc, argv);
 	else if (argc >= 4 && strcmp(argv[1], "multi") == 0)
 		rc = run_multi(argc, argv);
+	else if (argc == 4 && strcmp(argv[1], "cross") == 0)
+		rc = run_cross(argv[2], atol(argv[3]));
 	else
 		fprintf(stderr, "usage: see the top of host_curl.c\n");
 	curl_global_cleanup();

@@ -10,6 +10,7 @@ host_curl: they know nothing of h5snoop) with and without the shim.
 
 import os
 import shutil
+import subprocess
 
 import testlib as t
 
@@ -184,7 +185,74 @@ def case_many_files(work):
             % (len(files_read), n))
 
 
+def curl_host(*args):
+    return [t.sample_bin("host_curl")] + [str(a) for a in args]
+
+
+def case_curl_cross_thread(work):
+    """301 multi transfers, each added on the main thread and finished on
+    another, with a transfer of the main thread's own after each: every
+    one is an http_request event (the adding thread is never left inside
+    an operation, none of its held events is lost), in stream order."""
+    n = 301
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "blob"), "wb") as f:
+        f.write(bytes(range(256)) * 40)
+    with t.Nginx(www) as nginx:
+        cmd = curl_host("cross", nginx.url("blob"), n)
+        plain = t.run(cmd)
+        t.check(plain.returncode == 0, "the host fails without the shim")
+        mark = nginx.log_mark()
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "cross-thread multi")
+        logged = nginx.requests(mark)
+    http = t.by_name(t.all_events(out), "http_request")
+    t.check(len(logged) == 2 * n, "nginx saw %d requests" % len(logged))
+    t.check(len(http) == 2 * n, "%d http_request events for %d transfers"
+            % (len(http), 2 * n))
+    got = sorted((e["range_start"], e["range_end"]) for e in http)
+    want = sorted([(i * 10, i * 10 + 9) for i in range(n)] * 2)
+    t.check(got == want, "the events' ranges are not the transfers'")
+
+
+def case_curl_errno(work):
+    """errno after a successful first curl_easy_init is what libcurl left,
+    not what the shim's own work left."""
+    cmd = curl_host("errno")
+    plain = t.run(cmd)
+    t.check(b"init=ok" in plain.stdout, "curl_easy_init fails")
+    traced = t.record(cmd, os.path.join(work, "tr"))
+    t.same_behaviour(plain, traced, "errno after curl_easy_init")
+
+
+def case_curl_cancel(work):
+    """A thread with a cancel pending makes the process's first curl call
+    and dies at a cancellation point inside it: later curl calls of other
+    threads go on (no lock of the shim is left held)."""
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "blob"), "wb") as f:
+        f.write(b"x" * 1000)
+    with t.Nginx(www) as nginx:
+        cmd = curl_host("cancel", nginx.url("blob"))
+        plain = t.run(cmd, timeout=120)
+        t.check(plain.returncode == 0, "the host fails without the shim")
+        try:
+            traced = t.record(cmd, os.path.join(work, "tr"), timeout=120)
+        except subprocess.TimeoutExpired:
+            t.fail("the host hung with the shim after a cancelled thread")
+        t.same_behaviour(plain, traced, "cancelled first curl call")
+    http = t.by_name(t.all_events(os.path.join(work, "tr")), "http_request")
+    t.check(len(http) == 1 and http[0]["bytes"] == 100,
+            "requests %s" % http)
+
+
 CASES = {
+    "curl_cross_thread": case_curl_cross_thread,
+    "curl_errno": case_curl_errno,
+    "curl_cancel": case_curl_cancel,
     "fd_reuse_files": case_fd_reuse_files,
     "fd_reuse_dirs": case_fd_reuse_dirs,
     "fsize_limit": case_fsize_limit,
