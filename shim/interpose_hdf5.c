@@ -28,6 +28,7 @@
 #include "hdf5_layout.h"
 #include "redact.h"
 #include "shim_config.h"
+#include "shim_critical.h"
 #include "shim_export.h"
 #include "shim_log.h"
 #include "shim_real.h"
@@ -79,8 +80,26 @@ struct file_entry {
 
 static struct driver_slot slots[SLOT_COUNT];
 static int slot_count;
-static const struct class_layout *layout; /* NULL: refused */
-static int layout_detected;
+/*
+ * What we learned of each loaded libhdf5 (a process may hold two: the
+ * system's and a wheel's, loaded RTLD_LOCAL): its class layout and its own
+ * registration functions.  RATIONALE: one cached pointer for the process
+ * would send the second copy's registrations to the first.  Past
+ * HDF5_COPIES, a copy's answers are looked up at each registration (rare).
+ */
+#define HDF5_COPIES 8
+
+struct hdf5_copy {
+	struct link_map *caller;        /* who called the wrapper */
+	struct link_map *lib;           /* its libhdf5, NULL: not known */
+	const struct class_layout *layout; /* NULL: refused */
+	int layout_known;
+	void *real_register;           /* H5FD_register of lib */
+	void *real_register_public;    /* H5FDregister of lib */
+};
+
+static struct hdf5_copy hdf5_copies[HDF5_COPIES];
+static int hdf5_copy_count;
 static char hdf5_release[32]; /* "1.14.5", for warnings */
 static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct file_entry files[FILE_TABLE_SIZE];
@@ -437,8 +456,9 @@ static int slot_for(const char *name, shim_fd_read_fn read)
  * when unknown (the public H5FDregister).  Fields are reached by the
  * release line's offsets, never by guessing.
  */
-static const void *hook_class(struct link_map *hdf5, const void *cls,
-			      size_t size, void *copy, size_t copy_cap)
+static const void *hook_class(struct hdf5_copy *hc, struct link_map *hdf5,
+			      const void *cls, size_t size, void *copy,
+			      size_t copy_cap)
 {
 	const struct class_layout *l;
 	const char *name;
@@ -453,17 +473,17 @@ static const void *hook_class(struct link_map *hdf5, const void *cls,
 		return cls;
 	pthread_mutex_lock(&hdf5_lock);
 	vfd_layer_wanted = 1;
-	if (!layout_detected) {
-		layout = detect_layout(hdf5);
-		layout_detected = 1;
+	if (!hc->layout_known) {
+		hc->layout = detect_layout(hdf5);
+		hc->layout_known = 1;
 	}
-	l = layout;
+	l = hc->layout;
 	if (!l)
 		goto out;
 	if (size == 0)
 		size = l->size;
 	if (!class_understood(l, cls, size, copy_cap)) {
-		layout = NULL;
+		hc->layout = NULL;
 		goto out;
 	}
 	FIELD_GET(name, cls, l->name);
@@ -502,21 +522,52 @@ union class_copy {
 };
 
 /*
+ * The copy of HDF5 that code at `caller` belongs to, with its real
+ * registration functions looked up; *scratch serves when the table is
+ * full.  Takes hdf5_lock; NULL fields when a symbol is missing.
+ */
+static struct hdf5_copy *hdf5_copy_of(struct link_map *caller,
+				      struct hdf5_copy *scratch)
+{
+	struct hdf5_copy *hc = NULL;
+	int cancel_state;
+
+	shim_enter_critical(&cancel_state);
+	pthread_mutex_lock(&hdf5_lock);
+	for (int i = 0; i < hdf5_copy_count && !hc; i++)
+		if (hdf5_copies[i].caller == caller)
+			hc = &hdf5_copies[i];
+	if (!hc) {
+		hc = hdf5_copy_count < HDF5_COPIES
+			     ? &hdf5_copies[hdf5_copy_count++]
+			     : scratch;
+		memset(hc, 0, sizeof(*hc));
+		hc->caller = caller;
+		hc->real_register = shim_real_lookup(caller, "H5FD_register");
+		hc->real_register_public =
+			shim_real_lookup(caller, "H5FDregister");
+		hc->lib = shim_real_object_of(hc->real_register
+						      ? hc->real_register
+						      : hc->real_register_public);
+	}
+	pthread_mutex_unlock(&hdf5_lock);
+	shim_leave_critical(cancel_state);
+	return hc;
+}
+
+/*
  * HDF5's internal registration, reached through the PLT in builds that
  * export it (Debian's): every built-in driver passes here.
  */
 H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
 					bool app_ref)
 {
-	struct link_map *caller =
-		shim_real_object_of(__builtin_return_address(0));
-	static register_internal_fn real;
+	struct hdf5_copy scratch, *hc = hdf5_copy_of(
+		shim_real_object_of(__builtin_return_address(0)), &scratch);
+	register_internal_fn real = (register_internal_fn)hc->real_register;
 	union class_copy copy;
 	const void *hooked;
 
-	if (!real)
-		real = (register_internal_fn)shim_real_lookup(
-			caller, "H5FD_register");
 	if (!real) {
 		shim_warn_once(SHIM_WARN_SYMBOL,
 			       "H5FD_register not found; HDF5 driver "
@@ -524,8 +575,7 @@ H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(shim_real_object_of((void *)real), cls, size, &copy,
-			    sizeof(copy));
+	hooked = hook_class(hc, hc->lib, cls, size, &copy, sizeof(copy));
 	return real(hooked, size, app_ref);
 }
 
@@ -533,15 +583,13 @@ H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
  * fileobj, GDAL's vsil). */
 H5SNOOP_EXPORT shim_hid_t H5FDregister(const void *cls)
 {
-	struct link_map *caller =
-		shim_real_object_of(__builtin_return_address(0));
-	static register_public_fn real;
+	struct hdf5_copy scratch, *hc = hdf5_copy_of(
+		shim_real_object_of(__builtin_return_address(0)), &scratch);
+	register_public_fn real =
+		(register_public_fn)hc->real_register_public;
 	union class_copy copy;
 	const void *hooked;
 
-	if (!real)
-		real = (register_public_fn)shim_real_lookup(caller,
-							    "H5FDregister");
 	if (!real) {
 		shim_warn_once(SHIM_WARN_SYMBOL,
 			       "H5FDregister not found; HDF5 driver "
@@ -549,7 +597,6 @@ H5SNOOP_EXPORT shim_hid_t H5FDregister(const void *cls)
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(shim_real_object_of((void *)real), cls, 0, &copy,
-			    sizeof(copy));
+	hooked = hook_class(hc, hc->lib, cls, 0, &copy, sizeof(copy));
 	return real(hooked);
 }

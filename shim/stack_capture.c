@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shim_critical.h"
 #include "h5snoop/trace_schema.h"
 #include "shim_config.h"
 #include "shim_log.h"
@@ -268,7 +269,7 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 {
 	void *frames[STACK_MAX_FRAMES + 8];
-	int saved_errno = errno, n, kept = 0;
+	int saved_errno = errno, n, kept = 0, cancel_state;
 	uint32_t id;
 
 	/* RATIONALE: one countdown per layer; a shared one would give every
@@ -278,6 +279,9 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 		return 0;
 	}
 	tls_countdown[layer] = stack_capture_every;
+	/* NOTE: a new stack takes module_lock and may write the trace (a
+	 * cancellation point); other threads wait on both. */
+	shim_enter_critical(&cancel_state);
 	n = real_unw_backtrace(frames, STACK_MAX_FRAMES + 8);
 	/* Our own frames (the wrapper, a driver trampoline between HDF5 and
 	 * its driver) say nothing about the host: drop them. */
@@ -290,6 +294,7 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 	if (kept > STACK_MAX_FRAMES)
 		kept = STACK_MAX_FRAMES;
 	id = kept > 0 ? stack_id_of(frames, kept, ts) : 0;
+	shim_leave_critical(cancel_state);
 	errno = saved_errno;
 	return id;
 }
