@@ -91,7 +91,6 @@ static int slot_count;
 
 struct hdf5_copy {
 	struct link_map *caller;        /* who called the wrapper */
-	struct link_map *lib;           /* its libhdf5, NULL: not known */
 	const struct class_layout *layout; /* NULL: refused */
 	int layout_known;
 	void *real_register;           /* H5FD_register of lib */
@@ -165,8 +164,11 @@ static uint32_t file_id_find(const struct shim_h5fd *file)
 		if (k == key)
 			return files[i].file_id;
 		if (k == FILE_KEY_EMPTY)
-			return 0;
+			break;
 	}
+	/* A file opened while the table was full (or before tracing): its
+	 * events go out with file_id 0, counted. */
+	trace_count_loss(H5SNOOP_LOSS_file_table, 1);
 	return 0;
 }
 
@@ -292,8 +294,6 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.h.timestamp = start_ns;
 	ev.duration_ns = duration_ns;
 	ev.file_id = file_id_find(file);
-	if (__builtin_expect(ev.file_id == 0, 0))
-		trace_count_loss(H5SNOOP_LOSS_file_table, 1);
 	ev.mem_type = (uint8_t)(type >= 0 && type < H5SNOOP_MEM_NTYPES
 					? type
 					: H5SNOOP_MEM_default);
@@ -546,9 +546,6 @@ static struct hdf5_copy *hdf5_copy_of(struct link_map *caller,
 		hc->real_register = shim_real_lookup(caller, "H5FD_register");
 		hc->real_register_public =
 			shim_real_lookup(caller, "H5FDregister");
-		hc->lib = shim_real_object_of(hc->real_register
-						      ? hc->real_register
-						      : hc->real_register_public);
 	}
 	pthread_mutex_unlock(&hdf5_lock);
 	shim_leave_critical(cancel_state);
@@ -575,7 +572,9 @@ H5SNOOP_EXPORT shim_hid_t H5FD_register(const void *cls, size_t size,
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(hc, hc->lib, cls, size, &copy, sizeof(copy));
+	/* The class layout is that of the library the call goes to. */
+	hooked = hook_class(hc, shim_real_object_of((void *)real), cls, size,
+			    &copy, sizeof(copy));
 	return real(hooked, size, app_ref);
 }
 
@@ -597,6 +596,7 @@ H5SNOOP_EXPORT shim_hid_t H5FDregister(const void *cls)
 		errno = ENOSYS;
 		return -1;
 	}
-	hooked = hook_class(hc, hc->lib, cls, 0, &copy, sizeof(copy));
+	hooked = hook_class(hc, shim_real_object_of((void *)real), cls, 0,
+			    &copy, sizeof(copy));
 	return real(hooked);
 }

@@ -530,12 +530,10 @@ static struct thread_state *thread_state_new(void)
 	return st;
 }
 
-static struct thread_state *thread_state(void)
+/* First event of a thread (or of a fork child): its state, or NULL. */
+static __attribute__((noinline)) struct thread_state *
+thread_state_slow(unsigned generation)
 {
-	unsigned generation = atomic_load(&session.generation);
-
-	if (tls_state && tls_generation == generation)
-		return tls_state;
 	tls_state = NULL;
 	trace_tls_direct = NULL;
 	if (!ensure_session())
@@ -544,6 +542,17 @@ static struct thread_state *thread_state(void)
 	tls_generation = generation;
 	trace_tls_direct = tls_state ? &tls_state->stream : NULL;
 	return tls_state;
+}
+
+/* NOTE: inlined into record (the hot path) whatever else calls it. */
+static inline __attribute__((always_inline)) struct thread_state *
+thread_state(void)
+{
+	unsigned generation = atomic_load(&session.generation);
+
+	if (__builtin_expect(tls_state && tls_generation == generation, 1))
+		return tls_state;
+	return thread_state_slow(generation);
 }
 
 /* ---- recording ---- */
@@ -711,8 +720,8 @@ void trace_op_end(const void *ev, size_t len)
 {
 	int saved_errno = errno;
 
-	if (tls_shared_open)
-		collect_closed_elsewhere();
+	/* NOTE: operations closed by other threads are collected in
+	 * record(), before it decides whether to hold. */
 	if (trace_tls_depth > 0)
 		trace_tls_depth--;
 	/* NOTE: with no event of its own, an operation still releases what

@@ -295,3 +295,58 @@ def run_case(cases):
         print("%s: ok" % sys.argv[1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+class FaultServer:
+    """tests/servers/fault_server.py on 127.0.0.1, on a free port, serving
+    `root` with the faults its path names (/reset/, /stall/, /status/N/,
+    /slow/MS/, /ok/); it exits by itself after `lifetime` seconds, and at
+    the end of the with-block (its stdin is closed)."""
+
+    def __init__(self, root, lifetime=240):
+        self.root = root
+        self.lifetime = lifetime
+        self.dir = tempfile.mkdtemp(prefix="h5snoop-faults-")
+        self.log = os.path.join(self.dir, "requests.log")
+        self.proc = None
+        self.port = None
+
+    def __enter__(self):
+        script = os.path.join(source_dir(), "tests", "servers",
+                              "fault_server.py")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", script, self.root, self.log,
+             str(self.lifetime)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline()
+        if not line.strip().isdigit():
+            self.__exit__()
+            fail("cannot start the fault server")
+        self.port = int(line)
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+    def url(self, path):
+        return "http://127.0.0.1:%d/%s" % (self.port, path)
+
+    def requests(self):
+        """Lines of the log: dicts of method, range, status, bytes, path,
+        fault."""
+        out = []
+        if os.path.exists(self.log):
+            for line in open(self.log).read().splitlines():
+                method, rng, status, sent, path, fault = line.split("\t")
+                out.append({"method": method, "range": rng,
+                            "status": int(status), "bytes": int(sent),
+                            "path": path, "fault": fault})
+        return out

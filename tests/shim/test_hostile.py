@@ -249,7 +249,39 @@ def case_curl_cancel(work):
             "requests %s" % http)
 
 
+def case_two_hdf5(work):
+    """Two copies of HDF5 in one process (the real one and a stand-in,
+    each linked by a plugin loaded with RTLD_LOCAL): each registration
+    reaches its own copy's H5FDregister, so both work as without the
+    shim, and both copies' reads are traced."""
+    path = h5_file(work)
+    lib = os.path.join(t.build_dir(), "lib")
+    cmd = [t.sample_bin("host_two_hdf5"),
+           os.path.join(lib, "libreal_hdf5_user.so"),
+           os.path.join(lib, "libfake_hdf5_user.so"), path]
+    # The stand-in says it is a release whose driver layout (1.14's) it
+    # has, so that the shim hooks its driver too.
+    env = {"FAKE_HDF5_RELEASE": "1.14.3"}
+    plain = t.run(cmd, env=t.base_env(env))
+    t.check(plain.returncode == 0, "the host fails without the shim: %s"
+            % plain.stderr)
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out, extra_env=env)
+    t.same_behaviour(plain, traced, "two HDF5 copies")
+    events = t.all_events(out)
+    drivers = {e["driver"] for e in t.by_name(events, "file_open")}
+    t.check({"sec2", "plugin_driver"} <= drivers,
+            "file_open drivers %s" % sorted(drivers))
+    plugin_files = {e["file_id"] for e in t.by_name(events, "file_open")
+                    if e["driver"] == "plugin_driver"}
+    plugin_reads = [e for e in t.by_name(events, "vfd_read")
+                    if e["file_id"] in plugin_files]
+    t.check(len(plugin_reads) == 4, "%d reads through the plugin's driver"
+            % len(plugin_reads))
+
+
 CASES = {
+    "two_hdf5": case_two_hdf5,
     "curl_cross_thread": case_curl_cross_thread,
     "curl_errno": case_curl_errno,
     "curl_cancel": case_curl_cancel,
