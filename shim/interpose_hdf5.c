@@ -265,10 +265,18 @@ static shim_herr_t slot_close(int slot, struct shim_h5fd *file)
 	return rc;
 }
 
+/* Depth of driver reads on this thread: a read reached inside another is
+ * a wrapper driver's (family, multi, split) read of a member file. */
+static TRACE_TLS int tls_read_depth;
+
 /*
  * The hot path: one driver read.  Order: real call, then timestamps, then
  * the record; the record never runs inside the real call, so the reads a
  * driver makes of its own (ROS3's libcurl) are recorded as nested events.
+ * RATIONALE: a read inside another driver read is a wrapper driver reading
+ * its member files: recorded once, at the level the program chose (the
+ * wrapper, whose file the program opened); the member reads would count
+ * the same bytes twice.
  */
 static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 			     shim_mem_t type, shim_hid_t dxpl,
@@ -281,12 +289,14 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	uint64_t t0, t1, start_ns, duration_ns;
 	int saved_errno, tsc;
 
-	if (!vfd_layer_on())
+	if (!vfd_layer_on() || tls_read_depth)
 		return d->real_read(file, type, dxpl, addr, size, out);
 	ev.seq = trace_read_begin(&previous);
 	trace_op_begin();
 	t0 = trace_clock_start(&tsc);
+	tls_read_depth++;
 	rc = d->real_read(file, type, dxpl, addr, size, out);
+	tls_read_depth--;
 	t1 = trace_clock_read(tsc);
 	saved_errno = errno;
 	trace_clock_span(tsc, t0, t1, &start_ns, &duration_ns);

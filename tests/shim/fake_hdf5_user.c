@@ -8,37 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "hdf5_layout.h"
+#include "fake_driver.h"
 
 int64_t H5FDregister(const void *cls);
 int fake_read_blocks(const char *name, int count, size_t size,
 		     uint64_t stride, unsigned char *buf);
-
-static struct shim_h5fd *user_open(const char *name, unsigned flags,
-				   shim_hid_t fapl, shim_haddr_t maxaddr)
-{
-	static int token;
-
-	(void)name, (void)flags, (void)fapl, (void)maxaddr;
-	return (struct shim_h5fd *)&token;
-}
-
-static shim_herr_t user_close(struct shim_h5fd *file)
-{
-	(void)file;
-	return 0;
-}
-
-/* Byte i of the "file" is i mod 251. */
-static shim_herr_t user_read(struct shim_h5fd *file, shim_mem_t type,
-			     shim_hid_t dxpl, shim_haddr_t addr, size_t size,
-			     void *buf)
-{
-	(void)file, (void)type, (void)dxpl;
-	for (size_t i = 0; i < size; i++)
-		((unsigned char *)buf)[i] = (unsigned char)((addr + i) % 251);
-	return 0;
-}
 
 /* Registers the plugin's driver with its HDF5 (the stand-in) and reads 4
  * blocks through it; returns their sum, or -1. */
@@ -51,9 +25,9 @@ long fake_user_read(void)
 	cls.version = SHIM_H5FD_CLASS_VERSION_V114;
 	cls.value = 601;
 	cls.name = "plugin_driver";
-	cls.open = user_open;
-	cls.close = user_close;
-	cls.read = user_read;
+	cls.open = drv_open;
+	cls.close = drv_close;
+	cls.read = drv_read;
 	if (H5FDregister(&cls) < 0 ||
 	    fake_read_blocks("plugin.h5", 4, 16, 100, buf) < 0)
 		return -1;

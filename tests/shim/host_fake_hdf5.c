@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hdf5_layout.h"
+#include "fake_driver.h"
 
 #define BLOCKS 5
 #define BLOCK_SIZE 64
@@ -21,37 +21,11 @@ int fake_read_blocks(const char *name, int count, size_t size,
 		     uint64_t stride, unsigned char *buf);
 extern const void *fake_program_class;
 
-static struct shim_h5fd *drv_open(const char *name, unsigned flags,
-				  shim_hid_t fapl, shim_haddr_t maxaddr)
-{
-	static int token;
-
-	(void)name, (void)flags, (void)fapl, (void)maxaddr;
-	return (struct shim_h5fd *)&token;
-}
-
-static shim_herr_t drv_close(struct shim_h5fd *file)
-{
-	(void)file;
-	return 0;
-}
-
 static shim_haddr_t drv_get_eof(const struct shim_h5fd *file,
 				shim_mem_t type)
 {
 	(void)file, (void)type;
 	return BLOCKS * STRIDE;
-}
-
-/* Byte i of the "file" is i mod 251. */
-static shim_herr_t drv_read(struct shim_h5fd *file, shim_mem_t type,
-			    shim_hid_t dxpl, shim_haddr_t addr, size_t size,
-			    void *buf)
-{
-	(void)file, (void)type, (void)dxpl;
-	for (size_t i = 0; i < size; i++)
-		((unsigned char *)buf)[i] = (unsigned char)((addr + i) % 251);
-	return 0;
 }
 
 int main(int argc, char **argv)

@@ -280,7 +280,80 @@ def case_two_hdf5(work):
             % len(plugin_reads))
 
 
+FAMILY_WRITE = """
+import h5py, numpy as np, sys
+with h5py.File(sys.argv[1], "w", driver="family", memb_size=65536) as f:
+    f.create_dataset("v", data=np.arange(100000, dtype="f8"),
+                     chunks=(5000,))
+"""
+
+FAMILY_READ = """
+import h5py, sys
+with h5py.File(sys.argv[1], "r", driver="family", memb_size=65536) as f:
+    print(float(f["v"][::7].sum()))
+"""
+
+
+def pread_bytes(log, prefix):
+    """Bytes pread64 returned on files whose path starts with `prefix`, in
+    an strace -f log of openat, pread64 and close."""
+    fds, total = {}, 0
+    for line in open(log).read().splitlines():
+        parts = line.split(None, 1)
+        call = parts[1] if len(parts) > 1 else ""
+        if call.startswith("openat(") and prefix in call:
+            ret = call.rsplit("= ", 1)[-1].split()[0]
+            if ret.isdigit():
+                fds[ret] = True
+        elif call.startswith("close("):
+            fds.pop(call[len("close("):].split(")")[0], None)
+        elif call.startswith("pread64("):
+            fd = call[len("pread64("):].split(",")[0]
+            ret = call.rsplit("= ", 1)[-1].split()[0]
+            if fd in fds and ret.isdigit():
+                total += int(ret)
+    return total
+
+
+def case_family(work):
+    """An HDF5 family file (H5Pset_fapl_family, through h5py) of 64 KiB
+    members: each read is recorded once, by the family driver the program
+    chose, never again by sec2 reading the members; the bytes recorded are
+    those HDF5 read from the member files (counted by strace)."""
+    pattern = os.path.join(work, "fam-%d.h5")
+    p = t.run(["/usr/bin/python3", "-c", FAMILY_WRITE, pattern])
+    t.check(p.returncode == 0, "cannot write the family file: %s"
+            % p.stderr)
+    cmd = ["/usr/bin/python3", "-c", FAMILY_READ, pattern]
+    plain = t.run(cmd)
+    t.check(plain.returncode == 0, "h5py cannot read the family file")
+    log = os.path.join(work, "strace.log")
+    st = t.run(["strace", "-f", "-qq", "-o", log, "-e",
+                "trace=openat,pread64,close"] + cmd)
+    t.check(st.returncode == 0, "strace failed: %s" % st.stderr)
+    read_by_hdf5 = pread_bytes(log, os.path.join(work, "fam-"))
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out)
+    t.same_behaviour(plain, traced, "family driver")
+    events = t.all_events(out)
+    driver_of = {e["file_id"]: e["driver"]
+                 for e in t.by_name(events, "file_open")}
+    reads = t.by_name(events, "vfd_read")
+    drivers = {driver_of.get(e["file_id"]) for e in reads}
+    t.check(drivers == {"family"}, "reads recorded for drivers %s"
+            % sorted(map(str, drivers)))
+    recorded = sum(e["size"] for e in reads)
+    t.check(recorded == read_by_hdf5, "%d bytes recorded in %d reads, "
+            "HDF5 read %d from the members" % (recorded, len(reads),
+                                              read_by_hdf5))
+    rep = report(out, "--format", "json")
+    t.check(rep.returncode == 0, "report failed: %s" % rep.stderr)
+    t.check(b'"vfd":{"requests":%d,"bytes":%d,' % (len(reads), recorded)
+            in rep.stdout, "the report counts other reads or bytes")
+
+
 CASES = {
+    "family": case_family,
     "two_hdf5": case_two_hdf5,
     "curl_cross_thread": case_curl_cross_thread,
     "curl_errno": case_curl_errno,
