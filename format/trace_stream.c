@@ -34,6 +34,15 @@
 #define FD_FLOOR_MARGIN 64
 
 static pthread_mutex_t packet_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Bytes packets may still take (H5SNOOP_MAX_SIZE); under packet_lock. */
+static uint64_t bound_left = UINT64_MAX;
+
+void trace_stream_set_bound(uint64_t bytes)
+{
+	pthread_mutex_lock(&packet_lock);
+	bound_left = bytes ? bytes : UINT64_MAX;
+	pthread_mutex_unlock(&packet_lock);
+}
 
 int trace_file_open_high(const char *path, int flags, mode_t mode)
 {
@@ -207,6 +216,24 @@ static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
 		*why = H5SNOOP_LOSS_file_size_limit;
 		return NULL;
 	}
+	/* Near the bound, a smaller packet takes what is left. */
+	if (bound_left < *bytes && bound_left >= PACKET_BYTES_MIN &&
+	    (s->packet_seq > 0 || s->packet))
+		*bytes = (size_t)(bound_left / PACKET_BYTES_MIN *
+				  PACKET_BYTES_MIN);
+	if (bound_left < *bytes) {
+		/* RATIONALE: a stream that never had a packet gets one page
+		 * anyway, holding no event: without it, what it lost would
+		 * be in no file. */
+		if (s->packet_seq > 0 || s->packet) {
+			*why = H5SNOOP_LOSS_size_bound;
+			return NULL;
+		}
+		*bytes = PACKET_BYTES_MIN;
+		s->bound_reached = 1;
+	} else if (bound_left != UINT64_MAX) {
+		bound_left -= *bytes;
+	}
 	fd = open_stream_file(s, why);
 	if (fd < 0)
 		return NULL;
@@ -319,6 +346,11 @@ void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
 		s->retry_countdown = RETRY_AFTER_EVENTS;
 		s->retry_why = why;
 		return drop_event(s, why);
+	}
+	if (s->bound_reached) {
+		s->retry_countdown = RETRY_AFTER_EVENTS;
+		s->retry_why = H5SNOOP_LOSS_size_bound;
+		return drop_event(s, H5SNOOP_LOSS_size_bound);
 	}
 	/* Only a packet cut down to a page by the size limit is too small. */
 	if (s->used_bytes + len > s->packet_bytes)

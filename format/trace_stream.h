@@ -50,6 +50,7 @@ struct trace_stream {
 	uint64_t retry_countdown; /* events to drop before retrying the disk */
 	enum h5snoop_loss retry_why; /* why the last packet failed */
 	uint64_t last_ts;       /* newest timestamp committed */
+	int bound_reached;      /* its packet only carries the loss counts */
 };
 
 /*
@@ -113,6 +114,16 @@ void trace_stream_trim(struct trace_stream *s);
 /* Unmaps.  Async-signal-safe (munmap only), so a fork child may drop the
  * parent's streams with it. */
 void trace_stream_close(struct trace_stream *s);
+
+/*
+ * Bounds what all streams of the process add to their files, packets
+ * whole: `bytes` (0: no bound).  A packet that does not fit is not
+ * started and its events are dropped (loss size_bound); a stream's first
+ * packet still gets one page past the bound, that holds no event but says
+ * what the stream lost.  Call before the first packet (and in a fork
+ * child, for its own trace).  Thread-safe.
+ */
+void trace_stream_set_bound(uint64_t bytes);
 
 /* Re-initializes the packet lock in a fork child.  Async-signal-safe. */
 void trace_stream_child_after_fork(void);

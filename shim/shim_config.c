@@ -137,6 +137,41 @@ static int parse_clock_monotonic(void)
 	return 0;
 }
 
+/* H5SNOOP_MAX_SIZE: bytes, or a number with K, M, G or T (powers of
+ * 1024; "512M", "2GiB"); unset or 0: no bound. */
+static unsigned long long parse_max_size(void)
+{
+	const char *v = getenv("H5SNOOP_MAX_SIZE");
+	unsigned long long n, scale = 1;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoull(v, &end, 10);
+	if (end != v && *end) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+
+		if (u && *end != '\0') {
+			for (const char *k = units; k <= u; k++)
+				scale *= 1024u;
+			end++;
+			if (*end == 'i')
+				end++;
+			if (*end == 'B')
+				end++;
+		}
+	}
+	if (end == v || *end || v[0] == '-' || n > (1ull << 50) / scale) {
+		shim_warn_once(SHIM_WARN_CONFIG,
+			       "ignoring H5SNOOP_MAX_SIZE='%s' (want bytes or "
+			       "a size such as 512M)",
+			       v);
+		return 0;
+	}
+	return n * scale;
+}
+
 void shim_config_load(void)
 {
 	const char *label = getenv("H5SNOOP_LABEL");
@@ -155,6 +190,7 @@ void shim_config_load(void)
 	config.rank = parse_rank();
 	config.stack_every = parse_stacks();
 	config.clock_monotonic = parse_clock_monotonic();
+	config.max_size_bytes = parse_max_size();
 	load_output_root();
 }
 

@@ -34,6 +34,9 @@
 #include "trace_stream.h"
 
 
+/* The largest metadata text (its share of H5SNOOP_MAX_SIZE). */
+#define TRACE_METADATA_MAX_BYTES 16384u
+
 /* Events a thread can hold while an operation is in flight; past that the
  * oldest are written early (and later ones clamped to stay in order). */
 #define HELD_MAX_EVENTS 256u
@@ -269,7 +272,7 @@ static int write_all(int fd, const char *buf, size_t len)
  * sees half a metadata file even when versions are learned late. */
 static int write_metadata(void)
 {
-	static char text[16384];
+	static char text[TRACE_METADATA_MAX_BYTES];
 	size_t len = trace_metadata_format(text, sizeof(text), &session.env);
 	int dirfd, fd, rc = -1, err;
 
@@ -396,6 +399,19 @@ static void disable_tracing(const char *what, const char *path, int err)
 		       strerror(err));
 }
 
+/* H5SNOOP_MAX_SIZE for this process's trace directory: the metadata's
+ * share (its largest size, as it may be rewritten) comes off first. */
+static void set_bound(void)
+{
+	unsigned long long bound = shim_config()->max_size_bytes;
+
+	if (!bound)
+		return;
+	trace_stream_set_bound(bound > TRACE_METADATA_MAX_BYTES
+				       ? bound - TRACE_METADATA_MAX_BYTES
+				       : 1);
+}
+
 static void start_session_locked(void)
 {
 	char root[PATH_MAX];
@@ -420,6 +436,7 @@ static void start_session_locked(void)
 				errno);
 		return;
 	}
+	set_bound();
 	shim_debug("tracing to %s", session.dir);
 	atomic_store(&session.status, SESSION_ACTIVE);
 }
