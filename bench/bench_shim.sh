@@ -123,7 +123,7 @@ then
     env "$@" H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" \
       valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
       "$tramp" 3 100000 >/dev/null 2>&1
-    callgrind_annotate --inclusive=yes "$work/cg.out" 2>/dev/null | awk '
+    callgrind_annotate --auto=no --inclusive=yes "$work/cg.out" 2>/dev/null | awk '
       /interpose_hdf5[.]c:slot_read_[0-9]+ / { gsub(",", "", $1); t += $1 }
       /vfd_trampoline[.]c:mem_read / { gsub(",", "", $1); d += $1 }
       END { printf "%.0f", (t - d / 2) / 300000 }'
