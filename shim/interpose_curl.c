@@ -387,7 +387,7 @@ static void record_transfer(struct curl_lib *lib, CURL *h,
 	uint8_t buf[TRACE_EVENT_MAX_BYTES];
 	struct h5snoop_ev_http_request ev;
 	size_t len = sizeof(ev);
-	char clean[2048];
+	char clean[2048], clean_method[32];
 	char *url = NULL, *method = NULL;
 	long status = 0;
 	curl_off_t bytes = 0;
@@ -423,11 +423,16 @@ static void record_transfer(struct curl_lib *lib, CURL *h,
 	ev.curl_code = curl_code;
 	ev.duration_ns = duration_ns;
 	memcpy(buf, &ev, sizeof(ev));
+	/* NOTE: a custom method (CURLOPT_CUSTOMREQUEST) is any text. */
 	trace_put_string(buf, &len, sizeof(buf),
-			 method ? method : hi->nobody ? "HEAD" : "GET");
+			 redact_string(clean_method, sizeof(clean_method),
+				       method ? method
+				       : hi->nobody ? "HEAD"
+						    : "GET",
+				       shim_config()->keep_query));
 	trace_put_string(buf, &len, sizeof(buf),
-			 redact_url(clean, sizeof(clean), url ? url : "",
-				    shim_config()->keep_query));
+			 redact_string(clean, sizeof(clean), url,
+				       shim_config()->keep_query));
 	if (own_op)
 		trace_op_end(buf, len);
 	else

@@ -229,8 +229,8 @@ static struct shim_h5fd *slot_open(int slot, const char *name,
 	}
 	trace_put_string(buf, &len, sizeof(buf), d->name);
 	trace_put_string(buf, &len, sizeof(buf),
-			 redact_url(clean, sizeof(clean), name ? name : "",
-				    shim_config()->keep_query));
+			 redact_string(clean, sizeof(clean), name,
+				       shim_config()->keep_query));
 	memcpy(buf, &ev, sizeof(ev));
 	trace_op_end(buf, len);
 	errno = saved_errno;
@@ -439,9 +439,13 @@ static int is_trampoline(shim_fd_read_fn read)
  * H5FDunregister) keeps its slot. */
 static int slot_for(const char *name, shim_fd_read_fn read)
 {
+	char shown[sizeof(slots[0].name)];
+
+	/* The name as the trace shows it: any string may hold a URL. */
+	redact_string(shown, sizeof(shown), name, shim_config()->keep_query);
 	for (int i = 0; i < slot_count; i++)
 		if (slots[i].real_read == read &&
-		    strncmp(slots[i].name, name, sizeof(slots[i].name)) == 0)
+		    strcmp(slots[i].name, shown) == 0)
 			return i;
 	if (slot_count == SLOT_COUNT) {
 		shim_warn_once(SHIM_WARN_HDF5_SLOTS,
@@ -450,8 +454,7 @@ static int slot_for(const char *name, shim_fd_read_fn read)
 			       name, SLOT_COUNT);
 		return -1;
 	}
-	snprintf(slots[slot_count].name, sizeof(slots[slot_count].name),
-		 "%s", name);
+	memcpy(slots[slot_count].name, shown, sizeof(shown));
 	return slot_count++;
 }
 

@@ -4,7 +4,7 @@
  *
  * Must never: record a header other than Host and Range (as the URL and
  * range of the event), any body byte, or a URL that did not go through
- * redact_url; hold the lock while recording.
+ * redact_string; hold the lock while recording.
  */
 #include "net_conn.h"
 
@@ -258,10 +258,12 @@ static void record_exchange(const struct net_outcome *o)
 			 x->host[0] ? x->host : o->peer, x->target);
 	memcpy(buf, &ev, sizeof(ev));
 	trace_put_string(buf, &len, sizeof(buf),
-			 x->method[0] ? x->method : "?");
+			 redact_string(clean, sizeof(clean),
+				       x->method[0] ? x->method : "?",
+				       shim_config()->keep_query));
 	trace_put_string(buf, &len, sizeof(buf),
-			 redact_url(clean, sizeof(clean), raw,
-				    shim_config()->keep_query));
+			 redact_string(clean, sizeof(clean), raw,
+				       shim_config()->keep_query));
 	trace_emit(buf, len);
 	flush_pending_unparsed();
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "shim_log.h"
 
 static struct shim_config config;
@@ -183,7 +184,10 @@ void shim_config_load(void)
 	config.quiet = env_flag("H5SNOOP_QUIET");
 	config.debug = env_flag("H5SNOOP_DEBUG");
 	config.keep_query = env_flag("H5SNOOP_KEEP_QUERY");
-	copy_bounded(config.label, sizeof(config.label), label ? label : "");
+	/* Redacted whole, then cut: the label names the trace directory
+	 * too. */
+	redact_string(config.label, sizeof(config.label), label,
+		      config.keep_query);
 	config.layers = layers ? parse_layers(layers)
 			       : SHIM_LAYER_VFD | SHIM_LAYER_HTTP |
 					 SHIM_LAYER_NET;

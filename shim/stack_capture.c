@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
@@ -28,6 +29,7 @@
 
 #include "shim_critical.h"
 #include "h5snoop/trace_schema.h"
+#include "redact.h"
 #include "shim_config.h"
 #include "shim_log.h"
 #include "shim_real.h"
@@ -185,12 +187,16 @@ static void note_module(const void *pc, uint64_t ts)
 	if (!m.found)
 		return;
 	if (m.lm->l_name && m.lm->l_name[0]) {
-		snprintf(path, sizeof(path), "%s", m.lm->l_name);
+		redact_string(path, sizeof(path), m.lm->l_name,
+			      shim_config()->keep_query);
 	} else {
 		/* The main program has no name in its link_map. */
-		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+		char exe[PATH_MAX]; /* whole: redacted before it is cut */
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-		path[n > 0 ? n : 0] = '\0';
+		exe[n > 0 ? n : 0] = '\0';
+		redact_string(path, sizeof(path), exe,
+			      shim_config()->keep_query);
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.h.id = H5SNOOP_EV_module;

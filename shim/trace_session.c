@@ -300,48 +300,43 @@ static int write_metadata(void)
 	return rc;
 }
 
-/* /proc/self/cmdline, arguments joined by spaces, URLs redacted. */
+/* /proc/self/cmdline, redacted (redact_cmdline): only whole arguments
+ * are read, so none is shown cut before its secret.  Under session.lock
+ * (the static buffer). */
 static void read_cmdline(void)
 {
-	char raw[4096];
-	ssize_t n = 0;
+	static char raw[16384];
 	size_t len = 0;
 	int fd = trace_file_open_high("/proc/self/cmdline", O_RDONLY, 0);
 
 	session.cmdline[0] = '\0';
 	if (fd < 0)
 		return;
-	n = read(fd, raw, sizeof(raw) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	raw[n] = '\0';
-	for (char *arg = raw, *prev = NULL; arg < raw + n;
-	     prev = arg, arg += strlen(arg) + 1) {
-		char clean[2048];
+	while (len < sizeof(raw)) {
+		ssize_t n = read(fd, raw + len, sizeof(raw) - len);
 
-		if (redact_is_secret_arg(arg, prev))
-			strcpy(clean, "<redacted>");
-		else
-			redact_url(clean, sizeof(clean), arg,
-				   shim_config()->keep_query);
-		if (len + strlen(clean) + 2 >= sizeof(session.cmdline))
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
-		if (len > 0)
-			session.cmdline[len++] = ' ';
-		memcpy(session.cmdline + len, clean, strlen(clean) + 1);
-		len += strlen(clean);
+		len += (size_t)n;
 	}
+	close(fd);
+	redact_cmdline(session.cmdline, sizeof(session.cmdline), raw, len,
+		       shim_config()->keep_query);
 }
 
 static void fill_env(void)
 {
 	struct timespec mono, real;
 	int64_t offset_ns;
+	char host[sizeof(session.hostname)];
 
-	if (gethostname(session.hostname, sizeof(session.hostname)) != 0)
-		strcpy(session.hostname, "unknown");
-	session.hostname[sizeof(session.hostname) - 1] = '\0';
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	redact_string(session.hostname, sizeof(session.hostname), host,
+		      shim_config()->keep_query);
 	read_cmdline();
 	if (getrandom(session.env.uuid, sizeof(session.env.uuid), 0) !=
 	    (ssize_t)sizeof(session.env.uuid)) {
@@ -793,7 +788,7 @@ static void set_version(char *dst, size_t cap, const char *version)
 	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&session.lock);
 	if (dst[0] == '\0') {
-		snprintf(dst, cap, "%s", version);
+		redact_string(dst, cap, version, shim_config()->keep_query);
 		if (atomic_load(&session.status) == SESSION_ACTIVE &&
 		    write_metadata() != 0)
 			shim_warn_once(SHIM_WARN_OUTPUT,
