@@ -51,6 +51,14 @@ static int is_word_break(char c)
 	return is_space(c) || strchr("=,;{(<\"'|", c) != NULL;
 }
 
+/* A byte that starts nothing: no delimiter, escape or word break. */
+static int is_plain(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+	       c == '~';
+}
+
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -347,6 +355,15 @@ static void scan(struct out *o, const char *p, const char *end, int d,
 		char which;
 		int depth;
 
+		if (!word_start && is_plain(*p)) {
+			/* The common case: a run of letters and digits. */
+			const char *run = p;
+
+			while (p < end && is_plain(*p))
+				p++;
+			out_put(o, run, (size_t)(p - run));
+			continue;
+		}
 		if (url_depth < 0 && *p == '/' &&
 		    (n = vsi_prefix_at(p, end)) > 0) {
 			out_put(o, p, n);
