@@ -23,16 +23,6 @@ static int env_flag(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-static void copy_bounded(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* Parses "vfd,http,net"; an unknown word is reported and ignored. */
 static unsigned parse_layers(const char *s)
 {
@@ -79,7 +69,8 @@ static long parse_rank(void)
 }
 
 /* RATIONALE: the root is made absolute now, because the host may chdir()
- * before its first traced event. */
+ * before its first traced event.  A root too long for a path is never cut
+ * (the trace would land elsewhere): the session refuses it. */
 static void load_output_root(void)
 {
 	const char *v = getenv("H5SNOOP_OUTPUT");
@@ -88,13 +79,15 @@ static void load_output_root(void)
 	if (!v || !*v)
 		v = SHIM_DEFAULT_OUTPUT;
 	if (v[0] == '/' || !getcwd(cwd, sizeof(cwd))) {
-		copy_bounded(config.output_root, sizeof(config.output_root),
-			     v);
+		if (strlen(v) >= sizeof(config.output_root)) {
+			config.output_too_long = 1;
+			return;
+		}
+		strcpy(config.output_root, v);
 		return;
 	}
 	if (strlen(cwd) + 1 + strlen(v) >= sizeof(config.output_root)) {
-		copy_bounded(config.output_root, sizeof(config.output_root),
-			     v);
+		config.output_too_long = 1;
 		return;
 	}
 	strcpy(config.output_root, cwd);

@@ -16,6 +16,7 @@
 
 struct shim_config {
 	char output_root[PATH_MAX]; /* H5SNOOP_OUTPUT, made absolute */
+	int output_too_long;        /* ...but it does not fit a path */
 	char label[128];            /* H5SNOOP_LABEL */
 	unsigned layers;            /* H5SNOOP_LAYERS as SHIM_LAYER_* bits */
 	int keep_query;             /* H5SNOOP_KEEP_QUERY=1 */

@@ -385,10 +385,15 @@ static void fill_env(void)
 	}
 }
 
-static void disable_tracing(const char *what, const char *path, int err)
+static void session_disable(void)
 {
 	atomic_store(&session.status, SESSION_DISABLED);
 	__atomic_store_n(&trace_session_disabled, 1, __ATOMIC_RELAXED);
+}
+
+static void disable_tracing(const char *what, const char *path, int err)
+{
+	session_disable();
 	shim_warn_once(SHIM_WARN_OUTPUT,
 		       "tracing disabled: cannot %s '%s': %s", what, path,
 		       strerror(err));
@@ -412,10 +417,16 @@ static void start_session_locked(void)
 	char root[PATH_MAX];
 
 	fill_env();
-	if (expand_root(root, sizeof(root), shim_config()->output_root) !=
-	    0) {
-		disable_tracing("use H5SNOOP_OUTPUT",
-				shim_config()->output_root, ENAMETOOLONG);
+	if (shim_config()->output_too_long ||
+	    expand_root(root, sizeof(root), shim_config()->output_root) !=
+		    0) {
+		/* NOTE: not the path itself: it would fill the line. */
+		session_disable();
+		shim_warn_once(SHIM_WARN_OUTPUT,
+			       "tracing disabled: H5SNOOP_OUTPUT is longer "
+			       "than a path can be (%d bytes, once made "
+			       "absolute and %%p, %%h, %%r expanded)",
+			       PATH_MAX - 1);
 		return;
 	}
 	if (make_dirs(root) != 0) {
