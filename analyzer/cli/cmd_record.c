@@ -1,21 +1,22 @@
 /*
- * cmd_record.c - `h5snoop record [OPTIONS] -- CMD [ARGS...]`: runs CMD with
- * libh5snoop.so preloaded and passes its exit status or signal through.
+ * cmd_record.c - `h5snoop record [OPTIONS] -- CMD [ARGS...]`: sets up the
+ * environment that preloads libh5snoop.so and execs CMD in its place, so
+ * CMD keeps record's pid, signals and signal dispositions, and its exit
+ * status or signal is record's.
  *
  * Must never: change what CMD sees beyond the H5SNOOP_* variables and
- * LD_PRELOAD, or swallow its status.
+ * LD_PRELOAD (no signal disposition, mask or fd of its own), or swallow
+ * its status.
  */
 #include "commands.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef H5SNOOP_SHIM_RELPATH
@@ -28,7 +29,9 @@ static const char record_usage[] =
 	"Runs COMMAND with libh5snoop.so preloaded: every HDF5 driver read\n"
 	"and libcurl request of it, and of the programs it starts, is\n"
 	"written to one CTF trace directory per process under DIR.\n"
-	"Exits with COMMAND's status (or dies of its signal).\n"
+	"COMMAND takes this process's place (same pid): the signals sent\n"
+	"to it reach COMMAND, and COMMAND's exit status (or the signal it\n"
+	"dies of) is h5snoop's.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR    where trace directories go\n"
@@ -111,38 +114,11 @@ static int set_output(const char *dir)
 	return rc;
 }
 
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status)) {
-		int sig = WTERMSIG(status);
-		struct sigaction dfl;
-
-		/* Die of the same signal, so our caller sees what it would
-		 * have seen without us (no core dump of our own). */
-		memset(&dfl, 0, sizeof(dfl));
-		dfl.sa_handler = SIG_DFL;
-		sigaction(sig, &dfl, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		raise(sig);
-		return 128 + sig;
-	}
-	return 127;
-}
-
 int cmd_record(int argc, char **argv, struct h5snoop_error *err)
 {
 	const char *output = NULL, *label = NULL, *layers = NULL;
-	int keep_query = 0, quiet = 0, i;
+	int keep_query = 0, quiet = 0, i, exec_errno;
 	char shim[PATH_MAX];
-	pid_t pid;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -194,19 +170,15 @@ int cmd_record(int argc, char **argv, struct h5snoop_error *err)
 		return h5snoop_fail(err, "cannot set the environment: %s",
 				    strerror(errno));
 	fflush(stdout);
-	/* Like system(): Ctrl-C and Ctrl-\ are the child's to handle. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	pid = fork();
-	if (pid < 0)
-		return h5snoop_fail(err, "cannot fork: %s", strerror(errno));
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		execvp(argv[i], argv + i);
-		fprintf(stderr, "h5snoop: error: cannot run '%s': %s\n",
-			argv[i], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	return wait_child(pid);
+	/* RATIONALE: nothing of record runs after COMMAND, so record becomes
+	 * it: every signal sent to record (SIGINT, SIGTERM, SIGHUP,
+	 * SIGQUIT...) is COMMAND's, the dispositions record inherited (SIGINT
+	 * and SIGQUIT ignored under nohup or in a background job) stay
+	 * COMMAND's, and its caller sees COMMAND's exit status or signal. */
+	execvp(argv[i], argv + i);
+	exec_errno = errno;
+	h5snoop_fail(err, "cannot run '%s': %s", argv[i],
+		     strerror(exec_errno));
+	/* The shell's statuses for a command not found or not runnable. */
+	return exec_errno == ENOENT ? 127 : 126;
 }
