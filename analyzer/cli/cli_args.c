@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "attrib.h"
-
-static const char *const command_names[] = {"report", "plot", "export"};
+#include "export.h"
+#include "report.h"
 
 /* Options the commands share, as usage lines. */
 #define USAGE_GROUPING                                                    \
@@ -101,11 +101,36 @@ static const char export_usage[] =
 	"                      traces recorded with H5SNOOP_STACKS\n"
 	USAGE_STRICT "\n" USAGE_EXIT;
 
+/* The name of report format s, the default for NULL; NULL if none. */
+static const char *report_format_name(const char *s)
+{
+	const struct report_writer *w = report_writer_find(s);
+
+	return w ? w->name : NULL;
+}
+
+/* The same for export formats. */
+static const char *export_format_name(const char *s)
+{
+	const struct export_format *x = export_format_find(s);
+
+	return x ? x->name : NULL;
+}
+
+/* What differs between the commands, indexed by enum cli_command. */
+static const struct {
+	const char *name;
+	const char *usage;
+	const char *(*format)(const char *s); /* NULL: no --format */
+} commands[] = {
+	[CLI_REPORT] = {"report", report_usage, report_format_name},
+	[CLI_PLOT] = {"plot", plot_usage, NULL},
+	[CLI_EXPORT] = {"export", export_usage, export_format_name},
+};
+
 const char *cli_usage(enum cli_command command)
 {
-	return command == CLI_REPORT ? report_usage
-	       : command == CLI_PLOT ? plot_usage
-				     : export_usage;
+	return commands[command].usage;
 }
 
 static int usage_error(struct h5snoop_error *err, enum cli_command command,
@@ -120,7 +145,7 @@ static int usage_error(struct h5snoop_error *err, enum cli_command command,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
-	err->usage_command = command_names[command];
+	err->usage_command = commands[command].name;
 	return H5SNOOP_EXIT_USAGE;
 }
 
@@ -181,30 +206,6 @@ static int add_layer(void *ctx, const char *name)
 	return -1;
 }
 
-static int parse_format(enum cli_command command, const char *s,
-			enum cli_format *out)
-{
-	static const struct {
-		const char *name;
-		enum cli_format format;
-		unsigned commands; /* 1 << enum cli_command */
-	} formats[] = {
-		{"text", CLI_FORMAT_TEXT, 1u << CLI_REPORT},
-		{"csv", CLI_FORMAT_CSV, 1u << CLI_REPORT | 1u << CLI_EXPORT},
-		{"json", CLI_FORMAT_JSON, 1u << CLI_REPORT},
-		{"jsonl", CLI_FORMAT_JSONL, 1u << CLI_EXPORT},
-		{"chrome", CLI_FORMAT_CHROME, 1u << CLI_EXPORT},
-	};
-
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(s, formats[i].name) == 0 &&
-		    (formats[i].commands & (1u << command))) {
-			*out = formats[i].format;
-			return 0;
-		}
-	return -1;
-}
-
 /* The value of option `a` (argv[*i]) named `name`/`short_name`, taking
  * "--name=V", "--name V" and "-s V"; NULL if `a` is not that option.
  * *missing is set when the option has no value. */
@@ -246,8 +247,8 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->command = command;
-	cfg->format = command == CLI_REPORT ? CLI_FORMAT_TEXT
-					    : CLI_FORMAT_CSV;
+	if (commands[command].format)
+		cfg->format = commands[command].format(NULL);
 	cfg->stack_depth = CLI_DEFAULT_STACK_DEPTH;
 	cfg->top = CLI_DEFAULT_TOP;
 	for (i = 1; i < argc; i++) {
@@ -274,8 +275,9 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 			cfg->output = v;
 		} else if ((v = option_value(argc, argv, &i, "--format", "-f",
 					     &missing))) {
-			if (command == CLI_PLOT ||
-			    parse_format(command, v, &cfg->format) != 0)
+			if (commands[command].format)
+				cfg->format = commands[command].format(v);
+			if (!commands[command].format || !cfg->format)
 				return usage_error(err, command,
 						   "unknown format '%s'", v);
 		} else if (command != CLI_EXPORT &&

@@ -12,14 +12,6 @@
 
 enum cli_command { CLI_REPORT, CLI_PLOT, CLI_EXPORT };
 
-enum cli_format {
-	CLI_FORMAT_TEXT,
-	CLI_FORMAT_CSV,
-	CLI_FORMAT_JSON,
-	CLI_FORMAT_JSONL,
-	CLI_FORMAT_CHROME,
-};
-
 struct h5snoop_cli_config {
 	enum cli_command command;
 	char *const *traces;   /* into argv */
@@ -28,7 +20,8 @@ struct h5snoop_cli_config {
 	unsigned n_by;
 	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
 	const char *baseline;  /* group key, or NULL: the first group */
-	enum cli_format format;
+	const char *format;    /* -f: the name of a report_writer (report)
+				* or export_format (export) row */
 	const char *output;    /* -o: file (report, export) or dir (plot) */
 	int strict;            /* data loss is an error */
 	unsigned top;          /* --top N: groups shown (report, plot) */

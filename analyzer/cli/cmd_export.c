@@ -12,19 +12,6 @@
 #include "export.h"
 #include "output.h"
 
-/* The exporter's name for a format of `export --format`. */
-static enum export_format export_format(enum cli_format f)
-{
-	switch (f) {
-	case CLI_FORMAT_JSONL:
-		return EXPORT_FORMAT_JSONL;
-	case CLI_FORMAT_CHROME:
-		return EXPORT_FORMAT_CHROME;
-	default:
-		return EXPORT_FORMAT_CSV;
-	}
-}
-
 int cmd_export(int argc, char **argv, struct h5snoop_error *err)
 {
 	struct h5snoop_cli_config cfg;
@@ -39,7 +26,7 @@ int cmd_export(int argc, char **argv, struct h5snoop_error *err)
 		return rc;
 	st = output_open(&out, cfg.output, err);
 	if (st == H5SNOOP_OK) {
-		export_init(&x, out.f, export_format(cfg.format),
+		export_init(&x, out.f, export_format_find(cfg.format),
 			    cfg.layer_mask);
 		x.stacks = cfg.stacks;
 		sink = export_sink(&x);

@@ -15,10 +15,10 @@
 #include "output.h"
 #include "plot.h"
 
-/* Writes DIR/name with the picture `which` (layer l where it has one). */
+/* Writes DIR/name with picture p (of layer l where it has one). */
 static enum h5snoop_status one_file(const char *dir, const char *name,
-				    int which, enum layer l,
-				    const struct report *r,
+				    const struct plot_picture *p,
+				    enum layer l, const struct report *r,
 				    const struct plot_data *d,
 				    struct h5snoop_error *err)
 {
@@ -31,10 +31,7 @@ static enum h5snoop_status one_file(const char *dir, const char *name,
 		return diag_fail(err, "%s: name too long", dir);
 	if (output_open(&out, path, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	st = which == 0   ? svg_read_pattern(out.f, r, d, l, err)
-	     : which == 1 ? svg_time(out.f, r, err)
-	     : which == 2 ? svg_latency(out.f, r, l, err)
-			  : svg_timeline(out.f, r, d, err);
+	st = p->draw(out.f, r, d, l, err);
 	return output_close(&out, st == H5SNOOP_OK, err);
 }
 
@@ -67,20 +64,30 @@ static enum h5snoop_status write_all(const char *dir, const struct report *r,
 	if (make_dirs(dir) != 0)
 		return diag_fail(err, "%s: cannot create: %s", dir,
 				 strerror(errno));
+	/* The pictures of each shown layer first, then the others. */
 	for (int l = 0; l < LAYER_COUNT; l++) {
 		if (!report_layer_shown(r, (enum layer)l))
 			continue;
-		snprintf(name, sizeof(name), "read_pattern_%s.svg",
-			 layer_names[l]);
-		if (one_file(dir, name, 0, (enum layer)l, r, d, err))
-			return H5SNOOP_ERROR;
-		snprintf(name, sizeof(name), "latency_%s.svg", layer_names[l]);
-		if (one_file(dir, name, 2, (enum layer)l, r, d, err))
+		for (unsigned i = 0; i < plot_n_pictures; i++) {
+			const struct plot_picture *p = plot_pictures[i];
+
+			if (!p->per_layer)
+				continue;
+			snprintf(name, sizeof(name), "%s_%s.svg", p->stem,
+				 layer_names[l]);
+			if (one_file(dir, name, p, (enum layer)l, r, d, err))
+				return H5SNOOP_ERROR;
+		}
+	}
+	for (unsigned i = 0; i < plot_n_pictures; i++) {
+		const struct plot_picture *p = plot_pictures[i];
+
+		if (p->per_layer)
+			continue;
+		snprintf(name, sizeof(name), "%s.svg", p->stem);
+		if (one_file(dir, name, p, LAYER_VFD, r, d, err))
 			return H5SNOOP_ERROR;
 	}
-	if (one_file(dir, "time.svg", 1, LAYER_VFD, r, d, err) ||
-	    one_file(dir, "timeline.svg", 3, LAYER_VFD, r, d, err))
-		return H5SNOOP_ERROR;
 	return H5SNOOP_OK;
 }
 

@@ -30,9 +30,7 @@ int cmd_report(int argc, char **argv, struct h5snoop_error *err)
 	if (st == H5SNOOP_OK)
 		st = output_open(&out, cfg.output, err);
 	if (st == H5SNOOP_OK) {
-		st = cfg.format == CLI_FORMAT_CSV    ? out_csv(out.f, &rep, err)
-		     : cfg.format == CLI_FORMAT_JSON ? out_json(out.f, &rep, err)
-						     : out_text(out.f, &rep, err);
+		st = report_writer_find(cfg.format)->write(out.f, &rep, err);
 		st = output_close(&out, st == H5SNOOP_OK, err);
 	}
 	report_free(&rep);

@@ -21,8 +21,7 @@
 
 #define EXPORT_MAX_COLUMNS 64
 
-enum export_format { EXPORT_FORMAT_CSV, EXPORT_FORMAT_JSONL,
-		     EXPORT_FORMAT_CHROME };
+struct exporter;
 
 struct export_columns {
 	unsigned n;
@@ -33,7 +32,7 @@ struct export_columns {
 
 struct exporter {
 	FILE *f;
-	enum export_format format;
+	const struct export_format *format;
 	unsigned layer_mask;
 	struct export_columns cols;
 	int64_t start_unix_ns;  /* chrome: times are relative to it */
@@ -45,13 +44,34 @@ struct exporter {
 	int stacks;             /* --stacks: function and stack of requests */
 };
 
+/*
+ * One format of `export --format`: what it writes first, at the start of
+ * each trace, for each event of the shown layers, and last (NULL:
+ * nothing).  Writes to x->f; a failed write shows in ferror(x->f).
+ */
+struct export_format {
+	const char *name;
+	void (*begin)(struct exporter *x);
+	void (*trace)(struct exporter *x, const struct trace *t,
+		      const struct proc *p);
+	void (*row)(struct exporter *x, const struct trace *t,
+		    const struct trace_event *ev, const struct resolved *r);
+	void (*end)(struct exporter *x);
+};
+
+/* The formats (export_csv.c, export_jsonl.c, export_chrome.c). */
+extern const struct export_format export_csv, export_jsonl, export_chrome;
+
+/* The format called name; NULL name: the default (csv); NULL if none. */
+const struct export_format *export_format_find(const char *name);
+
 /* Builds the union of the schema's fields (once, from the tables). */
 void export_columns_init(struct export_columns *c);
 
 /* The sink of an exporter writing format to f; begin writes the header
  * (csv) or the opening (chrome). */
-void export_init(struct exporter *x, FILE *f, enum export_format format,
-		 unsigned layer_mask);
+void export_init(struct exporter *x, FILE *f,
+		 const struct export_format *format, unsigned layer_mask);
 struct run_sink export_sink(struct exporter *x);
 
 /* Writes what ends the output (chrome's closing brackets). */
@@ -82,18 +102,5 @@ void export_stack_csv(const struct exporter *x, FILE *f,
 
 /* Writes ,"name":value for every field of ev but the timestamp. */
 void export_fields_json(FILE *f, const struct trace_event *ev);
-
-/* The three row writers (export_csv.c, export_jsonl.c, export_chrome.c). */
-void export_csv_header(struct exporter *x);
-void export_csv_row(struct exporter *x, const struct trace *t,
-		    const struct trace_event *ev, const struct resolved *r);
-void export_jsonl_row(struct exporter *x, const struct trace *t,
-		      const struct trace_event *ev, const struct resolved *r);
-void export_chrome_begin(struct exporter *x);
-void export_chrome_trace(struct exporter *x, const struct trace *t,
-			 const struct proc *p);
-void export_chrome_row(struct exporter *x, const struct trace *t,
-		       const struct trace_event *ev, const struct resolved *r);
-void export_chrome_end(struct exporter *x);
 
 #endif

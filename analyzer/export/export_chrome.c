@@ -19,7 +19,7 @@ static void put_us(FILE *f, int64_t ns)
 		(unsigned long long)(a / 1000u), (unsigned)(a % 1000u));
 }
 
-void export_chrome_begin(struct exporter *x)
+static void begin(struct exporter *x)
 {
 	fprintf(x->f,
 		"{\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":"
@@ -34,8 +34,8 @@ static int pid_eq(uintptr_t val, const void *key)
 
 /* RATIONALE: Chrome's pid must be a number, unique per process; a pid
  * seen before (another host, or reused) gets a number of its own. */
-void export_chrome_trace(struct exporter *x, const struct trace *t,
-			 const struct proc *p)
+static void trace(struct exporter *x, const struct trace *t,
+		  const struct proc *p)
 {
 	FILE *f = x->f;
 	char name[600];
@@ -57,8 +57,8 @@ void export_chrome_trace(struct exporter *x, const struct trace *t,
 	x->rows++;
 }
 
-void export_chrome_row(struct exporter *x, const struct trace *t,
-		       const struct trace_event *ev, const struct resolved *r)
+static void row(struct exporter *x, const struct trace *t,
+		const struct trace_event *ev, const struct resolved *r)
 {
 	const struct schema_event *e = &schema_events[ev->id];
 	FILE *f = x->f;
@@ -98,7 +98,10 @@ void export_chrome_row(struct exporter *x, const struct trace *t,
 	fputs("}}", f);
 }
 
-void export_chrome_end(struct exporter *x)
+static void end(struct exporter *x)
 {
 	fputs("\n]}\n", x->f);
 }
+
+const struct export_format export_chrome = {"chrome", begin, trace, row,
+					    end};

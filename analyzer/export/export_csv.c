@@ -10,7 +10,7 @@ static const char common[] =
 	"trace,host,pid,tid,label,event,time_unix_ns,ts_ns,layer,flavor,"
 	"file,file_driver";
 
-void export_csv_header(struct exporter *x)
+static void header(struct exporter *x)
 {
 	fputs(common, x->f);
 	for (unsigned c = 0; c < x->cols.n; c++)
@@ -20,8 +20,8 @@ void export_csv_header(struct exporter *x)
 	putc('\n', x->f);
 }
 
-void export_csv_row(struct exporter *x, const struct trace *t,
-		    const struct trace_event *ev, const struct resolved *r)
+static void row(struct exporter *x, const struct trace *t,
+		const struct trace_event *ev, const struct resolved *r)
 {
 	FILE *f = x->f;
 
@@ -48,3 +48,5 @@ void export_csv_row(struct exporter *x, const struct trace *t,
 	export_stack_csv(x, f, r);
 	putc('\n', f);
 }
+
+const struct export_format export_csv = {"csv", header, NULL, row, NULL};

@@ -7,8 +7,8 @@
 #include "escape.h"
 #include "export.h"
 
-void export_jsonl_row(struct exporter *x, const struct trace *t,
-		      const struct trace_event *ev, const struct resolved *r)
+static void row(struct exporter *x, const struct trace *t,
+		const struct trace_event *ev, const struct resolved *r)
 {
 	const struct schema_event *e = &schema_events[ev->id];
 	FILE *f = x->f;
@@ -30,3 +30,5 @@ void export_jsonl_row(struct exporter *x, const struct trace *t,
 	export_fields_json(f, ev);
 	fputs("}\n", f);
 }
+
+const struct export_format export_jsonl = {"jsonl", NULL, NULL, row, NULL};

@@ -49,9 +49,11 @@ static void curve(FILE *f, const struct hist *h, double y0, double lo,
 	fputs("\"/>\n", f);
 }
 
-enum h5snoop_status svg_latency(FILE *f, const struct report *r,
-				enum layer l, struct h5snoop_error *err)
+static enum h5snoop_status draw(FILE *f, const struct report *r,
+				const struct plot_data *d, enum layer l,
+				struct h5snoop_error *err)
 {
+	(void)d;
 	int rows[AGG_ROWS], n_rows = 0;
 	double lo = 1e300, hi = 0, y = TOP;
 	char b1[32], b2[32], b3[32], line[600];
@@ -127,3 +129,5 @@ enum h5snoop_status svg_latency(FILE *f, const struct report *r,
 		return diag_fail(err, "cannot write the latency plot");
 	return H5SNOOP_OK;
 }
+
+const struct plot_picture plot_latency = {"latency", 1, draw};

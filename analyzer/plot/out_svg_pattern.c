@@ -63,9 +63,9 @@ static void draw_bin(FILE *f, const struct pattern *p, int b, double y,
 	}
 }
 
-enum h5snoop_status svg_read_pattern(FILE *f, const struct report *r,
-				     const struct plot_data *d, enum layer l,
-				     struct h5snoop_error *err)
+static enum h5snoop_status draw(FILE *f, const struct report *r,
+				const struct plot_data *d, enum layer l,
+				struct h5snoop_error *err)
 {
 	double xmax = 1, y = TOP;
 	uint64_t total = 0, small = 0, largest = 0;
@@ -124,3 +124,5 @@ enum h5snoop_status svg_read_pattern(FILE *f, const struct report *r,
 	return plot_finish(f, y, xmax, units_bytes, "file offset",
 			   "read-pattern", err);
 }
+
+const struct plot_picture plot_read_pattern = {"read_pattern", 1, draw};

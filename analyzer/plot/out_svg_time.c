@@ -30,9 +30,12 @@ static unsigned bars(const struct report *r, uint32_t g, uint64_t *v,
 	return n;
 }
 
-enum h5snoop_status svg_time(FILE *f, const struct report *r,
-			     struct h5snoop_error *err)
+static enum h5snoop_status draw(FILE *f, const struct report *r,
+				const struct plot_data *d, enum layer l,
+				struct h5snoop_error *err)
 {
+	(void)d;
+	(void)l;
 	double w = PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, y = TOP, max = 1;
 	uint64_t v[1 + LAYER_COUNT], base;
 	const char *label[1 + LAYER_COUNT];
@@ -81,3 +84,5 @@ enum h5snoop_status svg_time(FILE *f, const struct report *r,
 		 11, line);
 	return plot_finish(f, y, max, units_ns, "time", "time", err);
 }
+
+const struct plot_picture plot_time = {"time", 0, draw};

@@ -45,10 +45,11 @@ static void draw_lane(FILE *f, const double *busy, double col_ns,
 	}
 }
 
-enum h5snoop_status svg_timeline(FILE *f, const struct report *r,
-				 const struct plot_data *d,
-				 struct h5snoop_error *err)
+static enum h5snoop_status draw(FILE *f, const struct report *r,
+				const struct plot_data *d, enum layer l,
+				struct h5snoop_error *err)
 {
+	(void)l;
 	double tmax = (double)trace_diff_ns(d->last_end_ns, d->origin_ns);
 	double col_ns = (double)d->time_span_ns / PLOT_COLUMNS, y = TOP;
 
@@ -88,3 +89,5 @@ enum h5snoop_status svg_timeline(FILE *f, const struct report *r,
 	return plot_finish(f, y, tmax, units_ns,
 			   "time since the first request", "timeline", err);
 }
+
+const struct plot_picture plot_timeline = {"timeline", 0, draw};

@@ -72,8 +72,8 @@ static void lost_rows(FILE *f, const struct report *r)
 	}
 }
 
-enum h5snoop_status out_csv(FILE *f, const struct report *r,
-			    struct h5snoop_error *err)
+static enum h5snoop_status write_report(FILE *f, const struct report *r,
+					  struct h5snoop_error *err)
 {
 	fputs("group,layer,bin,requests,share,bytes,total_ns,mean_ns,p50_ns,"
 	      "p95_ns,p99_ns,min_ns,max_ns,requests_ratio,bytes_ratio,"
@@ -96,3 +96,5 @@ enum h5snoop_status out_csv(FILE *f, const struct report *r,
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;
 }
+
+const struct report_writer report_csv = {"csv", write_report};

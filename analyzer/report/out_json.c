@@ -240,8 +240,8 @@ static void processes(FILE *f, const struct attrib *a)
 	putc(']', f);
 }
 
-enum h5snoop_status out_json(FILE *f, const struct report *r,
-			     struct h5snoop_error *err)
+static enum h5snoop_status write_report(FILE *f, const struct report *r,
+					  struct h5snoop_error *err)
 {
 	const struct run_summary *s = r->run;
 	int first = 1, in = 1;
@@ -311,3 +311,5 @@ enum h5snoop_status out_json(FILE *f, const struct report *r,
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;
 }
+
+const struct report_writer report_json = {"json", write_report};

@@ -272,8 +272,8 @@ static void comparison(FILE *f, const struct report *r)
 	}
 }
 
-enum h5snoop_status out_text(FILE *f, const struct report *r,
-			     struct h5snoop_error *err)
+static enum h5snoop_status write_report(FILE *f, const struct report *r,
+					  struct h5snoop_error *err)
 {
 	const struct run_summary *s = r->run;
 
@@ -333,3 +333,5 @@ enum h5snoop_status out_text(FILE *f, const struct report *r,
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;
 }
+
+const struct report_writer report_text = {"text", write_report};

@@ -9,6 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The formats of `report --format`; the first is the default.  Adding a
+ * format is one file defining its struct report_writer, and a row here. */
+static const struct report_writer *const writers[] = {
+	&report_text,
+	&report_csv,
+	&report_json,
+};
+
+const struct report_writer *report_writer_find(const char *name)
+{
+	if (!name)
+		return writers[0];
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (strcmp(writers[i]->name, name) == 0)
+			return writers[i];
+	return NULL;
+}
+
 /* Whether groups are call sites or API calls (--by stack, function). */
 static int by_stack(const struct report *r)
 {

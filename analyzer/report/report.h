@@ -69,12 +69,20 @@ uint64_t report_busy_ns(const struct report *r, uint32_t group,
 void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
 		     struct agg_simple *raw);
 
-/* Writers; each returns H5SNOOP_ERROR when writing to f failed. */
-enum h5snoop_status out_text(FILE *f, const struct report *r,
-			     struct h5snoop_error *err);
-enum h5snoop_status out_csv(FILE *f, const struct report *r,
-			    struct h5snoop_error *err);
-enum h5snoop_status out_json(FILE *f, const struct report *r,
-			     struct h5snoop_error *err);
+/*
+ * One format of `report --format`: writes the prepared report r to f,
+ * returns H5SNOOP_ERROR when writing failed.
+ */
+struct report_writer {
+	const char *name;
+	enum h5snoop_status (*write)(FILE *f, const struct report *r,
+				     struct h5snoop_error *err);
+};
+
+/* The formats (out_text.c, out_csv.c, out_json.c). */
+extern const struct report_writer report_text, report_csv, report_json;
+
+/* The format called name; NULL name: the default (text); NULL if none. */
+const struct report_writer *report_writer_find(const char *name);
 
 #endif

@@ -31,7 +31,7 @@ int main(void)
 	CHECK_EQ_U64(c.n_by, 1);
 	CHECK(c.by[0] == GROUP_BY_FLAVOR);
 	CHECK_EQ_U64(c.layer_mask, 3);
-	CHECK(c.format == CLI_FORMAT_TEXT);
+	CHECK_STR(c.format, "text");
 	CHECK_EQ_U64(c.n_traces, 1);
 
 	CHECK(parse(CLI_REPORT, &c, &e, 9, "report", "--by", "flavor,driver",
@@ -40,7 +40,7 @@ int main(void)
 	CHECK_EQ_U64(c.n_by, 3);
 	CHECK(c.by[1] == GROUP_BY_DRIVER && c.by[2] == GROUP_BY_HOST);
 	CHECK_EQ_U64(c.layer_mask, 1u << LAYER_HTTP);
-	CHECK(c.format == CLI_FORMAT_CSV);
+	CHECK_STR(c.format, "csv");
 	CHECK_EQ_U64(c.n_traces, 2);
 
 	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--by", "colour") == 2);
@@ -49,7 +49,7 @@ int main(void)
 	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "-f", "jsonl") == 2);
 	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "-f", "jsonl", "t") ==
 	      0);
-	CHECK(c.format == CLI_FORMAT_JSONL);
+	CHECK_STR(c.format, "jsonl");
 	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "--by", "x", "t") ==
 	      2);
 	CHECK(parse(CLI_REPORT, &c, &e, 1, "report") == 2);
