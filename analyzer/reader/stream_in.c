@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "open_regular.h"
 
 #define HEADER_BYTES sizeof(struct h5snoop_packet_header)
@@ -64,28 +65,6 @@ void stream_in_close(struct stream_in *s)
 	s->eof = 1;
 }
 
-/* pread of exactly len bytes; -1 with errno on failure or short read. */
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + got, len - got,
-				  (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = EIO; /* the file shrank under us */
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 /* Makes bytes [off, off + len) of the file (all inside it) readable at
  * *out: from the current window, a new one, or a pread copy.  0 or -1
  * with errno. */
@@ -129,7 +108,7 @@ static int view(struct stream_in *s, uint64_t off, size_t len,
 		s->heap = nb;
 		s->heap_cap = len;
 	}
-	if (read_at(s->fd, s->heap, len, off) != 0)
+	if (file_read_at(s->fd, s->heap, len, off) != 0)
 		return -1;
 	*out = s->heap;
 	return 0;

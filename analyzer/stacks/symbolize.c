@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "open_regular.h"
 
 /* Bounds on what one file may make us read or keep. */
@@ -59,24 +60,6 @@ struct elf {
 	uint8_t build_id_len;
 };
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 static int in_file(const struct elf *e, uint64_t off, uint64_t len)
 {
 	return len <= e->size && off <= e->size - len;
@@ -98,7 +81,8 @@ static void *read_section(const struct elf *e, const Elf64_Shdr *sh,
 		*nomem = 1;
 		return NULL;
 	}
-	if (read_at(e->fd, buf, (size_t)sh->sh_size, sh->sh_offset) != 0) {
+	if (file_read_at(e->fd, buf, (size_t)sh->sh_size, sh->sh_offset) !=
+	    0) {
 		free(buf);
 		return NULL;
 	}
@@ -178,7 +162,8 @@ static int elf_open(struct elf *e, const char *path, char *why,
 		return -1;
 	}
 	e->size = (uint64_t)st.st_size;
-	if (e->size < sizeof(eh) || read_at(e->fd, &eh, sizeof(eh), 0) != 0 ||
+	if (e->size < sizeof(eh) ||
+	    file_read_at(e->fd, &eh, sizeof(eh), 0) != 0 ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
 		snprintf(why, why_cap, "not an ELF file");
 		goto fail;
@@ -201,7 +186,8 @@ static int elf_open(struct elf *e, const char *path, char *why,
 		Elf64_Shdr first;
 
 		if (!in_file(e, eh.e_shoff, sizeof(first)) ||
-		    read_at(e->fd, &first, sizeof(first), eh.e_shoff) != 0) {
+		    file_read_at(e->fd, &first, sizeof(first), eh.e_shoff) !=
+			    0) {
 			snprintf(why, why_cap, "section headers out of file");
 			goto fail;
 		}
@@ -218,8 +204,8 @@ static int elf_open(struct elf *e, const char *path, char *why,
 		*nomem = 1;
 		goto fail;
 	}
-	if (read_at(e->fd, e->sh, (size_t)shnum * sizeof(Elf64_Shdr),
-		    eh.e_shoff) != 0) {
+	if (file_read_at(e->fd, e->sh, (size_t)shnum * sizeof(Elf64_Shdr),
+			 eh.e_shoff) != 0) {
 		snprintf(why, why_cap, "cannot read section headers");
 		goto fail;
 	}
