@@ -20,13 +20,7 @@
 #include "open_regular.h"
 #include "h5snoop/trace_schema.h"
 #include "trace_meta.h"
-
-static int is_stream_name(int dirfd, const char *name)
-{
-	(void)dirfd;
-	return strncmp(name, H5SNOOP_STREAM_PREFIX,
-		       strlen(H5SNOOP_STREAM_PREFIX)) == 0;
-}
+#include "trace_reader.h"
 
 static int is_subdir(int dirfd, const char *name)
 {
@@ -45,7 +39,7 @@ static int64_t first_start(int dirfd, const struct trace_meta *m)
 	size_t n;
 	int64_t start;
 
-	if (dir_list(dirfd, is_stream_name, &names, &n) != 0)
+	if (dir_list(dirfd, trace_is_stream_file, &names, &n) != 0)
 		return INT64_MAX;
 	for (size_t i = 0; i < n; i++) {
 		struct h5snoop_packet_header h;

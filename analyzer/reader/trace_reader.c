@@ -17,7 +17,7 @@
 #include "dir_list.h"
 #include "h5snoop/trace_schema.h"
 
-static int is_stream_name(int dirfd, const char *name)
+int trace_is_stream_file(int dirfd, const char *name)
 {
 	size_t n = strlen(H5SNOOP_STREAM_PREFIX);
 
@@ -44,7 +44,7 @@ enum h5snoop_status trace_open(struct trace *t, const char *path,
 		st = diag_fail(err, "%s: not an h5snoop trace (its metadata "
 				    "does not say tracer_name = \"%s\")",
 			       path, H5SNOOP_TRACER_NAME);
-	if (st == H5SNOOP_OK && dir_list(t->dirfd, is_stream_name, &names,
+	if (st == H5SNOOP_OK && dir_list(t->dirfd, trace_is_stream_file, &names,
 					 &n) != 0)
 		st = diag_fail(err, "%s: cannot list: %s", path,
 			       strerror(errno));

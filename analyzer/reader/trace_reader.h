@@ -46,6 +46,14 @@ enum h5snoop_status trace_open(struct trace *t, const char *path,
 int trace_next(struct trace *t, const struct trace_event **ev,
 	       struct h5snoop_error *err);
 
+/*
+ * Whether directory entry `name` is a stream file: the prefix "stream_"
+ * and a suffix (the shim writes stream_<tid>, a fork child
+ * stream_<tid> in its own trace); a bare "stream_" is not one and is
+ * ignored.  A dir_list filter (dirfd unused).  Pure.
+ */
+int trace_is_stream_file(int dirfd, const char *name);
+
 /* Events the writer had to drop (sum of events_discarded). */
 uint64_t trace_discarded(const struct trace *t);
 
