@@ -4,6 +4,7 @@
  * files, corrupt packets, foreign directories.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,22 +129,57 @@ static void poke(const char *name, off_t off, const void *bytes,
 	close(fd);
 }
 
+/*
+ * The events of intact trace `path` that a cut of its stream_1 at byte
+ * `at` leaves whole: all of the other streams', and those of stream_1
+ * that end before the cut, i.e. whose successor in stream_1 starts at or
+ * before it (events are packed).  The last event of stream_1 must start
+ * after the cut, so that it is lost whatever its size.
+ */
+static uint64_t events_before_cut(const char *path, uint64_t at)
+{
+	const struct trace_event *ev;
+	struct h5snoop_error err = {0};
+	struct trace t;
+	uint64_t n = 0, last = 0;
+
+	CHECK(trace_open(&t, path, &err) == H5SNOOP_OK);
+	while (trace_next(&t, &ev, &err) > 0) {
+		if (ev->tid != 1) {
+			n++;
+			continue;
+		}
+		/* The previous event of stream_1 ends here. */
+		if (last != 0 && ev->file_offset <= at)
+			n++;
+		last = ev->file_offset;
+	}
+	trace_close(&t);
+	CHECK(last > at);
+	return n;
+}
+
 static void test_truncated(void)
 {
-	char path[4200];
+	char path[4200], where[128];
 	struct h5snoop_error err;
-	uint64_t events;
+	uint64_t events, whole, at = 4096 + 500;
 
 	/* 200 reads: stream_1 holds the open, 100 reads, the request in
 	 * two 4 KiB packets; cut in the middle of the second one. */
 	write_two_threads("cut", 200);
-	cut("cut", 4096 + 500);
 	snprintf(path, sizeof(path), "%s/cut", root);
+	whole = events_before_cut(path, at);
+	cut("cut", (off_t)at);
 	CHECK(read_all(path, &err, &events) == 0);
-	CHECK_EQ_U64(events, 190); /* what a 4 KiB packet and 500 bytes hold */
+	CHECK_EQ_U64(events, whole);
+	CHECK(events > 100 && events < 202); /* some of stream_1 lost */
 	CHECK_EQ_U64(err.n_warnings, 1);
-	CHECK(strstr(err.warnings[0], "stream_1: file ends inside a packet "
-				      "at offset 4596 (packet 1)") != NULL);
+	snprintf(where, sizeof(where),
+		 "stream_1: file ends inside a packet at offset %llu "
+		 "(packet 1)",
+		 (unsigned long long)at);
+	CHECK(strstr(err.warnings[0], where) != NULL);
 
 	/* Cut inside the first packet header. */
 	write_two_threads("cut2", 10);
@@ -159,8 +195,14 @@ static void test_corrupt(void)
 	char path[4200];
 	struct h5snoop_error err;
 	uint64_t events, big = 8u * 8192u, bad_id = 0xEE;
-	char want[128];
 	uint32_t magic = 0xdeadbeef;
+	/* Where the packet header's content_size and the first event's id
+	 * lie in a stream file, from the schema's structs. */
+	size_t content_size =
+		offsetof(struct h5snoop_packet_header, content_size);
+	size_t first_id = sizeof(struct h5snoop_packet_header) +
+			  offsetof(struct h5snoop_event_header, id);
+	char want[128];
 
 	write_two_threads("magic", 10);
 	poke("magic", 0, &magic, sizeof(magic));
@@ -170,21 +212,48 @@ static void test_corrupt(void)
 				  "bad magic 0xdeadbeef") != NULL);
 
 	write_two_threads("size", 10);
-	poke("size", 40, &big, sizeof(big)); /* content_size */
+	poke("size", (off_t)content_size, &big, sizeof(big));
 	snprintf(path, sizeof(path), "%s/size", root);
 	CHECK(read_all(path, &err, &events) < 0);
 	CHECK(strstr(err.message, "content_size exceeds packet_size") !=
 	      NULL);
 
 	write_two_threads("id", 10);
-	poke("id", sizeof(struct h5snoop_packet_header), &bad_id,
-	     1); /* first event's id */
+	poke("id", (off_t)first_id, &bad_id, 1);
 	snprintf(path, sizeof(path), "%s/id", root);
 	CHECK(read_all(path, &err, &events) < 0);
 	snprintf(want, sizeof(want),
-		 "packet 0 at offset %zu: unknown event id 238",
-		 sizeof(struct h5snoop_packet_header));
+		 "packet 0 at offset %zu: unknown event id %llu", first_id,
+		 (unsigned long long)bad_id);
 	CHECK(strstr(err.message, want) != NULL);
+}
+
+/* A bare "stream_" is not a stream file: listing and reading ignore it. */
+static void test_stream_names(void)
+{
+	char path[4200];
+	struct h5snoop_error err;
+	uint64_t plain, with_bare;
+	int fd;
+
+	CHECK(trace_is_stream_file(-1, "stream_1"));
+	CHECK(trace_is_stream_file(-1, "stream_x"));
+	CHECK(!trace_is_stream_file(-1, "stream_"));
+	CHECK(!trace_is_stream_file(-1, "metadata"));
+	CHECK(!trace_is_stream_file(-1, "stream"));
+
+	write_two_threads("plain", 10);
+	write_two_threads("bare", 10);
+	snprintf(path, sizeof(path), "%s/bare/stream_", root);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	CHECK(fd >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/plain", root);
+	CHECK(read_all(path, &err, &plain) == 0);
+	snprintf(path, sizeof(path), "%s/bare", root);
+	CHECK(read_all(path, &err, &with_bare) == 0);
+	CHECK_EQ_U64(with_bare, plain);
+	CHECK_EQ_U64(err.n_warnings, 0);
 }
 
 static void test_find(void)
@@ -218,6 +287,7 @@ int main(void)
 	test_round_trip();
 	test_truncated();
 	test_corrupt();
+	test_stream_names();
 	test_find();
 	if (!unit_failures)
 		unit_rmtree(root);
