@@ -143,7 +143,7 @@ static int load_packet(struct stream_in *s, struct h5snoop_error *err)
 		return 0;
 	/* RATIONALE: read, not mapped: a writer that fails to extend the
 	 * file cuts it back, and a mapped page past the end is SIGBUS. */
-	if (s->follow && (read_at(s->fd, &h, HEADER_BYTES, off) != 0 ||
+	if (s->follow && (file_read_at(s->fd, &h, HEADER_BYTES, off) != 0 ||
 			  h.magic == 0 || h.packet_size / 8 > left))
 		return 0;
 	s->packet_index = index;
@@ -336,7 +336,7 @@ enum h5snoop_status stream_in_follow(struct stream_in *s,
 	if (!s->buf)
 		return H5SNOOP_OK;
 	/* The packet being read may have grown since. */
-	if (read_at(s->fd, &h, HEADER_BYTES, s->packet_offset) != 0)
+	if (file_read_at(s->fd, &h, HEADER_BYTES, s->packet_offset) != 0)
 		return diag_fail_at(err, s->path, s->packet_index,
 				    s->packet_offset, "cannot read: %s",
 				    strerror(errno));
