@@ -29,7 +29,7 @@
 #define ADVISE_SMALL_BYTES 10240u         /* a "small" request */
 #define ADVISE_BLOCK_BYTES (8u << 20)     /* a page or cache block */
 #define ADVISE_REGION_BYTES (1u << 20)    /* metadata spread unit */
-#define ADVISE_SAMPLES 4096u              /* latency samples kept */
+#define ADVISE_SAMPLES 512u               /* latency samples kept */
 #define ADVISE_SET_MAX (1u << 20)         /* ranges remembered per run */
 #define ADVISE_SITES 8u                   /* call sites kept per kind */
 /* A driver read this fast was served from the client's memory (an
