@@ -213,13 +213,17 @@ def report_counts(place, trace_inner):
 
 def trace_counts(events):
     """What report_counts() must say, from babeltrace2's events: a
-    request whose read_seq is a read's seq on its thread was made inside
-    that read; a read with none was served by the driver."""
+    request whose read_seq is a read's seq on its read thread (read_tid,
+    else its own) was made inside that read; a read with none was served
+    by the driver."""
     reads = t.by_name(events, "vfd_read")
     http = t.by_name(events, "http_request")
     seqs = {(r["trace_dir"], r["tid"], r["seq"]) for r in reads}
-    inside = [(h["trace_dir"], h["tid"], h["read_seq"]) for h in http
-              if (h["trace_dir"], h["tid"], h["read_seq"]) in seqs]
+    # read_tid names the thread whose read caused a request made on
+    # another thread (fsspec's aiohttp loop); 0 means the event's own.
+    inside = [(h["trace_dir"], h.get("read_tid") or h["tid"], h["read_seq"])
+              for h in http]
+    inside = [k for k in inside if k in seqs]
     return Counter({
         "layer_vfd_requests": len(reads),
         "layer_vfd_bytes": sum(r["size"] for r in reads),
