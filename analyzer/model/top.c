@@ -59,7 +59,10 @@ enum h5snoop_status top_open(struct top *t, const char *root,
 static void proc_fail(struct top_proc *p, struct h5snoop_error *err)
 {
 	p->failed = 1;
-	snprintf(p->error, sizeof(p->error), "%s", err->message);
+	/* NOTE: cut to the field, as a display line; the precision tells the
+	 * compiler so (-Wformat-truncation in the sanitized build). */
+	snprintf(p->error, sizeof(p->error), "%.*s",
+		 (int)sizeof(p->error) - 1, err->message);
 	err->message[0] = '\0';
 }
 

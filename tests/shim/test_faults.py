@@ -32,6 +32,7 @@ def case_curl_tool(work):
     --max-time (exit 28), a 503 (exit 22 with -f), a slow first byte
     (exit 0, the delay in ttfb_ns); each transfer is one http_request
     with the curl code and status the client saw."""
+    t.skip_curl_tool_under_asan()
     www = served(work)
     want = {
         "reset": (18, 206), "stall": (28, 206), "status/503": (22, 503),
