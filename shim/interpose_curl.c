@@ -616,7 +616,9 @@ H5SNOOP_EXPORT CURLcode curl_easy_perform(CURL *h)
 
 	if (!lib || !lib->easy_perform)
 		MISSING("curl_easy_perform", CURLE_FAILED_INIT);
-	traced = tls_in_curl == 0 && http_layer_on();
+	/* A copy past the table is passed on untraced, as its warning
+	 * says: recorded, its transfers would lose their ranges. */
+	traced = tls_in_curl == 0 && lib_tracked(lib) && http_layer_on();
 	if (!traced) {
 		tls_in_curl++;
 		rc = lib->easy_perform(h);

@@ -352,8 +352,50 @@ def case_family(work):
             in rep.stdout, "the report counts other reads or bytes")
 
 
+def case_curl_copies(work):
+    """Seventeen libcurl copies in one process, one past the shim's table:
+    the host behaves as without the shim, the first sixteen copies'
+    transfers are each one http_request with its range (nginx's log is the
+    reference), and the seventeenth's are passed on to its own libcurl
+    untraced, with one warning, never recorded as another copy's."""
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "data.bin"), "wb") as f:
+        f.write(bytes(range(256)) * 80)
+    n, kept = 17, 16
+    ranges = [(i * 1000, i * 1000 + i + 9) for i in range(n)]
+    cmd = [t.sample_bin("host_curl_copies"),
+           os.path.join(t.build_dir(), "lib"), str(n)]
+    out = os.path.join(work, "tr")
+    with t.Nginx(www) as nginx:
+        cmd.append(nginx.url("data.bin"))
+        plain = t.run(cmd)
+        t.check(plain.returncode == 0, "the host fails without the shim: %s"
+                % plain.stderr)
+        mark = nginx.log_mark()
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "seventeen libcurl copies")
+        served = nginx.requests(mark)
+    t.check([r["range"] for r in served] == ranges,
+            "nginx served %s" % [r["range"] for r in served])
+    warnings = [l for l in traced.stderr.decode(errors="replace")
+                .splitlines()
+                if l.startswith("h5snoop:") and "libcurl copies" in l]
+    t.check(len(warnings) == 1, "libcurl copy warnings: %s" % warnings)
+    http = t.by_name(t.all_events(out), "http_request")
+    got = sorted((t.http_key(e) for e in http), key=str)
+    want = sorted((t.nginx_key(r) for r in served[:kept]), key=str)
+    t.check(got == want, "requests %s, nginx served through the first %d "
+            "copies %s" % (got, kept, want))
+    late = set(ranges[kept:])
+    t.check(not [e for e in http
+                 if (e["range_start"], e["range_end"]) in late],
+            "a request of a copy past the table was recorded")
+
+
 CASES = {
     "family": case_family,
+    "curl_copies": case_curl_copies,
     "two_hdf5": case_two_hdf5,
     "curl_cross_thread": case_curl_cross_thread,
     "curl_errno": case_curl_errno,
