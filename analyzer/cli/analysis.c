@@ -1,7 +1,7 @@
 /*
  * analysis.c - what report, plot and export share (see analysis.h).
  *
- * Must never: print but the usage asked for with --help.
+ * Must never: print.
  */
 #include "analysis.h"
 
@@ -47,20 +47,17 @@ static void stack_warnings(const struct attrib *a, struct h5snoop_error *err)
 			  (unsigned long long)a->stacks_missing);
 }
 
-int analysis_start(enum cli_command command, int argc, char **argv,
-		   struct h5snoop_cli_config *c, struct analysis *an,
-		   struct h5snoop_error *err)
+enum h5snoop_status analysis_start(enum cli_command command, int argc,
+				   char **argv,
+				   struct h5snoop_cli_config *c,
+				   struct analysis *an,
+				   struct h5snoop_error *err)
 {
-	int rc = cli_parse(command, argc, argv, c, err);
+	enum h5snoop_status st = cli_parse(command, argc, argv, c, err);
 
-	if (rc != H5SNOOP_EXIT_OK)
-		return rc;
-	if (c->help) {
-		fputs(cli_usage(command), stdout);
-		return H5SNOOP_EXIT_OK;
-	}
-	analysis_init(an, c);
-	return -1;
+	if (st == H5SNOOP_OK)
+		analysis_init(an, c);
+	return st;
 }
 
 static enum h5snoop_status agg_event(void *ctx, const struct trace *t,
@@ -145,20 +142,19 @@ void analysis_free(struct analysis *an)
 	group_table_free(&an->groups);
 }
 
-int analysis_exit_code(enum h5snoop_status st,
-		       const struct h5snoop_cli_config *c,
-		       const struct run_summary *s, struct h5snoop_error *err)
+enum h5snoop_status analysis_status(enum h5snoop_status st,
+				    const struct h5snoop_cli_config *c,
+				    const struct run_summary *s,
+				    struct h5snoop_error *err)
 {
-	if (st != H5SNOOP_OK)
-		return err->usage_command ? H5SNOOP_EXIT_USAGE
-					  : H5SNOOP_EXIT_ERROR;
-	if (c->strict && (s->discarded || s->truncated || s->lost_total)) {
-		diag_fail(err,
-			  "--strict: %llu events discarded by the tracer, "
-			  "%llu losses counted, %zu stream files truncated",
-			  (unsigned long long)s->discarded,
-			  (unsigned long long)s->lost_total, s->truncated);
-		return H5SNOOP_EXIT_ERROR;
-	}
-	return H5SNOOP_EXIT_OK;
+	if (st == H5SNOOP_OK && c->strict &&
+	    (s->discarded || s->truncated || s->lost_total))
+		return diag_fail(err,
+				 "--strict: %llu events discarded by the "
+				 "tracer, %llu losses counted, %zu stream "
+				 "files truncated",
+				 (unsigned long long)s->discarded,
+				 (unsigned long long)s->lost_total,
+				 s->truncated);
+	return st;
 }

@@ -23,14 +23,16 @@ struct analysis {
 void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c);
 
 /*
- * What every analysis command does first: parses argv into c.  Returns -1
- * to go on (an is then initialized: analysis_free it), or the exit status
- * to return at once: 0 after printing the usage for --help (to stdout),
- * 2 for a usage error (in err).
+ * What every analysis command does first: parses argv into c.  Returns
+ * H5SNOOP_OK to go on (an is then initialized: analysis_free it), or the
+ * status to return at once: H5SNOOP_INFO_ONLY for --help, H5SNOOP_USAGE
+ * (in err).
  */
-int analysis_start(enum cli_command command, int argc, char **argv,
-		   struct h5snoop_cli_config *c, struct analysis *an,
-		   struct h5snoop_error *err);
+enum h5snoop_status analysis_start(enum cli_command command, int argc,
+				   char **argv,
+				   struct h5snoop_cli_config *c,
+				   struct analysis *an,
+				   struct h5snoop_error *err);
 
 /* The sink that feeds an->agg. */
 struct run_sink analysis_agg_sink(struct analysis *an);
@@ -53,11 +55,12 @@ void analysis_report_init(struct report *r, const struct analysis *an,
 void analysis_free(struct analysis *an);
 
 /*
- * The exit status for st: 0, 1 (error, or with --strict lost events), or
- * 2 (an error with err->usage_command set).
+ * The command's status after st: st, or with --strict H5SNOOP_ERROR when
+ * the tracer lost events or a stream file was cut.
  */
-int analysis_exit_code(enum h5snoop_status st,
-		       const struct h5snoop_cli_config *c,
-		       const struct run_summary *s, struct h5snoop_error *err);
+enum h5snoop_status analysis_status(enum h5snoop_status st,
+				    const struct h5snoop_cli_config *c,
+				    const struct run_summary *s,
+				    struct h5snoop_error *err);
 
 #endif

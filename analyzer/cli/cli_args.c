@@ -101,6 +101,27 @@ static const char export_usage[] =
 	"                      traces recorded with H5SNOOP_STACKS\n"
 	USAGE_STRICT "\n" USAGE_EXIT;
 
+static const char record_usage[] =
+	"Usage: h5snoop record [OPTIONS] -- COMMAND [ARGS...]\n"
+	"\n"
+	"Runs COMMAND with libh5snoop.so preloaded: every HDF5 driver read\n"
+	"and libcurl request of it, and of the programs it starts, is\n"
+	"written to one CTF trace directory per process under DIR.\n"
+	"COMMAND takes this process's place (same pid): the signals sent\n"
+	"to it reach COMMAND, and COMMAND's exit status (or the signal it\n"
+	"dies of) is h5snoop's.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR    where trace directories go\n"
+	"                      (default: $H5SNOOP_OUTPUT or ./h5snoop-traces;\n"
+	"                      %p, %h and %r expand to pid, host and rank)\n"
+	"  -l, --label NAME    label of this run (e.g. the file flavor)\n"
+	"      --layers LIST   any of vfd, http (libcurl), net (other HTTP\n"
+	"                      clients), comma-separated (default: all)\n"
+	"      --keep-query    keep URL query strings (may hold secrets)\n"
+	"  -q, --quiet         no h5snoop messages on stderr\n"
+	"  -h, --help          this text\n";
+
 /* The name of report format s, the default for NULL; NULL if none. */
 static const char *report_format_name(const char *s)
 {
@@ -122,31 +143,20 @@ static const struct {
 	const char *name;
 	const char *usage;
 	const char *(*format)(const char *s); /* NULL: no --format */
+	const char *no_args; /* the usage error without positionals */
 } commands[] = {
-	[CLI_REPORT] = {"report", report_usage, report_format_name},
-	[CLI_PLOT] = {"plot", plot_usage, NULL},
-	[CLI_EXPORT] = {"export", export_usage, export_format_name},
+	[CLI_REPORT] = {"report", report_usage, report_format_name,
+			"no trace given"},
+	[CLI_PLOT] = {"plot", plot_usage, NULL, "no trace given"},
+	[CLI_EXPORT] = {"export", export_usage, export_format_name,
+			"no trace given"},
+	[CLI_RECORD] = {"record", record_usage, NULL,
+			"no command to run (put it after --)"},
 };
 
 const char *cli_usage(enum cli_command command)
 {
 	return commands[command].usage;
-}
-
-static int usage_error(struct h5snoop_error *err, enum cli_command command,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int usage_error(struct h5snoop_error *err, enum cli_command command,
-		       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	err->usage_command = commands[command].name;
-	return H5SNOOP_EXIT_USAGE;
 }
 
 /* Splits a comma list; calls add(name) for each item.  -1 on an empty
@@ -206,27 +216,6 @@ static int add_layer(void *ctx, const char *name)
 	return -1;
 }
 
-/* The value of option `a` (argv[*i]) named `name`/`short_name`, taking
- * "--name=V", "--name V" and "-s V"; NULL if `a` is not that option.
- * *missing is set when the option has no value. */
-static const char *option_value(int argc, char **argv, int *i,
-				const char *name, const char *short_name,
-				int *missing)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) == 0 && a[n] == '=')
-		return a + n + 1;
-	if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* A number from 1 to max. */
 static int parse_count(const char *s, unsigned max, unsigned *out)
 {
@@ -239,11 +228,210 @@ static int parse_count(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
-int cli_parse(enum cli_command command, int argc, char **argv,
-	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err)
+/* ---- one setter per option: H5SNOOP_OK, or H5SNOOP_USAGE in err ---- */
+
+typedef enum h5snoop_status setter(struct h5snoop_cli_config *c,
+				   const char *v, struct h5snoop_error *err);
+
+static const char *name_of(const struct h5snoop_cli_config *c)
 {
-	int i, missing = 0, n_pos = 0;
-	const char *v;
+	return commands[c->command].name;
+}
+
+static enum h5snoop_status set_strict(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	(void)v, (void)err;
+	c->strict = 1;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_output(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	(void)err;
+	c->output = v;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_format(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	if (commands[c->command].format)
+		c->format = commands[c->command].format(v);
+	if (!commands[c->command].format || !c->format)
+		return diag_usage(err, name_of(c), "unknown format '%s'", v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_by(struct h5snoop_cli_config *c,
+				  const char *v, struct h5snoop_error *err)
+{
+	if (each_item(v, add_by, c) != 0)
+		return diag_usage(err, name_of(c),
+				  "--by takes flavor, label, file, driver, "
+				  "process, host, stack or function[=FUNC], "
+				  "not '%s'",
+				  v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_layers(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	if (each_item(v, add_layer, &c->layer_mask) != 0)
+		return diag_usage(err, name_of(c),
+				  "--layers takes vfd, http or vfd,http, not "
+				  "'%s'",
+				  v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_baseline(struct h5snoop_cli_config *c,
+					const char *v,
+					struct h5snoop_error *err)
+{
+	(void)err;
+	c->baseline = v;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_depth(struct h5snoop_cli_config *c,
+				     const char *v, struct h5snoop_error *err)
+{
+	if (parse_count(v, CLI_MAX_STACK_DEPTH, &c->stack_depth) != 0)
+		return diag_usage(err, name_of(c),
+				  "--depth takes a number of frames from 1 "
+				  "to %d, not '%s'",
+				  CLI_MAX_STACK_DEPTH, v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_top(struct h5snoop_cli_config *c,
+				   const char *v, struct h5snoop_error *err)
+{
+	if (parse_count(v, CLI_MAX_TOP, &c->top) != 0)
+		return diag_usage(err, name_of(c),
+				  "--top takes a number of groups from 1 to "
+				  "%u, not '%s'",
+				  CLI_MAX_TOP, v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_all(struct h5snoop_cli_config *c,
+				   const char *v, struct h5snoop_error *err)
+{
+	(void)v, (void)err;
+	c->all = 1;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_stacks(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	(void)v, (void)err;
+	c->stacks = 1;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_label(struct h5snoop_cli_config *c,
+				     const char *v, struct h5snoop_error *err)
+{
+	(void)err;
+	c->label = v;
+	return H5SNOOP_OK;
+}
+
+/* record passes its --layers to the shim as given (the shim judges). */
+static enum h5snoop_status set_shim_layers(struct h5snoop_cli_config *c,
+					   const char *v,
+					   struct h5snoop_error *err)
+{
+	(void)err;
+	c->shim_layers = v;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_keep_query(struct h5snoop_cli_config *c,
+					  const char *v,
+					  struct h5snoop_error *err)
+{
+	(void)v, (void)err;
+	c->keep_query = 1;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_quiet(struct h5snoop_cli_config *c,
+				     const char *v, struct h5snoop_error *err)
+{
+	(void)v, (void)err;
+	c->quiet = 1;
+	return H5SNOOP_OK;
+}
+
+#define REPORT (1u << CLI_REPORT)
+#define PLOT (1u << CLI_PLOT)
+#define EXPORT (1u << CLI_EXPORT)
+#define RECORD (1u << CLI_RECORD)
+#define ANALYSIS (REPORT | PLOT | EXPORT)
+
+/* Every option of every command: "--name V", "--name=V" and "-s V" for
+ * those with a value, the exact word for flags. */
+static const struct option {
+	const char *name;
+	const char *short_name; /* or NULL */
+	int value;              /* takes a value */
+	unsigned commands;      /* 1 << enum cli_command */
+	setter *set;
+} options[] = {
+	{"--strict", NULL, 0, ANALYSIS, set_strict},
+	{"--output", "-o", 1, ANALYSIS | RECORD, set_output},
+	/* NOTE: plot takes no format; "unknown format" says so. */
+	{"--format", "-f", 1, ANALYSIS, set_format},
+	{"--by", NULL, 1, REPORT | PLOT, set_by},
+	{"--layers", NULL, 1, ANALYSIS, set_layers},
+	{"--layer", NULL, 1, ANALYSIS, set_layers},
+	{"--baseline", NULL, 1, REPORT | PLOT, set_baseline},
+	{"--depth", NULL, 1, REPORT | PLOT, set_depth},
+	{"--top", NULL, 1, REPORT | PLOT, set_top},
+	{"--all", NULL, 0, REPORT | PLOT, set_all},
+	{"--stacks", NULL, 0, EXPORT, set_stacks},
+	{"--label", "-l", 1, RECORD, set_label},
+	{"--layers", NULL, 1, RECORD, set_shim_layers},
+	{"--keep-query", NULL, 0, RECORD, set_keep_query},
+	{"--quiet", "-q", 0, RECORD, set_quiet},
+};
+
+/* The option of `command` that argument a names, or NULL.  *inline_value
+ * points after "=" in "--name=V". */
+static const struct option *find_option(enum cli_command command,
+					const char *a,
+					const char **inline_value)
+{
+	*inline_value = NULL;
+	for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+		const struct option *o = &options[k];
+		size_t n = strlen(o->name);
+
+		if (!(o->commands & (1u << command)))
+			continue;
+		if (strcmp(a, o->name) == 0 ||
+		    (o->short_name && strcmp(a, o->short_name) == 0))
+			return o;
+		if (o->value && strncmp(a, o->name, n) == 0 && a[n] == '=') {
+			*inline_value = a + n + 1;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+enum h5snoop_status cli_parse(enum cli_command command, int argc,
+			      char **argv, struct h5snoop_cli_config *cfg,
+			      struct h5snoop_error *err)
+{
+	const char *name = commands[command].name;
+	int i, n_pos = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->command = command;
@@ -252,7 +440,8 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 	cfg->stack_depth = CLI_DEFAULT_STACK_DEPTH;
 	cfg->top = CLI_DEFAULT_TOP;
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
+		const struct option *o;
 
 		if (strcmp(a, "--") == 0) {
 			while (++i < argc)
@@ -260,87 +449,40 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 			break;
 		}
 		/* NOTE: options may follow traces (GNU style); traces are
-		 * moved to argv[1..], in order, over what was consumed. */
+		 * moved to argv[1..], in order, over what was consumed.
+		 * record's command ends its options: the rest is the
+		 * command's. */
 		if (a[0] != '-' || a[1] == '\0') {
+			if (command == CLI_RECORD) {
+				while (i < argc)
+					argv[1 + n_pos++] = argv[i++];
+				break;
+			}
 			argv[1 + n_pos++] = argv[i];
 			continue;
 		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cfg->help = 1;
-			return H5SNOOP_EXIT_OK;
-		} else if (strcmp(a, "--strict") == 0) {
-			cfg->strict = 1;
-		} else if ((v = option_value(argc, argv, &i, "--output", "-o",
-					     &missing))) {
-			cfg->output = v;
-		} else if ((v = option_value(argc, argv, &i, "--format", "-f",
-					     &missing))) {
-			if (commands[command].format)
-				cfg->format = commands[command].format(v);
-			if (!commands[command].format || !cfg->format)
-				return usage_error(err, command,
-						   "unknown format '%s'", v);
-		} else if (command != CLI_EXPORT &&
-			   (v = option_value(argc, argv, &i, "--by", NULL,
-					     &missing))) {
-			if (each_item(v, add_by, cfg) != 0)
-				return usage_error(
-					err, command,
-					"--by takes flavor, label, file, "
-					"driver, process, host, stack or "
-					"function[=FUNC], not '%s'",
-					v);
-		} else if ((v = option_value(argc, argv, &i, "--layers", NULL,
-					     &missing)) ||
-			   (!missing &&
-			    (v = option_value(argc, argv, &i, "--layer", NULL,
-					      &missing)))) {
-			if (each_item(v, add_layer, &cfg->layer_mask) != 0)
-				return usage_error(err, command,
-						   "--layers takes vfd, http "
-						   "or vfd,http, not '%s'",
-						   v);
-		} else if (command != CLI_EXPORT &&
-			   (v = option_value(argc, argv, &i, "--baseline",
-					     NULL, &missing))) {
-			cfg->baseline = v;
-		} else if (command != CLI_EXPORT &&
-			   (v = option_value(argc, argv, &i, "--depth", NULL,
-					     &missing))) {
-			if (parse_count(v, CLI_MAX_STACK_DEPTH,
-					&cfg->stack_depth) != 0)
-				return usage_error(err, command,
-						   "--depth takes a number "
-						   "of frames from 1 to %d, "
-						   "not '%s'",
-						   CLI_MAX_STACK_DEPTH, v);
-		} else if (command != CLI_EXPORT &&
-			   (v = option_value(argc, argv, &i, "--top", NULL,
-					     &missing))) {
-			if (parse_count(v, CLI_MAX_TOP, &cfg->top) != 0)
-				return usage_error(err, command,
-						   "--top takes a number of "
-						   "groups from 1 to %u, not "
-						   "'%s'",
-						   CLI_MAX_TOP, v);
-		} else if (command != CLI_EXPORT && strcmp(a, "--all") == 0) {
-			cfg->all = 1;
-		} else if (command == CLI_EXPORT &&
-			   strcmp(a, "--stacks") == 0) {
-			cfg->stacks = 1;
-		} else if (missing) {
-			return usage_error(err, command,
-					   "option '%s' needs a value", a);
-		} else {
-			return usage_error(err, command, "unknown option '%s'",
-					   a);
+			return diag_info(err, commands[command].usage);
 		}
-		if (missing)
-			return usage_error(err, command,
-					   "option '%s' needs a value", a);
+		o = find_option(command, a, &v);
+		if (!o)
+			return diag_usage(err, name, "unknown option '%s'", a);
+		if (o->value && !v) {
+			if (i + 1 >= argc)
+				return diag_usage(err, name,
+						  "option '%s' needs a value",
+						  a);
+			v = argv[++i];
+		}
+		if (o->set(cfg, v, err) != H5SNOOP_OK)
+			return H5SNOOP_USAGE;
 	}
+	/* NOTE: argv stays NULL-terminated after the positionals (record
+	 * execs them). */
+	argv[1 + n_pos] = NULL;
 	if (n_pos == 0)
-		return usage_error(err, command, "no trace given");
+		return diag_usage(err, name, "%s", commands[command].no_args);
 	cfg->traces = argv + 1;
 	cfg->n_traces = (size_t)n_pos;
 	if (cfg->n_by == 0)
@@ -348,7 +490,7 @@ int cli_parse(enum cli_command command, int argc, char **argv,
 	if (cfg->layer_mask == 0)
 		cfg->layer_mask = (1u << LAYER_COUNT) - 1u;
 	if (command == CLI_PLOT && !cfg->output)
-		return usage_error(err, command,
-				   "plot needs an output directory (-o DIR)");
-	return H5SNOOP_EXIT_OK;
+		return diag_usage(err, name,
+				  "plot needs an output directory (-o DIR)");
+	return H5SNOOP_OK;
 }

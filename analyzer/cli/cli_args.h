@@ -1,6 +1,7 @@
 /*
- * cli_args.h - the command line of `report`, `plot` and `export` as a
- * struct.  No I/O: parsing only (babeltrace2's src/cli shape).
+ * cli_args.h - the command line of `report`, `plot`, `export` and
+ * `record` as a struct, parsed by one table of options.  No I/O: parsing
+ * only (babeltrace2's src/cli shape).
  */
 #ifndef H5SNOOP_CLI_ARGS_H
 #define H5SNOOP_CLI_ARGS_H
@@ -10,11 +11,12 @@
 #include "commands.h"
 #include "group_key.h"
 
-enum cli_command { CLI_REPORT, CLI_PLOT, CLI_EXPORT };
+enum cli_command { CLI_REPORT, CLI_PLOT, CLI_EXPORT, CLI_RECORD };
 
 struct h5snoop_cli_config {
 	enum cli_command command;
-	char *const *traces;   /* into argv */
+	char *const *traces;   /* into argv, NULL-terminated; record: the
+				* command and its arguments */
 	size_t n_traces;
 	enum group_by by[GROUP_BY_COUNT];
 	unsigned n_by;
@@ -32,6 +34,11 @@ struct h5snoop_cli_config {
 	char function[256];    /* --by function=FUNC: only requests whose
 				* stack has FUNC ("" none) */
 	int stacks;            /* export --stacks: symbolized rows */
+	/* record */
+	const char *label;       /* -l: H5SNOOP_LABEL */
+	const char *shim_layers; /* --layers: H5SNOOP_LAYERS, as given */
+	int keep_query;          /* --keep-query: H5SNOOP_KEEP_QUERY */
+	int quiet;               /* -q: H5SNOOP_QUIET */
 };
 
 /* The default of --top: groups shown, the ones with most requests.
@@ -47,13 +54,15 @@ struct h5snoop_cli_config {
 
 /*
  * Parses argv (argv[0] is the command's name) into cfg; options and
- * traces may come in any order (the traces are moved to argv[1..]).  Returns
- * H5SNOOP_EXIT_OK, or H5SNOOP_EXIT_USAGE with err->message and
- * err->usage_command set.  Strings stay in argv (but FUNC of --by
- * function=FUNC, copied).  Reentrant.
+ * traces may come in any order (the traces are moved to argv[1..]), but
+ * record's options end at its command.  Returns H5SNOOP_OK,
+ * H5SNOOP_INFO_ONLY for --help (err->info: the usage), or H5SNOOP_USAGE
+ * with err->message and err->usage_command set.  Strings stay in argv
+ * (but FUNC of --by function=FUNC, copied).  Reentrant.
  */
-int cli_parse(enum cli_command command, int argc, char **argv,
-	      struct h5snoop_cli_config *cfg, struct h5snoop_error *err);
+enum h5snoop_status cli_parse(enum cli_command command, int argc,
+			      char **argv, struct h5snoop_cli_config *cfg,
+			      struct h5snoop_error *err);
 
 /* The usage text of a command. */
 const char *cli_usage(enum cli_command command);

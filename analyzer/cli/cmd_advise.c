@@ -74,8 +74,8 @@ struct advise_args {
 	size_t n_traces;
 };
 
-/* -1: go on; else the exit status (0 after --help). */
-static int parse_args(int argc, char **argv, struct advise_args *c,
+/* H5SNOOP_OK: go on; else the status to return (INFO_ONLY: --help). */
+static enum h5snoop_status parse_args(int argc, char **argv, struct advise_args *c,
 		      struct h5snoop_error *err)
 {
 	int dashdash = 0;
@@ -95,10 +95,8 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 			dashdash = 1;
 			continue;
 		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return H5SNOOP_EXIT_OK;
-		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return diag_info(err, usage_text);
 		if (strcmp(a, "--strict") == 0) {
 			c->strict = 1;
 			continue;
@@ -112,18 +110,18 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 			   strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
 			   strcmp(a, "--output") == 0) {
 			if (i + 1 >= argc)
-				return h5snoop_usage_error(
+				return diag_usage(
 					err, "advise",
 					"option '%s' needs a value", a);
 			val = argv[++i];
 		} else {
-			return h5snoop_usage_error(err, "advise",
-						   "unknown option '%s'", a);
+			return diag_usage(err, "advise",
+					  "unknown option '%s'", a);
 		}
 		if (strncmp(a, "--rtt", 5) == 0) {
 			c->rtt_s = parse_time(val);
 			if (c->rtt_s < 0 || c->rtt_s > 3600)
-				return h5snoop_usage_error(
+				return diag_usage(
 					err, "advise",
 					"--rtt wants a time such as 30ms, "
 					"not '%s'",
@@ -132,7 +130,7 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 			struct advise_model m;
 
 			if (advise_whatif_parse(val, &m) != 0)
-				return h5snoop_usage_error(
+				return diag_usage(
 					err, "advise",
 					"--what-if wants none, "
 					"blockcache[:BLOCK[:N]], "
@@ -145,7 +143,7 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 			if (strcmp(val, "json") == 0)
 				c->json = 1;
 			else if (strcmp(val, "text") != 0)
-				return h5snoop_usage_error(
+				return diag_usage(
 					err, "advise",
 					"--format wants text or json, not "
 					"'%s'",
@@ -155,22 +153,22 @@ static int parse_args(int argc, char **argv, struct advise_args *c,
 		}
 	}
 	if (c->n_traces == 0)
-		return h5snoop_usage_error(err, "advise",
-					   "no trace or trace root given");
-	return -1;
+		return diag_usage(err, "advise",
+				  "no trace or trace root given");
+	return H5SNOOP_OK;
 }
 
-int cmd_advise(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_advise(int argc, char **argv,
+			       struct h5snoop_error *err)
 {
 	struct advise_args c;
 	struct advise a;
 	struct run_sink sink;
 	struct output out;
-	enum h5snoop_status st;
-	int rc = parse_args(argc, argv, &c, err);
+	enum h5snoop_status st = parse_args(argc, argv, &c, err);
 
-	if (rc >= 0)
-		return rc;
+	if (st != H5SNOOP_OK)
+		return st;
 	advise_init(&a, c.rtt_s);
 	if (c.what_if) {
 		a.what_if = 1;
@@ -198,5 +196,5 @@ int cmd_advise(int argc, char **argv, struct h5snoop_error *err)
 		st = H5SNOOP_ERROR;
 	}
 	advise_free(&a);
-	return st == H5SNOOP_OK ? H5SNOOP_EXIT_OK : H5SNOOP_EXIT_ERROR;
+	return st;
 }

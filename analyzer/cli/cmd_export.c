@@ -12,18 +12,19 @@
 #include "export.h"
 #include "output.h"
 
-int cmd_export(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_export(int argc, char **argv,
+			       struct h5snoop_error *err)
 {
 	struct h5snoop_cli_config cfg;
 	struct analysis an;
 	struct exporter x;
 	struct run_sink sink;
 	struct output out;
-	enum h5snoop_status st;
-	int rc = analysis_start(CLI_EXPORT, argc, argv, &cfg, &an, err);
+	enum h5snoop_status st =
+		analysis_start(CLI_EXPORT, argc, argv, &cfg, &an, err);
 
-	if (rc >= 0)
-		return rc;
+	if (st != H5SNOOP_OK)
+		return st;
 	st = output_open(&out, cfg.output, err);
 	if (st == H5SNOOP_OK) {
 		export_init(&x, out.f, export_format_find(cfg.format),
@@ -37,5 +38,5 @@ int cmd_export(int argc, char **argv, struct h5snoop_error *err)
 		st = output_close(&out, st == H5SNOOP_OK, err);
 	}
 	analysis_free(&an);
-	return analysis_exit_code(st, &cfg, &an.summary, err);
+	return analysis_status(st, &cfg, &an.summary, err);
 }

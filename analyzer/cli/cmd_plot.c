@@ -91,18 +91,19 @@ static enum h5snoop_status write_all(const char *dir, const struct report *r,
 	return H5SNOOP_OK;
 }
 
-int cmd_plot(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_plot(int argc, char **argv,
+			     struct h5snoop_error *err)
 {
 	struct h5snoop_cli_config cfg;
 	struct analysis an;
 	struct plot_data d;
 	struct run_sink sinks[2];
 	struct report rep;
-	enum h5snoop_status st;
-	int rc = analysis_start(CLI_PLOT, argc, argv, &cfg, &an, err);
+	enum h5snoop_status st =
+		analysis_start(CLI_PLOT, argc, argv, &cfg, &an, err);
 
-	if (rc >= 0)
-		return rc;
+	if (st != H5SNOOP_OK)
+		return st;
 	plot_data_init(&d, cfg.layer_mask, &an.agg);
 	sinks[0] = analysis_agg_sink(&an);
 	sinks[1] = plot_data_sink(&d);
@@ -118,5 +119,5 @@ int cmd_plot(int argc, char **argv, struct h5snoop_error *err)
 	report_free(&rep);
 	plot_data_free(&d);
 	analysis_free(&an);
-	return analysis_exit_code(st, &cfg, &an.summary, err);
+	return analysis_status(st, &cfg, &an.summary, err);
 }

@@ -19,30 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_args.h"
+
 #ifndef H5SNOOP_SHIM_RELPATH
 #define H5SNOOP_SHIM_RELPATH "../lib/libh5snoop.so"
 #endif
-
-static const char record_usage[] =
-	"Usage: h5snoop record [OPTIONS] -- COMMAND [ARGS...]\n"
-	"\n"
-	"Runs COMMAND with libh5snoop.so preloaded: every HDF5 driver read\n"
-	"and libcurl request of it, and of the programs it starts, is\n"
-	"written to one CTF trace directory per process under DIR.\n"
-	"COMMAND takes this process's place (same pid): the signals sent\n"
-	"to it reach COMMAND, and COMMAND's exit status (or the signal it\n"
-	"dies of) is h5snoop's.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output DIR    where trace directories go\n"
-	"                      (default: $H5SNOOP_OUTPUT or ./h5snoop-traces;\n"
-	"                      %p, %h and %r expand to pid, host and rank)\n"
-	"  -l, --label NAME    label of this run (e.g. the file flavor)\n"
-	"      --layers LIST   any of vfd, http (libcurl), net (other HTTP\n"
-	"                      clients), comma-separated (default: all)\n"
-	"      --keep-query    keep URL query strings (may hold secrets)\n"
-	"  -q, --quiet         no h5snoop messages on stderr\n"
-	"  -h, --help          this text\n";
 
 /* The shim beside this executable: installed (bin -> lib) or in the
  * build tree; $H5SNOOP_SHIM wins. */
@@ -114,71 +95,39 @@ static int set_output(const char *dir)
 	return rc;
 }
 
-int cmd_record(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_record(int argc, char **argv,
+			       struct h5snoop_error *err)
 {
-	const char *output = NULL, *label = NULL, *layers = NULL;
-	int keep_query = 0, quiet = 0, i, exec_errno;
+	struct h5snoop_cli_config c;
+	enum h5snoop_status st = cli_parse(CLI_RECORD, argc, argv, &c, err);
 	char shim[PATH_MAX];
+	int exec_errno;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(record_usage, stdout);
-			return 0;
-		} else if ((strcmp(a, "-o") == 0 ||
-			    strcmp(a, "--output") == 0) && i + 1 < argc) {
-			output = argv[++i];
-		} else if (strncmp(a, "--output=", 9) == 0) {
-			output = a + 9;
-		} else if ((strcmp(a, "-l") == 0 ||
-			    strcmp(a, "--label") == 0) && i + 1 < argc) {
-			label = argv[++i];
-		} else if (strncmp(a, "--label=", 8) == 0) {
-			label = a + 8;
-		} else if (strcmp(a, "--layers") == 0 && i + 1 < argc) {
-			layers = argv[++i];
-		} else if (strncmp(a, "--layers=", 9) == 0) {
-			layers = a + 9;
-		} else if (strcmp(a, "--keep-query") == 0) {
-			keep_query = 1;
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			quiet = 1;
-		} else if (a[0] == '-') {
-			return h5snoop_usage_error(err, "record",
-						   "unknown option '%s'", a);
-		} else {
-			break;
-		}
-	}
-	if (i >= argc)
-		return h5snoop_usage_error(err, "record",
-					   "no command to run (put it after "
-					   "--)");
+	if (st != H5SNOOP_OK)
+		return st;
 	if (find_shim(shim, sizeof(shim)) != 0)
-		return h5snoop_fail(err,
-				    "cannot find libh5snoop.so next to this "
-				    "program (set H5SNOOP_SHIM to its path)");
-	if (set_preload(shim) != 0 || set_output(output) != 0 ||
-	    (label && setenv("H5SNOOP_LABEL", label, 1) != 0) ||
-	    (layers && setenv("H5SNOOP_LAYERS", layers, 1) != 0) ||
-	    (keep_query && setenv("H5SNOOP_KEEP_QUERY", "1", 1) != 0) ||
-	    (quiet && setenv("H5SNOOP_QUIET", "1", 1) != 0))
-		return h5snoop_fail(err, "cannot set the environment: %s",
-				    strerror(errno));
+		return diag_fail(err,
+				 "cannot find libh5snoop.so next to this "
+				 "program (set H5SNOOP_SHIM to its path)");
+	if (set_preload(shim) != 0 || set_output(c.output) != 0 ||
+	    (c.label && setenv("H5SNOOP_LABEL", c.label, 1) != 0) ||
+	    (c.shim_layers &&
+	     setenv("H5SNOOP_LAYERS", c.shim_layers, 1) != 0) ||
+	    (c.keep_query && setenv("H5SNOOP_KEEP_QUERY", "1", 1) != 0) ||
+	    (c.quiet && setenv("H5SNOOP_QUIET", "1", 1) != 0))
+		return diag_fail(err, "cannot set the environment: %s",
+				 strerror(errno));
 	fflush(stdout);
 	/* RATIONALE: nothing of record runs after COMMAND, so record becomes
 	 * it: every signal sent to record (SIGINT, SIGTERM, SIGHUP,
 	 * SIGQUIT...) is COMMAND's, the dispositions record inherited (SIGINT
 	 * and SIGQUIT ignored under nohup or in a background job) stay
 	 * COMMAND's, and its caller sees COMMAND's exit status or signal. */
-	execvp(argv[i], argv + i);
+	execvp(c.traces[0], c.traces);
 	exec_errno = errno;
-	h5snoop_fail(err, "cannot run '%s': %s", argv[i],
-		     strerror(exec_errno));
+	diag_fail(err, "cannot run '%s': %s", c.traces[0],
+		  strerror(exec_errno));
 	/* The shell's statuses for a command not found or not runnable. */
-	return exec_errno == ENOENT ? 127 : 126;
+	err->exit_status = exec_errno == ENOENT ? 127 : 126;
+	return H5SNOOP_ERROR;
 }

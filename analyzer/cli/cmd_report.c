@@ -10,18 +10,19 @@
 #include "output.h"
 #include "report.h"
 
-int cmd_report(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_report(int argc, char **argv,
+			       struct h5snoop_error *err)
 {
 	struct h5snoop_cli_config cfg;
 	struct analysis an;
 	struct run_sink sink;
 	struct output out;
 	struct report rep;
-	enum h5snoop_status st;
-	int rc = analysis_start(CLI_REPORT, argc, argv, &cfg, &an, err);
+	enum h5snoop_status st =
+		analysis_start(CLI_REPORT, argc, argv, &cfg, &an, err);
 
-	if (rc >= 0)
-		return rc;
+	if (st != H5SNOOP_OK)
+		return st;
 	sink = analysis_agg_sink(&an);
 	st = analysis_run(&an, &cfg, &sink, 1, err);
 	analysis_report_init(&rep, &an, &cfg, "report");
@@ -35,5 +36,5 @@ int cmd_report(int argc, char **argv, struct h5snoop_error *err)
 	}
 	report_free(&rep);
 	analysis_free(&an);
-	return analysis_exit_code(st, &cfg, &an.summary, err);
+	return analysis_status(st, &cfg, &an.summary, err);
 }

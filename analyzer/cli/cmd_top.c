@@ -62,9 +62,10 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-/* -1: go on; else the exit status (0 after --help). */
-static int parse_args(int argc, char **argv, struct top_args *c,
-		      struct h5snoop_error *err)
+/* H5SNOOP_OK: go on; else the status to return (INFO_ONLY: --help). */
+static enum h5snoop_status parse_args(int argc, char **argv,
+				      struct top_args *c,
+				      struct h5snoop_error *err)
 {
 	const char *env = getenv("H5SNOOP_OUTPUT");
 	int have_root = 0;
@@ -75,10 +76,8 @@ static int parse_args(int argc, char **argv, struct top_args *c,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return H5SNOOP_EXIT_OK;
-		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return diag_info(err, usage_text);
 		if (strcmp(a, "--once") == 0) {
 			c->once = 1;
 		} else if (strcmp(a, "--interval") == 0 ||
@@ -87,9 +86,9 @@ static int parse_args(int argc, char **argv, struct top_args *c,
 			char *end;
 
 			if (!val && i + 1 >= argc)
-				return h5snoop_usage_error(
-					err, "top", "option '%s' needs a value",
-					a);
+				return diag_usage(err, "top",
+						  "option '%s' needs a value",
+						  a);
 			if (!val)
 				val = argv[++i];
 			errno = 0;
@@ -97,24 +96,23 @@ static int parse_args(int argc, char **argv, struct top_args *c,
 			if (errno || end == val || *end ||
 			    !isfinite(c->interval_s) ||
 			    c->interval_s < 0.05 || c->interval_s > 3600)
-				return h5snoop_usage_error(
+				return diag_usage(
 					err, "top",
 					"--interval wants seconds between "
 					"0.05 and 3600, not '%s'",
 					val);
 			c->interval_given = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return h5snoop_usage_error(err, "top",
-						   "unknown option '%s'", a);
+			return diag_usage(err, "top", "unknown option '%s'",
+					  a);
 		} else if (have_root) {
-			return h5snoop_usage_error(err, "top",
-						   "one DIR at most");
+			return diag_usage(err, "top", "one DIR at most");
 		} else {
 			c->root = a;
 			have_root = 1;
 		}
 	}
-	return -1;
+	return H5SNOOP_OK;
 }
 
 /* Sleeps `s` seconds unless a stop signal comes first. */
@@ -248,32 +246,34 @@ static void emit_curses(const char *line, void *ctx)
 
 /* Plain text: one table (--once) or one every interval until a stop
  * signal. */
-static int run_plain(struct top *t, const struct top_args *c,
-		     struct h5snoop_error *err)
+static enum h5snoop_status run_plain(struct top *t,
+				     const struct top_args *c,
+				     struct h5snoop_error *err)
 {
 	do {
 		pause_for(c->interval_s);
 		if (top_update(t, err) != H5SNOOP_OK)
-			return H5SNOOP_EXIT_ERROR;
+			return H5SNOOP_ERROR;
 		table(t, emit_plain, stdout);
 		if (!c->once)
 			fputc('\n', stdout);
 		if (fflush(stdout) != 0)
-			return h5snoop_fail(err, "cannot write output");
+			return diag_fail(err, "cannot write output");
 	} while (!c->once && !stop_requested);
-	return H5SNOOP_EXIT_OK;
+	return H5SNOOP_OK;
 }
 
 /* The full-screen view: redrawn every interval, q quits. */
-static int run_curses(struct top *t, const struct top_args *c,
-		      struct h5snoop_error *err)
+static enum h5snoop_status run_curses(struct top *t,
+				      const struct top_args *c,
+				      struct h5snoop_error *err)
 {
-	int rc = H5SNOOP_EXIT_OK;
+	enum h5snoop_status rc = H5SNOOP_OK;
 
 	/* The terminal's own character set (units use "µs"). */
 	setlocale(LC_ALL, "");
 	if (!initscr())
-		return h5snoop_fail(err, "cannot start the terminal view");
+		return diag_fail(err, "cannot start the terminal view");
 	cbreak();
 	noecho();
 	curs_set(0);
@@ -283,7 +283,7 @@ static int run_curses(struct top *t, const struct top_args *c,
 		int ch;
 
 		if (top_update(t, err) != H5SNOOP_OK) {
-			rc = H5SNOOP_EXIT_ERROR;
+			rc = H5SNOOP_ERROR;
 			break;
 		}
 		erase();
@@ -299,17 +299,18 @@ static int run_curses(struct top *t, const struct top_args *c,
 	return rc;
 }
 
-int cmd_top(int argc, char **argv, struct h5snoop_error *err)
+enum h5snoop_status cmd_top(int argc, char **argv,
+			    struct h5snoop_error *err)
 {
 	struct sigaction sa;
 	struct top_args c;
 	struct top t;
-	int rc = parse_args(argc, argv, &c, err);
+	enum h5snoop_status rc = parse_args(argc, argv, &c, err);
 
-	if (rc >= 0)
+	if (rc != H5SNOOP_OK)
 		return rc;
 	if (top_open(&t, c.root, err) != H5SNOOP_OK)
-		return H5SNOOP_EXIT_ERROR;
+		return H5SNOOP_ERROR;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -318,7 +319,7 @@ int cmd_top(int argc, char **argv, struct h5snoop_error *err)
 	 * tables show the intervals after it. */
 	if (top_update(&t, err) != H5SNOOP_OK) {
 		top_close(&t);
-		return H5SNOOP_EXIT_ERROR;
+		return H5SNOOP_ERROR;
 	}
 	if (!c.once && !c.interval_given && isatty(STDOUT_FILENO))
 		rc = run_curses(&t, &c, err);

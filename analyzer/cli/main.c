@@ -1,8 +1,7 @@
 /*
- * main.c - the h5snoop command table, exit codes, and the one place that
- * prints errors.
+ * main.c - the h5snoop command table, and the one place that prints
+ * errors and maps a status to the exit code.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +10,8 @@
 
 struct command {
 	const char *name;
-	int (*run)(int argc, char **argv, struct h5snoop_error *err);
+	enum h5snoop_status (*run)(int argc, char **argv,
+				   struct h5snoop_error *err);
 	const char *summary;
 };
 
@@ -39,49 +39,36 @@ static void print_usage(FILE *out)
 		"Options: -h, --help; --version\n");
 }
 
-int h5snoop_usage_error(struct h5snoop_error *err, const char *command,
-			const char *fmt, ...)
+/* Prints what the command left in err (the usage of --help to stdout;
+ * warnings after the data, the error last) and returns the exit code of
+ * st.  A failed flush of stdout is a failed write (perf's rule). */
+static int finish(enum h5snoop_status st, const struct h5snoop_error *err)
 {
-	va_list ap;
+	int code = st == H5SNOOP_OK	    ? err->exit_status
+		   : st == H5SNOOP_INFO_ONLY ? 0
+		   : err->exit_status	    ? err->exit_status
+					    : (int)st;
 
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	err->usage_command = command;
-	return H5SNOOP_EXIT_USAGE;
-}
-
-int h5snoop_fail(struct h5snoop_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return H5SNOOP_EXIT_ERROR;
-}
-
-/* A failed flush of stdout is a failed write (perf's rule).  Warnings
- * come after the data, the error last. */
-static int finish(int status, const struct h5snoop_error *err)
-{
+	if (st == H5SNOOP_INFO_ONLY && err->info)
+		fputs(err->info, stdout);
 	for (unsigned i = 0; i < err->n_warnings; i++)
 		fprintf(stderr, "h5snoop: warning: %s\n", err->warnings[i]);
 	if (err->warnings_dropped)
 		fprintf(stderr, "h5snoop: warning: %u more warnings not "
 				"shown\n",
 			err->warnings_dropped);
-	if (err->message[0]) {
+	if (st != H5SNOOP_OK && st != H5SNOOP_INFO_ONLY) {
 		fprintf(stderr, "h5snoop: error: %s\n", err->message);
-		if (err->usage_command)
-			fprintf(stderr, "Try 'h5snoop %s --help'.\n",
-				err->usage_command);
+		if (st == H5SNOOP_USAGE)
+			fprintf(stderr, "Try 'h5snoop%s%s --help'.\n",
+				err->usage_command ? " " : "",
+				err->usage_command ? err->usage_command : "");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "h5snoop: error: cannot write output\n");
-		return status ? status : H5SNOOP_EXIT_ERROR;
+		return code ? code : H5SNOOP_ERROR;
 	}
-	return status;
+	return code;
 }
 
 int main(int argc, char **argv)
@@ -91,23 +78,23 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		print_usage(stderr);
-		return H5SNOOP_EXIT_USAGE;
+		return H5SNOOP_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		print_usage(stdout);
-		return finish(H5SNOOP_EXIT_OK, &err);
+		return finish(H5SNOOP_OK, &err);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("h5snoop %s (trace format %d)\n",
 		       H5SNOOP_VERSION_STRING, H5SNOOP_TRACE_VERSION);
-		return finish(H5SNOOP_EXIT_OK, &err);
+		return finish(H5SNOOP_OK, &err);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return finish(commands[i].run(argc - 1, argv + 1,
 						      &err),
 				      &err);
-	fprintf(stderr, "h5snoop: error: unknown command '%s'\n", argv[1]);
-	fprintf(stderr, "Try 'h5snoop --help'.\n");
-	return H5SNOOP_EXIT_USAGE;
+	return finish(diag_usage(&err, NULL, "unknown command '%s'",
+				 argv[1]),
+		      &err);
 }

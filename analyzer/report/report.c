@@ -86,22 +86,15 @@ enum h5snoop_status report_prepare(struct report *r,
 
 		if (b < 0 || !agg_group_of(r->agg, (uint32_t)b) ||
 		    agg_requests(r->agg, (uint32_t)b) == 0) {
-			diag_fail(err, "--baseline '%s' is not a group with "
-				       "requests (groups: ",
-				  r->opt.baseline);
-			for (uint32_t i = 0; i < r->n_order && i < 8; i++) {
-				size_t n = strlen(err->message);
-
-				snprintf(err->message + n,
-					 sizeof(err->message) - n, "%s'%s'",
-					 i ? ", " : "",
-					 r->groups->keys[r->order[i]]);
-			}
-			strncat(err->message, r->n_order > 8 ? ", ...)" : ")",
-				sizeof(err->message) -
-					strlen(err->message) - 1);
-			err->usage_command = r->opt.command;
-			return H5SNOOP_ERROR;
+			diag_usage(err, r->opt.command,
+				   "--baseline '%s' is not a group with "
+				   "requests (groups: ",
+				   r->opt.baseline);
+			for (uint32_t i = 0; i < r->n_order && i < 8; i++)
+				diag_append(err, "%s'%s'", i ? ", " : "",
+					    r->groups->keys[r->order[i]]);
+			diag_append(err, "%s", r->n_order > 8 ? ", ...)" : ")");
+			return H5SNOOP_USAGE;
 		}
 		r->baseline = (uint32_t)b;
 	}

@@ -42,9 +42,9 @@ void report_init(struct report *r, const struct report_options *opt,
 /*
  * Fills order and baseline: the groups kept by the aggregation, in order
  * of appearance, or most requests first when grouped by stack or
- * function or when groups were left out (agg.left_out).  Returns H5SNOOP_OK, or H5SNOOP_ERROR when
- * --baseline names no group (err->usage_command set: exit 2) or out of
- * memory.  r->order is malloc'ed: report_free.
+ * function or when groups were left out (agg.left_out).  Returns
+ * H5SNOOP_OK, H5SNOOP_USAGE when --baseline names no group, or
+ * H5SNOOP_ERROR out of memory.  r->order is malloc'ed: report_free.
  */
 enum h5snoop_status report_prepare(struct report *r,
 				   struct h5snoop_error *err);

@@ -34,6 +34,36 @@ enum h5snoop_status diag_fail(struct h5snoop_error *err, const char *fmt,
 	return H5SNOOP_ERROR;
 }
 
+enum h5snoop_status diag_usage(struct h5snoop_error *err,
+			       const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_message(err, "", fmt, ap);
+	va_end(ap);
+	err->usage_command = command;
+	return H5SNOOP_USAGE;
+}
+
+void diag_append(struct h5snoop_error *err, const char *fmt, ...)
+{
+	size_t n = strlen(err->message);
+	va_list ap;
+
+	if (n == 0 || n + 1 >= sizeof(err->message))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->message + n, sizeof(err->message) - n, fmt, ap);
+	va_end(ap);
+}
+
+enum h5snoop_status diag_info(struct h5snoop_error *err, const char *text)
+{
+	err->info = text;
+	return H5SNOOP_INFO_ONLY;
+}
+
 enum h5snoop_status diag_fail_at(struct h5snoop_error *err, const char *path,
 				 uint64_t packet, uint64_t offset,
 				 const char *fmt, ...)

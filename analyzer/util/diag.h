@@ -1,10 +1,12 @@
 /*
- * diag.h - how the analysis code reports failure: a status and one line in
- * struct h5snoop_error, never a print.
+ * diag.h - the one error path of the analyzer and the h5snoop command:
+ * one status type, and one record of what went wrong, never a print.
  *
- * The reader, aggregation and outputs return enum h5snoop_status and fill
- * the error struct; only main.c prints it.  Messages name the file and,
- * where there is one, the position in it:
+ * Every layer returns enum h5snoop_status and fills struct h5snoop_error
+ * through the functions here (nothing else writes it); a layer above may
+ * append a cause to the message.  Only main.c prints it, once, and maps
+ * the status to the exit code (babeltrace2's src/cli shape).  Messages
+ * name the file and, where there is one, the position in it:
  *   TRACE/stream_123: packet 3 at offset 4096: content_size exceeds
  *   packet_size
  */
@@ -17,7 +19,13 @@
 
 struct h5snoop_error {
 	char message[1024]; /* one line, no prefix; "" when none */
-	const char *usage_command; /* set for usage errors: "try --help" */
+	const char *usage_command; /* H5SNOOP_USAGE: the command whose
+				    * --help to suggest */
+	const char *info;   /* H5SNOOP_INFO_ONLY: the text for stdout */
+	int exit_status;    /* the exit status when not 0 by default:
+			     * 127 or 126 when `record` cannot run its
+			     * command (the shell's); unused with
+			     * H5SNOOP_INFO_ONLY */
 	/* Warnings of the analysis commands, one line each, printed by
 	 * main.c after the output; repeats are dropped. */
 	char warnings[H5SNOOP_MAX_WARNINGS][512];
@@ -25,9 +33,12 @@ struct h5snoop_error {
 	unsigned warnings_dropped; /* past H5SNOOP_MAX_WARNINGS */
 };
 
+/* The values are the exit codes main.c maps them to (INFO_ONLY: 0). */
 enum h5snoop_status {
 	H5SNOOP_OK = 0,
-	H5SNOOP_ERROR = 1, /* bad input, failed write, out of memory */
+	H5SNOOP_ERROR = 1,     /* bad input, failed write, out of memory */
+	H5SNOOP_USAGE = 2,     /* bad command line: "Try ... --help" */
+	H5SNOOP_INFO_ONLY = 3, /* --help: err->info goes to stdout, exit 0 */
 };
 
 /*
@@ -38,7 +49,26 @@ enum h5snoop_status {
 enum h5snoop_status diag_fail(struct h5snoop_error *err, const char *fmt,
 			      ...) __attribute__((format(printf, 2, 3)));
 
-/* The same, prefixed with "PATH: packet N at offset OFF: ". */
+/*
+ * A usage error of `h5snoop COMMAND` (NULL: of h5snoop itself): sets the
+ * message as diag_fail does and returns H5SNOOP_USAGE.
+ */
+enum h5snoop_status diag_usage(struct h5snoop_error *err,
+			       const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Appends a cause or detail to the message (a layer above adding what
+ * it knows), cut to fit.  No-op without a message.
+ */
+void diag_append(struct h5snoop_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Nothing failed, but the command has only text to show (--help):
+ * returns H5SNOOP_INFO_ONLY.  text must outlive err. */
+enum h5snoop_status diag_info(struct h5snoop_error *err, const char *text);
+
+/* The same as diag_fail, prefixed with "PATH: packet N at offset OFF: ". */
 enum h5snoop_status diag_fail_at(struct h5snoop_error *err, const char *path,
 				 uint64_t packet, uint64_t offset,
 				 const char *fmt, ...)

@@ -58,8 +58,10 @@ int main(void)
 	CHECK(strstr(e.message, "needs a value") != NULL);
 	CHECK(parse(CLI_PLOT, &c, &e, 2, "plot", "t") == 2);
 	CHECK(strstr(e.message, "-o DIR") != NULL);
-	CHECK(parse(CLI_PLOT, &c, &e, 2, "plot", "--help") == 0);
+	CHECK(parse(CLI_PLOT, &c, &e, 2, "plot", "--help") ==
+	      H5SNOOP_INFO_ONLY);
 	CHECK(c.help);
+	CHECK(e.info == cli_usage(CLI_PLOT));
 	CHECK(parse(CLI_REPORT, &c, &e, 3, "report", "--", "-odd") == 0);
 	CHECK_STR(c.traces[0], "-odd");
 
@@ -111,5 +113,32 @@ int main(void)
 		    "t") == 2);
 	CHECK(parse(CLI_EXPORT, &c, &e, 3, "export", "--all", "t") == 2);
 	CHECK(parse(CLI_EXPORT, &c, &e, 4, "export", "--top", "3", "t") == 2);
+
+	/* record: the same parser; its options end at its command. */
+	CHECK(parse(CLI_RECORD, &c, &e, 9, "record", "-o", "out", "--label=l",
+		    "--layers", "vfd", "-q", "prog", "-o") == H5SNOOP_OK);
+	CHECK_STR(c.output, "out");
+	CHECK_STR(c.label, "l");
+	CHECK_STR(c.shim_layers, "vfd");
+	CHECK(c.quiet && !c.keep_query);
+	CHECK_EQ_U64(c.n_traces, 2);
+	CHECK_STR(c.traces[0], "prog");
+	CHECK_STR(c.traces[1], "-o");
+	CHECK(c.traces[2] == NULL);
+	CHECK(parse(CLI_RECORD, &c, &e, 4, "record", "--keep-query", "--",
+		    "-prog") == H5SNOOP_OK);
+	CHECK(c.keep_query);
+	CHECK_STR(c.traces[0], "-prog");
+	CHECK(parse(CLI_RECORD, &c, &e, 2, "record", "-o") == H5SNOOP_USAGE);
+	CHECK_STR(e.message, "option '-o' needs a value");
+	CHECK_STR(e.usage_command, "record");
+	CHECK(parse(CLI_RECORD, &c, &e, 3, "record", "--strict", "p") ==
+	      H5SNOOP_USAGE);
+	CHECK_STR(e.message, "unknown option '--strict'");
+	CHECK(parse(CLI_RECORD, &c, &e, 2, "record", "--") == H5SNOOP_USAGE);
+	CHECK(strstr(e.message, "no command to run") != NULL);
+	CHECK(parse(CLI_RECORD, &c, &e, 2, "record", "-h") ==
+	      H5SNOOP_INFO_ONLY);
+	CHECK(e.info == cli_usage(CLI_RECORD));
 	return unit_done("test_cli_args");
 }
