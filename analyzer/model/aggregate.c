@@ -13,7 +13,7 @@ const char *const agg_row_names[AGG_ROWS] = {
 	"<1KiB", "1-10KiB", "10-100KiB", ">100KiB", "no-body", "all",
 };
 
-const uint64_t agg_bin_edges[AGG_BINS - 1] = H5SNOOP_BIN_EDGES_BYTES;
+const uint64_t agg_bin_edges[AGG_BINS - 1] = AGG_BIN_EDGES_BYTES;
 
 const char *const agg_phase_names[AGG_PHASE_COUNT] = {
 #define AGG_PHASE_NAME(up, low) #low,

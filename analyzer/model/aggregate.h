@@ -25,9 +25,11 @@
 #include "diag.h"
 #include "histogram.h"
 
-/* The size bins: [0, 1 KiB), [1, 10 KiB), [10, 100 KiB), [100 KiB, inf);
- * edges from H5SNOOP_BIN_EDGES_BYTES. */
+/* The size bins: [0, 1 KiB), [1, 10 KiB), [10, 100 KiB), [100 KiB, inf).
+ * A choice of the report (the seed's edges), not of the trace format:
+ * the edges are written here only. */
 #define AGG_BINS 4
+#define AGG_BIN_EDGES_BYTES {1024u, 10240u, 102400u}
 /* Rows of a layer: the bins, then requests without a body (http: HEAD
  * and failures, not binned), then all requests. */
 enum agg_row { AGG_ROW_NOBODY = AGG_BINS, AGG_ROW_ALL, AGG_ROWS };
@@ -117,7 +119,7 @@ struct agg {
 
 static inline unsigned agg_bin_of(uint64_t size)
 {
-	static const uint64_t e[] = H5SNOOP_BIN_EDGES_BYTES;
+	static const uint64_t e[AGG_BINS - 1] = AGG_BIN_EDGES_BYTES;
 
 	return size < e[0] ? 0u : size < e[1] ? 1u : size < e[2] ? 2u : 3u;
 }

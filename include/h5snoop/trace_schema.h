@@ -21,9 +21,6 @@
 #define H5SNOOP_METADATA_FILE "metadata"
 #define H5SNOOP_STREAM_PREFIX "stream_"
 
-/* Size bins of the report (the seed's 1 KB, 10 KB, 100 KB edges). */
-#define H5SNOOP_BIN_EDGES_BYTES {1024u, 10240u, 102400u}
-
 /* HDF5's H5FD_mem_t, kept as our own enum so the analyzer needs no HDF5. */
 #define H5SNOOP_MEM_TYPES(X) \
 	X(0, default)        \
