@@ -6,6 +6,7 @@
 #include "cli_args.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,14 +239,6 @@ static const char *name_of(const struct h5snoop_cli_config *c)
 	return commands[c->command].name;
 }
 
-static enum h5snoop_status set_strict(struct h5snoop_cli_config *c,
-				      const char *v, struct h5snoop_error *err)
-{
-	(void)v, (void)err;
-	c->strict = 1;
-	return H5SNOOP_OK;
-}
-
 static enum h5snoop_status set_output(struct h5snoop_cli_config *c,
 				      const char *v, struct h5snoop_error *err)
 {
@@ -318,22 +311,6 @@ static enum h5snoop_status set_top(struct h5snoop_cli_config *c,
 	return H5SNOOP_OK;
 }
 
-static enum h5snoop_status set_all(struct h5snoop_cli_config *c,
-				   const char *v, struct h5snoop_error *err)
-{
-	(void)v, (void)err;
-	c->all = 1;
-	return H5SNOOP_OK;
-}
-
-static enum h5snoop_status set_stacks(struct h5snoop_cli_config *c,
-				      const char *v, struct h5snoop_error *err)
-{
-	(void)v, (void)err;
-	c->stacks = 1;
-	return H5SNOOP_OK;
-}
-
 static enum h5snoop_status set_label(struct h5snoop_cli_config *c,
 				     const char *v, struct h5snoop_error *err)
 {
@@ -352,54 +329,42 @@ static enum h5snoop_status set_shim_layers(struct h5snoop_cli_config *c,
 	return H5SNOOP_OK;
 }
 
-static enum h5snoop_status set_keep_query(struct h5snoop_cli_config *c,
-					  const char *v,
-					  struct h5snoop_error *err)
-{
-	(void)v, (void)err;
-	c->keep_query = 1;
-	return H5SNOOP_OK;
-}
-
-static enum h5snoop_status set_quiet(struct h5snoop_cli_config *c,
-				     const char *v, struct h5snoop_error *err)
-{
-	(void)v, (void)err;
-	c->quiet = 1;
-	return H5SNOOP_OK;
-}
-
 #define REPORT (1u << CLI_REPORT)
 #define PLOT (1u << CLI_PLOT)
 #define EXPORT (1u << CLI_EXPORT)
 #define RECORD (1u << CLI_RECORD)
 #define ANALYSIS (REPORT | PLOT | EXPORT)
 
+/* An option with a value calls its setter; a flag sets its int member
+ * of the config to 1. */
+#define VALUE(fn) fn, 0
+#define FLAG(member) NULL, offsetof(struct h5snoop_cli_config, member)
+
 /* Every option of every command: "--name V", "--name=V" and "-s V" for
- * those with a value, the exact word for flags. */
+ * those with a value (set), the exact word for flags (FLAG). */
 static const struct option {
 	const char *name;
 	const char *short_name; /* or NULL */
-	int value;              /* takes a value */
 	unsigned commands;      /* 1 << enum cli_command */
-	setter *set;
+	setter *set;            /* takes a value: its setter, else NULL */
+	size_t flag;            /* a flag: offset of the int to set */
 } options[] = {
-	{"--strict", NULL, 0, ANALYSIS, set_strict},
-	{"--output", "-o", 1, ANALYSIS | RECORD, set_output},
+	{"--strict", NULL, ANALYSIS, FLAG(strict)},
+	{"--output", "-o", ANALYSIS | RECORD, VALUE(set_output)},
 	/* NOTE: plot takes no format; "unknown format" says so. */
-	{"--format", "-f", 1, ANALYSIS, set_format},
-	{"--by", NULL, 1, REPORT | PLOT, set_by},
-	{"--layers", NULL, 1, ANALYSIS, set_layers},
-	{"--layer", NULL, 1, ANALYSIS, set_layers},
-	{"--baseline", NULL, 1, REPORT | PLOT, set_baseline},
-	{"--depth", NULL, 1, REPORT | PLOT, set_depth},
-	{"--top", NULL, 1, REPORT | PLOT, set_top},
-	{"--all", NULL, 0, REPORT | PLOT, set_all},
-	{"--stacks", NULL, 0, EXPORT, set_stacks},
-	{"--label", "-l", 1, RECORD, set_label},
-	{"--layers", NULL, 1, RECORD, set_shim_layers},
-	{"--keep-query", NULL, 0, RECORD, set_keep_query},
-	{"--quiet", "-q", 0, RECORD, set_quiet},
+	{"--format", "-f", ANALYSIS, VALUE(set_format)},
+	{"--by", NULL, REPORT | PLOT, VALUE(set_by)},
+	{"--layers", NULL, ANALYSIS, VALUE(set_layers)},
+	{"--layer", NULL, ANALYSIS, VALUE(set_layers)},
+	{"--baseline", NULL, REPORT | PLOT, VALUE(set_baseline)},
+	{"--depth", NULL, REPORT | PLOT, VALUE(set_depth)},
+	{"--top", NULL, REPORT | PLOT, VALUE(set_top)},
+	{"--all", NULL, REPORT | PLOT, FLAG(all)},
+	{"--stacks", NULL, EXPORT, FLAG(stacks)},
+	{"--label", "-l", RECORD, VALUE(set_label)},
+	{"--layers", NULL, RECORD, VALUE(set_shim_layers)},
+	{"--keep-query", NULL, RECORD, FLAG(keep_query)},
+	{"--quiet", "-q", RECORD, FLAG(quiet)},
 };
 
 /* The option of `command` that argument a names, or NULL.  *inline_value
@@ -418,7 +383,7 @@ static const struct option *find_option(enum cli_command command,
 		if (strcmp(a, o->name) == 0 ||
 		    (o->short_name && strcmp(a, o->short_name) == 0))
 			return o;
-		if (o->value && strncmp(a, o->name, n) == 0 && a[n] == '=') {
+		if (o->set && strncmp(a, o->name, n) == 0 && a[n] == '=') {
 			*inline_value = a + n + 1;
 			return o;
 		}
@@ -468,14 +433,16 @@ enum h5snoop_status cli_parse(enum cli_command command, int argc,
 		o = find_option(command, a, &v);
 		if (!o)
 			return diag_usage(err, name, "unknown option '%s'", a);
-		if (o->value && !v) {
+		if (o->set && !v) {
 			if (i + 1 >= argc)
 				return diag_usage(err, name,
 						  "option '%s' needs a value",
 						  a);
 			v = argv[++i];
 		}
-		if (o->set(cfg, v, err) != H5SNOOP_OK)
+		if (!o->set)
+			*(int *)((char *)cfg + o->flag) = 1;
+		else if (o->set(cfg, v, err) != H5SNOOP_OK)
 			return H5SNOOP_USAGE;
 	}
 	/* NOTE: argv stays NULL-terminated after the positionals (record
