@@ -240,6 +240,17 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 enum h5snoop_status advise_write_json(FILE *f, const struct advise *a,
 				      struct h5snoop_error *err);
 
+/* One format of `advise --format`: its name and writer. */
+struct advise_writer {
+	const char *name;
+	enum h5snoop_status (*write)(FILE *f, const struct advise *a,
+				     struct h5snoop_error *err);
+};
+
+/* The format called name; NULL name: the default (text); NULL if none.
+ * Adding a format is one advise_FORMAT.c and a row in advise_writers.c. */
+const struct advise_writer *advise_writer_find(const char *name);
+
 void advise_free(struct advise *a);
 
 #endif

@@ -67,7 +67,7 @@ static double parse_time(const char *s)
 struct advise_args {
 	double rtt_s;
 	const char *what_if;
-	int json;
+	const struct advise_writer *writer; /* --format */
 	int strict;
 	const char *output;
 	char **traces;
@@ -81,6 +81,7 @@ static enum h5snoop_status parse_args(int argc, char **argv, struct advise_args 
 	int dashdash = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->writer = advise_writer_find(NULL);
 	c->rtt_s = ADVISE_DEFAULT_RTT_S;
 	c->traces = argv + 1;
 	for (int i = 1; i < argc; i++) {
@@ -140,9 +141,8 @@ static enum h5snoop_status parse_args(int argc, char **argv, struct advise_args 
 					val);
 			c->what_if = val;
 		} else if (strncmp(a, "--format", 8) == 0) {
-			if (strcmp(val, "json") == 0)
-				c->json = 1;
-			else if (strcmp(val, "text") != 0)
+			c->writer = advise_writer_find(val);
+			if (!c->writer)
 				return diag_usage(
 					err, "advise",
 					"--format wants text or json, not "
@@ -182,8 +182,7 @@ enum h5snoop_status cmd_advise(int argc, char **argv,
 	if (st == H5SNOOP_OK)
 		st = output_open(&out, c.output, err);
 	if (st == H5SNOOP_OK) {
-		st = c.json ? advise_write_json(out.f, &a, err)
-			    : advise_write_text(out.f, &a, err);
+		st = c.writer->write(out.f, &a, err);
 		st = output_close(&out, st == H5SNOOP_OK, err);
 	}
 	if (st == H5SNOOP_OK && c.strict &&
