@@ -229,7 +229,7 @@ static int parse_count(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
-/* ---- one setter per option: H5SNOOP_OK, or H5SNOOP_USAGE in err ---- */
+/* ---- setters of checked options: H5SNOOP_OK, or H5SNOOP_USAGE ---- */
 
 typedef enum h5snoop_status setter(struct h5snoop_cli_config *c,
 				   const char *v, struct h5snoop_error *err);
@@ -237,14 +237,6 @@ typedef enum h5snoop_status setter(struct h5snoop_cli_config *c,
 static const char *name_of(const struct h5snoop_cli_config *c)
 {
 	return commands[c->command].name;
-}
-
-static enum h5snoop_status set_output(struct h5snoop_cli_config *c,
-				      const char *v, struct h5snoop_error *err)
-{
-	(void)err;
-	c->output = v;
-	return H5SNOOP_OK;
 }
 
 static enum h5snoop_status set_format(struct h5snoop_cli_config *c,
@@ -280,15 +272,6 @@ static enum h5snoop_status set_layers(struct h5snoop_cli_config *c,
 	return H5SNOOP_OK;
 }
 
-static enum h5snoop_status set_baseline(struct h5snoop_cli_config *c,
-					const char *v,
-					struct h5snoop_error *err)
-{
-	(void)err;
-	c->baseline = v;
-	return H5SNOOP_OK;
-}
-
 static enum h5snoop_status set_depth(struct h5snoop_cli_config *c,
 				     const char *v, struct h5snoop_error *err)
 {
@@ -311,34 +294,21 @@ static enum h5snoop_status set_top(struct h5snoop_cli_config *c,
 	return H5SNOOP_OK;
 }
 
-static enum h5snoop_status set_label(struct h5snoop_cli_config *c,
-				     const char *v, struct h5snoop_error *err)
-{
-	(void)err;
-	c->label = v;
-	return H5SNOOP_OK;
-}
-
-/* record passes its --layers to the shim as given (the shim judges). */
-static enum h5snoop_status set_shim_layers(struct h5snoop_cli_config *c,
-					   const char *v,
-					   struct h5snoop_error *err)
-{
-	(void)err;
-	c->shim_layers = v;
-	return H5SNOOP_OK;
-}
-
 #define REPORT (1u << CLI_REPORT)
 #define PLOT (1u << CLI_PLOT)
 #define EXPORT (1u << CLI_EXPORT)
 #define RECORD (1u << CLI_RECORD)
 #define ANALYSIS (REPORT | PLOT | EXPORT)
 
-/* An option with a value calls its setter; a flag sets its int member
- * of the config to 1. */
-#define VALUE(fn) fn, 0
-#define FLAG(member) NULL, offsetof(struct h5snoop_cli_config, member)
+/* An option with a value to check calls its setter; a text option keeps
+ * its value as given in its const char * member of the config (record
+ * passes --layers to the shim, which judges it); a flag sets its int
+ * member to 1. */
+#define VALUE(fn) OPT_CHECKED, fn, 0
+#define TEXT(member)                                                      \
+	OPT_TEXT, NULL, offsetof(struct h5snoop_cli_config, member)
+#define FLAG(member)                                                      \
+	OPT_FLAG, NULL, offsetof(struct h5snoop_cli_config, member)
 
 /* Every option of every command: "--name V", "--name=V" and "-s V" for
  * those with a value (set), the exact word for flags (FLAG). */
@@ -346,23 +316,24 @@ static const struct option {
 	const char *name;
 	const char *short_name; /* or NULL */
 	unsigned commands;      /* 1 << enum cli_command */
-	setter *set;            /* takes a value: its setter, else NULL */
-	size_t flag;            /* a flag: offset of the int to set */
+	enum { OPT_CHECKED, OPT_TEXT, OPT_FLAG } kind;
+	setter *set;            /* OPT_CHECKED: its setter, else NULL */
+	size_t member;          /* OPT_TEXT, OPT_FLAG: offset in config */
 } options[] = {
 	{"--strict", NULL, ANALYSIS, FLAG(strict)},
-	{"--output", "-o", ANALYSIS | RECORD, VALUE(set_output)},
+	{"--output", "-o", ANALYSIS | RECORD, TEXT(output)},
 	/* NOTE: plot takes no format; "unknown format" says so. */
 	{"--format", "-f", ANALYSIS, VALUE(set_format)},
 	{"--by", NULL, REPORT | PLOT, VALUE(set_by)},
 	{"--layers", NULL, ANALYSIS, VALUE(set_layers)},
 	{"--layer", NULL, ANALYSIS, VALUE(set_layers)},
-	{"--baseline", NULL, REPORT | PLOT, VALUE(set_baseline)},
+	{"--baseline", NULL, REPORT | PLOT, TEXT(baseline)},
 	{"--depth", NULL, REPORT | PLOT, VALUE(set_depth)},
 	{"--top", NULL, REPORT | PLOT, VALUE(set_top)},
 	{"--all", NULL, REPORT | PLOT, FLAG(all)},
 	{"--stacks", NULL, EXPORT, FLAG(stacks)},
-	{"--label", "-l", RECORD, VALUE(set_label)},
-	{"--layers", NULL, RECORD, VALUE(set_shim_layers)},
+	{"--label", "-l", RECORD, TEXT(label)},
+	{"--layers", NULL, RECORD, TEXT(shim_layers)},
 	{"--keep-query", NULL, RECORD, FLAG(keep_query)},
 	{"--quiet", "-q", RECORD, FLAG(quiet)},
 };
@@ -383,7 +354,8 @@ static const struct option *find_option(enum cli_command command,
 		if (strcmp(a, o->name) == 0 ||
 		    (o->short_name && strcmp(a, o->short_name) == 0))
 			return o;
-		if (o->set && strncmp(a, o->name, n) == 0 && a[n] == '=') {
+		if (o->kind != OPT_FLAG && strncmp(a, o->name, n) == 0 &&
+		    a[n] == '=') {
 			*inline_value = a + n + 1;
 			return o;
 		}
@@ -433,15 +405,17 @@ enum h5snoop_status cli_parse(enum cli_command command, int argc,
 		o = find_option(command, a, &v);
 		if (!o)
 			return diag_usage(err, name, "unknown option '%s'", a);
-		if (o->set && !v) {
+		if (o->kind != OPT_FLAG && !v) {
 			if (i + 1 >= argc)
 				return diag_usage(err, name,
 						  "option '%s' needs a value",
 						  a);
 			v = argv[++i];
 		}
-		if (!o->set)
-			*(int *)((char *)cfg + o->flag) = 1;
+		if (o->kind == OPT_FLAG)
+			*(int *)((char *)cfg + o->member) = 1;
+		else if (o->kind == OPT_TEXT)
+			*(const char **)((char *)cfg + o->member) = v;
 		else if (o->set(cfg, v, err) != H5SNOOP_OK)
 			return H5SNOOP_USAGE;
 	}
