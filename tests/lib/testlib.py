@@ -15,7 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
+import ssl
 import tempfile
+import time
+import urllib.error
+import urllib.request
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
 
@@ -190,6 +194,10 @@ def by_name(events, name):
     return [e for e in events if e["event"] == name]
 
 
+# Requests Nginx.sync_log makes; nginx answers them 404.
+LOG_SYNC_URI = "/.h5snoop-log-sync"
+
+
 class Nginx:
     """nginx on 127.0.0.1, on a free port, serving `root`; stopped by PID
     on exit of the with-block, even when the test fails.  `options` go to
@@ -201,6 +209,7 @@ class Nginx:
         self.options = list(options)
         self.dir = tempfile.mkdtemp(prefix="h5snoop-nginx-")
         self.port = None
+        self.syncs = 0
 
     def __enter__(self):
         script = os.path.join(source_dir(), "tests", "servers", "nginx.sh")
@@ -231,8 +240,41 @@ class Nginx:
             return 0
 
     def requests(self, since=0):
-        """Access log entries since a log_mark(); see access_log()."""
-        return access_log(os.path.join(self.dir, "access.log"), since)
+        """Access log entries since a log_mark(); see access_log().  Every
+        request nginx has answered is there (see sync_log); the sync
+        requests themselves are left out."""
+        self.sync_log()
+        return [e for e in access_log(os.path.join(self.dir, "access.log"),
+                                      since)
+                if not e["uri"].startswith(LOG_SYNC_URI)]
+
+    def sync_log(self):
+        """Waits until nginx has logged every request it has answered.
+        RATIONALE: nginx writes a request's line after the last bytes of
+        its response left, so a client can be done before its line is in
+        the log.  The single worker logs a request in the same turn of its
+        event loop as that last send, so once a request sent now is logged,
+        every earlier one is too."""
+        self.syncs += 1
+        uri = "%s-%d" % (LOG_SYNC_URI, self.syncs)
+        # Straight to the test's own server: no proxy, no certificate check.
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(
+                context=ssl._create_unverified_context()))
+        try:
+            opener.open(self.url(uri.lstrip("/")), timeout=30).read()
+        except urllib.error.HTTPError:
+            pass  # 404: the line is what matters
+        path = os.path.join(self.dir, "access.log")
+        # The URI is the log's fifth column, a tab on either side.
+        line = ("\t%s\t" % uri).encode()
+        for _ in range(3000):  # bounded: 30 s
+            with open(path, "rb") as f:
+                if line in f.read():
+                    return
+            time.sleep(0.01)
+        fail("nginx never logged %s" % uri)
 
 
 def http_key(ev):
