@@ -233,7 +233,9 @@ class Nginx:
         return "%s://127.0.0.1:%d/%s" % (scheme, self.port, name)
 
     def log_mark(self):
-        """Position in the access log: requests() after it are new."""
+        """Position in the access log: requests() after it are new (every
+        request answered before is logged by then: see sync_log)."""
+        self.sync_log()
         try:
             return os.path.getsize(os.path.join(self.dir, "access.log"))
         except OSError:
