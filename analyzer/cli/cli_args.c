@@ -5,12 +5,15 @@
  */
 #include "cli_args.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "advise.h"
 #include "attrib.h"
 #include "export.h"
 #include "report.h"
@@ -123,6 +126,48 @@ static const char record_usage[] =
 	"  -q, --quiet         no h5snoop messages on stderr\n"
 	"  -h, --help          this text\n";
 
+static const char advise_usage[] =
+	"Usage: h5snoop advise [--rtt TIME] [--what-if MODEL]\n"
+	"                      [--format text|json] [-o FILE] [--strict]\n"
+	"                      TRACE_OR_ROOT...\n"
+	"\n"
+	"What makes each recorded run of a file slow on an object store,\n"
+	"most costly first: the evidence from the trace, the cost at the\n"
+	"run's recorded latency and at --rtt, and the remedy (h5repack\n"
+	"options, h5py/HDF5 properties, fsspec cache settings).\n"
+	"\n"
+	"  --rtt TIME      also cost every finding at this latency per\n"
+	"                  request: 30ms (the default), 0.08s, 500us;\n"
+	"                  0 leaves it out\n"
+	"  --what-if MODEL predict each run's requests, bytes and time\n"
+	"                  with a client cache, from its driver reads:\n"
+	"                  none, blockcache[:BLOCK[:N]] (fsspec, 5MiB:32),\n"
+	"                  readahead[:BLOCK] (fsspec, 5MiB),\n"
+	"                  pagebuffer[:PAGE[:SIZE]] (HDF5, paged files;\n"
+	"                  the file's page:16MiB), ros3-1.14 (first 16 MiB\n"
+	"                  at open)\n"
+	"  --format FMT    text (default, 80 columns) or json\n"
+	"  -o FILE         write there instead of standard output\n"
+	"  --strict        lost events (tracer drops, cut files) are an\n"
+	"                  error\n"
+	"  -h, --help      this text\n";
+
+static const char top_usage[] =
+	"Usage: h5snoop top [--once] [--interval SECONDS] [DIR]\n"
+	"\n"
+	"The traced processes writing under DIR (default: $H5SNOOP_OUTPUT,\n"
+	"else ./h5snoop-traces), refreshed every second: per process and\n"
+	"layer, requests and bytes per second, the share of requests under\n"
+	"10 KiB, p50/p95 latency over the interval, errors, totals since the\n"
+	"trace began, events the tracer discarded, and whether the process\n"
+	"still runs.  Traces are only read, never written.\n"
+	"\n"
+	"  --once          print one table after one interval, then exit\n"
+	"  --interval S    seconds between tables (default 1); with a\n"
+	"                  terminal as standard output and neither option, a\n"
+	"                  full-screen view (q quits)\n"
+	"  -h, --help      this text\n";
+
 /* The name of report format s, the default for NULL; NULL if none. */
 static const char *report_format_name(const char *s)
 {
@@ -139,20 +184,34 @@ static const char *export_format_name(const char *s)
 	return x ? x->name : NULL;
 }
 
+/* The same for advise's writers. */
+static const char *advise_format_name(const char *s)
+{
+	const struct advise_writer *w = advise_writer_find(s);
+
+	return w ? w->name : NULL;
+}
+
 /* What differs between the commands, indexed by enum cli_command. */
 static const struct {
 	const char *name;
 	const char *usage;
 	const char *(*format)(const char *s); /* NULL: no --format */
-	const char *no_args; /* the usage error without positionals */
+	const char *no_args;  /* the usage error without positionals, or
+			       * NULL: none is fine */
+	size_t max_args;      /* positionals at most, 0: any number */
+	const char *too_many; /* the usage error past max_args */
 } commands[] = {
 	[CLI_REPORT] = {"report", report_usage, report_format_name,
-			"no trace given"},
-	[CLI_PLOT] = {"plot", plot_usage, NULL, "no trace given"},
+			"no trace given", 0, NULL},
+	[CLI_PLOT] = {"plot", plot_usage, NULL, "no trace given", 0, NULL},
 	[CLI_EXPORT] = {"export", export_usage, export_format_name,
-			"no trace given"},
+			"no trace given", 0, NULL},
 	[CLI_RECORD] = {"record", record_usage, NULL,
-			"no command to run (put it after --)"},
+			"no command to run (put it after --)", 0, NULL},
+	[CLI_ADVISE] = {"advise", advise_usage, advise_format_name,
+			"no trace or trace root given", 0, NULL},
+	[CLI_TOP] = {"top", top_usage, NULL, NULL, 1, "one DIR at most"},
 };
 
 const char *cli_usage(enum cli_command command)
@@ -294,10 +353,81 @@ static enum h5snoop_status set_top(struct h5snoop_cli_config *c,
 	return H5SNOOP_OK;
 }
 
+/* Parses "30ms", "0.08s", "500us", "30000ns" or a bare number of ms into
+ * seconds; -1 if malformed. */
+static double parse_time(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (*end == '\0' || strcmp(end, "ms") == 0)
+		return v / 1e3;
+	if (strcmp(end, "s") == 0)
+		return v;
+	if (strcmp(end, "us") == 0)
+		return v / 1e6;
+	if (strcmp(end, "ns") == 0)
+		return v / 1e9;
+	return -1;
+}
+
+static enum h5snoop_status set_rtt(struct h5snoop_cli_config *c,
+				   const char *v, struct h5snoop_error *err)
+{
+	c->rtt_s = parse_time(v);
+	if (c->rtt_s < 0 || c->rtt_s > CLI_MAX_RTT_S)
+		return diag_usage(err, name_of(c),
+				  "--rtt wants a time such as 30ms, not '%s'",
+				  v);
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_what_if(struct h5snoop_cli_config *c,
+				       const char *v,
+				       struct h5snoop_error *err)
+{
+	struct advise_model m;
+
+	if (advise_whatif_parse(v, &m) != 0)
+		return diag_usage(err, name_of(c),
+				  "--what-if wants none, "
+				  "blockcache[:BLOCK[:N]], readahead[:BLOCK], "
+				  "pagebuffer[:PAGE[:SIZE]] or ros3-1.14, "
+				  "not '%s'",
+				  v);
+	c->what_if = v;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_interval(struct h5snoop_cli_config *c,
+					const char *v,
+					struct h5snoop_error *err)
+{
+	char *end;
+
+	errno = 0;
+	c->interval_s = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(c->interval_s) ||
+	    c->interval_s < CLI_MIN_INTERVAL_S ||
+	    c->interval_s > CLI_MAX_INTERVAL_S)
+		return diag_usage(err, name_of(c),
+				  "--interval wants seconds between %g and "
+				  "%g, not '%s'",
+				  CLI_MIN_INTERVAL_S, CLI_MAX_INTERVAL_S, v);
+	c->interval_given = 1;
+	return H5SNOOP_OK;
+}
+
 #define REPORT (1u << CLI_REPORT)
 #define PLOT (1u << CLI_PLOT)
 #define EXPORT (1u << CLI_EXPORT)
 #define RECORD (1u << CLI_RECORD)
+#define ADVISE (1u << CLI_ADVISE)
+#define TOP (1u << CLI_TOP)
 #define ANALYSIS (REPORT | PLOT | EXPORT)
 
 /* An option with a value to check calls its setter; a text option keeps
@@ -320,10 +450,10 @@ static const struct option {
 	setter *set;            /* OPT_CHECKED: its setter, else NULL */
 	size_t member;          /* OPT_TEXT, OPT_FLAG: offset in config */
 } options[] = {
-	{"--strict", NULL, ANALYSIS, FLAG(strict)},
-	{"--output", "-o", ANALYSIS | RECORD, TEXT(output)},
+	{"--strict", NULL, ANALYSIS | ADVISE, FLAG(strict)},
+	{"--output", "-o", ANALYSIS | RECORD | ADVISE, TEXT(output)},
 	/* NOTE: plot takes no format; "unknown format" says so. */
-	{"--format", "-f", ANALYSIS, VALUE(set_format)},
+	{"--format", "-f", ANALYSIS | ADVISE, VALUE(set_format)},
 	{"--by", NULL, REPORT | PLOT, VALUE(set_by)},
 	{"--layers", NULL, ANALYSIS, VALUE(set_layers)},
 	{"--layer", NULL, ANALYSIS, VALUE(set_layers)},
@@ -336,6 +466,10 @@ static const struct option {
 	{"--layers", NULL, RECORD, TEXT(shim_layers)},
 	{"--keep-query", NULL, RECORD, FLAG(keep_query)},
 	{"--quiet", "-q", RECORD, FLAG(quiet)},
+	{"--rtt", NULL, ADVISE, VALUE(set_rtt)},
+	{"--what-if", NULL, ADVISE, VALUE(set_what_if)},
+	{"--once", NULL, TOP, FLAG(once)},
+	{"--interval", NULL, TOP, VALUE(set_interval)},
 };
 
 /* The option of `command` that argument a names, or NULL.  *inline_value
@@ -376,6 +510,8 @@ enum h5snoop_status cli_parse(enum cli_command command, int argc,
 		cfg->format = commands[command].format(NULL);
 	cfg->stack_depth = CLI_DEFAULT_STACK_DEPTH;
 	cfg->top = CLI_DEFAULT_TOP;
+	cfg->rtt_s = CLI_DEFAULT_RTT_S;
+	cfg->interval_s = CLI_DEFAULT_INTERVAL_S;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		const struct option *o;
@@ -422,8 +558,11 @@ enum h5snoop_status cli_parse(enum cli_command command, int argc,
 	/* NOTE: argv stays NULL-terminated after the positionals (record
 	 * execs them). */
 	argv[1 + n_pos] = NULL;
-	if (n_pos == 0)
+	if (n_pos == 0 && commands[command].no_args)
 		return diag_usage(err, name, "%s", commands[command].no_args);
+	if (commands[command].max_args &&
+	    (size_t)n_pos > commands[command].max_args)
+		return diag_usage(err, name, "%s", commands[command].too_many);
 	cfg->traces = argv + 1;
 	cfg->n_traces = (size_t)n_pos;
 	if (cfg->n_by == 0)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "top.h"
 #include "units.h"
@@ -31,29 +32,6 @@
 #define TOP_DEFAULT_ROOT "h5snoop-traces"
 #define TOP_LINE_MAX 512
 
-static const char usage_text[] =
-	"Usage: h5snoop top [--once] [--interval SECONDS] [DIR]\n"
-	"\n"
-	"The traced processes writing under DIR (default: $H5SNOOP_OUTPUT,\n"
-	"else ./h5snoop-traces), refreshed every second: per process and\n"
-	"layer, requests and bytes per second, the share of requests under\n"
-	"10 KiB, p50/p95 latency over the interval, errors, totals since the\n"
-	"trace began, events the tracer discarded, and whether the process\n"
-	"still runs.  Traces are only read, never written.\n"
-	"\n"
-	"  --once          print one table after one interval, then exit\n"
-	"  --interval S    seconds between tables (default 1); with a\n"
-	"                  terminal as standard output and neither option, a\n"
-	"                  full-screen view (q quits)\n"
-	"  -h, --help      this text\n";
-
-struct top_args {
-	int once;
-	int interval_given;
-	double interval_s;
-	const char *root;
-};
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
@@ -62,57 +40,15 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-/* H5SNOOP_OK: go on; else the status to return (INFO_ONLY: --help). */
-static enum h5snoop_status parse_args(int argc, char **argv,
-				      struct top_args *c,
-				      struct h5snoop_error *err)
+/* The root to watch: DIR, else $H5SNOOP_OUTPUT unless it holds %
+ * patterns, else the shim's default. */
+static const char *top_root(const struct h5snoop_cli_config *c)
 {
 	const char *env = getenv("H5SNOOP_OUTPUT");
-	int have_root = 0;
 
-	memset(c, 0, sizeof(*c));
-	c->interval_s = 1.0;
-	c->root = env && *env && !strchr(env, '%') ? env : TOP_DEFAULT_ROOT;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-			return diag_info(err, usage_text);
-		if (strcmp(a, "--once") == 0) {
-			c->once = 1;
-		} else if (strcmp(a, "--interval") == 0 ||
-			   strncmp(a, "--interval=", 11) == 0) {
-			const char *val = a[10] == '=' ? a + 11 : NULL;
-			char *end;
-
-			if (!val && i + 1 >= argc)
-				return diag_usage(err, "top",
-						  "option '%s' needs a value",
-						  a);
-			if (!val)
-				val = argv[++i];
-			errno = 0;
-			c->interval_s = strtod(val, &end);
-			if (errno || end == val || *end ||
-			    !isfinite(c->interval_s) ||
-			    c->interval_s < 0.05 || c->interval_s > 3600)
-				return diag_usage(
-					err, "top",
-					"--interval wants seconds between "
-					"0.05 and 3600, not '%s'",
-					val);
-			c->interval_given = 1;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return diag_usage(err, "top", "unknown option '%s'",
-					  a);
-		} else if (have_root) {
-			return diag_usage(err, "top", "one DIR at most");
-		} else {
-			c->root = a;
-			have_root = 1;
-		}
-	}
-	return H5SNOOP_OK;
+	if (c->n_traces)
+		return c->traces[0];
+	return env && *env && !strchr(env, '%') ? env : TOP_DEFAULT_ROOT;
 }
 
 /* Sleeps `s` seconds unless a stop signal comes first. */
@@ -247,7 +183,7 @@ static void emit_curses(const char *line, void *ctx)
 /* Plain text: one table (--once) or one every interval until a stop
  * signal. */
 static enum h5snoop_status run_plain(struct top *t,
-				     const struct top_args *c,
+				     const struct h5snoop_cli_config *c,
 				     struct h5snoop_error *err)
 {
 	do {
@@ -265,7 +201,7 @@ static enum h5snoop_status run_plain(struct top *t,
 
 /* The full-screen view: redrawn every interval, q quits. */
 static enum h5snoop_status run_curses(struct top *t,
-				      const struct top_args *c,
+				      const struct h5snoop_cli_config *c,
 				      struct h5snoop_error *err)
 {
 	enum h5snoop_status rc = H5SNOOP_OK;
@@ -303,13 +239,13 @@ enum h5snoop_status cmd_top(int argc, char **argv,
 			    struct h5snoop_error *err)
 {
 	struct sigaction sa;
-	struct top_args c;
+	struct h5snoop_cli_config c;
 	struct top t;
-	enum h5snoop_status rc = parse_args(argc, argv, &c, err);
+	enum h5snoop_status rc = cli_parse(CLI_TOP, argc, argv, &c, err);
 
 	if (rc != H5SNOOP_OK)
 		return rc;
-	if (top_open(&t, c.root, err) != H5SNOOP_OK)
+	if (top_open(&t, top_root(&c), err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;

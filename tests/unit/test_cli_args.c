@@ -140,5 +140,74 @@ int main(void)
 	CHECK(parse(CLI_RECORD, &c, &e, 2, "record", "-h") ==
 	      H5SNOOP_INFO_ONLY);
 	CHECK(e.info == cli_usage(CLI_RECORD));
+
+	/* advise: its own options, the analysis commands' -o, -f, --strict
+	 * and the same errors. */
+	CHECK(parse(CLI_ADVISE, &c, &e, 2, "advise", "t") == H5SNOOP_OK);
+	CHECK(c.rtt_s == CLI_DEFAULT_RTT_S && !c.what_if && !c.strict);
+	CHECK_STR(c.format, "text");
+	CHECK(parse(CLI_ADVISE, &c, &e, 10, "advise", "a", "--rtt=80ms",
+		    "--what-if", "blockcache:1MiB:4", "-f", "json", "b",
+		    "--strict", "-o-") == H5SNOOP_USAGE);
+	CHECK_STR(e.message, "unknown option '-o-'");
+	CHECK(parse(CLI_ADVISE, &c, &e, 11, "advise", "a", "--rtt=80ms",
+		    "--what-if", "blockcache:1MiB:4", "-f", "json", "b",
+		    "--strict", "-o", "out") == H5SNOOP_OK);
+	CHECK(c.rtt_s == 0.08 && c.strict);
+	CHECK_STR(c.what_if, "blockcache:1MiB:4");
+	CHECK_STR(c.format, "json");
+	CHECK_STR(c.output, "out");
+	CHECK_EQ_U64(c.n_traces, 2);
+	CHECK_STR(c.traces[1], "b");
+	CHECK(parse(CLI_ADVISE, &c, &e, 4, "advise", "--rtt", "500us", "t") ==
+	      H5SNOOP_OK);
+	CHECK(c.rtt_s == 500e-6);
+	CHECK(parse(CLI_ADVISE, &c, &e, 4, "advise", "--rtt", "fast", "t") ==
+	      H5SNOOP_USAGE);
+	CHECK(strstr(e.message, "--rtt wants") != NULL);
+	CHECK_STR(e.usage_command, "advise");
+	CHECK(parse(CLI_ADVISE, &c, &e, 4, "advise", "--rtt", "2h", "t") ==
+	      H5SNOOP_USAGE);
+	CHECK(parse(CLI_ADVISE, &c, &e, 3, "advise", "--what-if=lru", "t") ==
+	      H5SNOOP_USAGE);
+	CHECK(strstr(e.message, "--what-if wants") != NULL);
+	CHECK(parse(CLI_ADVISE, &c, &e, 4, "advise", "-f", "csv", "t") ==
+	      H5SNOOP_USAGE);
+	CHECK_STR(e.message, "unknown format 'csv'");
+	CHECK(parse(CLI_ADVISE, &c, &e, 3, "advise", "t", "--rtt") ==
+	      H5SNOOP_USAGE);
+	CHECK_STR(e.message, "option '--rtt' needs a value");
+	CHECK(parse(CLI_ADVISE, &c, &e, 3, "advise", "--by", "t") ==
+	      H5SNOOP_USAGE);
+	CHECK_STR(e.message, "unknown option '--by'");
+	CHECK(parse(CLI_ADVISE, &c, &e, 1, "advise") == H5SNOOP_USAGE);
+	CHECK(strstr(e.message, "no trace") != NULL);
+	CHECK(parse(CLI_ADVISE, &c, &e, 2, "advise", "--help") ==
+	      H5SNOOP_INFO_ONLY);
+	CHECK(e.info == cli_usage(CLI_ADVISE));
+
+	/* top: DIR optional, one at most. */
+	CHECK(parse(CLI_TOP, &c, &e, 1, "top") == H5SNOOP_OK);
+	CHECK_EQ_U64(c.n_traces, 0);
+	CHECK(!c.once && !c.interval_given);
+	CHECK(c.interval_s == CLI_DEFAULT_INTERVAL_S);
+	CHECK(parse(CLI_TOP, &c, &e, 5, "top", "root", "--once",
+		    "--interval", "0.3") == H5SNOOP_OK);
+	CHECK(c.once && c.interval_given && c.interval_s == 0.3);
+	CHECK_EQ_U64(c.n_traces, 1);
+	CHECK_STR(c.traces[0], "root");
+	CHECK(parse(CLI_TOP, &c, &e, 2, "top", "--interval=0.01") ==
+	      H5SNOOP_USAGE);
+	CHECK(strstr(e.message, "--interval wants") != NULL);
+	CHECK_STR(e.usage_command, "top");
+	CHECK(parse(CLI_TOP, &c, &e, 2, "top", "--interval") ==
+	      H5SNOOP_USAGE);
+	CHECK_STR(e.message, "option '--interval' needs a value");
+	CHECK(parse(CLI_TOP, &c, &e, 2, "top", "--once=1") == H5SNOOP_USAGE);
+	CHECK_STR(e.message, "unknown option '--once=1'");
+	CHECK(parse(CLI_TOP, &c, &e, 3, "top", "a", "b") == H5SNOOP_USAGE);
+	CHECK_STR(e.message, "one DIR at most");
+	CHECK(parse(CLI_TOP, &c, &e, 2, "top", "-h") == H5SNOOP_INFO_ONLY);
+	CHECK(e.info == cli_usage(CLI_TOP));
 	return unit_done("test_cli_args");
 }
