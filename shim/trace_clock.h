@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#include "trace_session.h"
+#include "trace_tls_clock.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>

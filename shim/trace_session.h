@@ -13,6 +13,16 @@
  * recorded when it ends.  So while an operation is in flight on a thread
  * (trace_op_begin .. trace_op_end), events that complete inside it are held
  * in a per-thread buffer and written, sorted, after the outer one.
+ *
+ * Behind this interface, one file per job: trace_dir.c (H5SNOOP_OUTPUT,
+ * the directory, the metadata file), trace_env.c (what the metadata says
+ * about the process), trace_session.c (the state machine, versions learned
+ * late, the exit summary), trace_thread.c (per-thread streams, holding and
+ * reordering), trace_shared_ops.c (operations ending on another thread),
+ * trace_fork.c (the fork handlers); trace_reads.h numbers driver reads.
+ *
+ * Must never: be bypassed: an interposer writes no file of the trace
+ * itself.
  */
 #ifndef H5SNOOP_TRACE_SESSION_H
 #define H5SNOOP_TRACE_SESSION_H
@@ -20,30 +30,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "h5snoop/trace_schema.h"
+#include "trace_reads.h"
 #include "trace_stream.h"
+#include "trace_tls_clock.h"
 
 /* Largest event the session accepts (fixed part plus strings). */
 #define TRACE_EVENT_MAX_BYTES 4096u
 
-/* Current time on the trace clock (CLOCK_MONOTONIC), in ns.  Cheap (vDSO),
- * thread-safe, async-signal-safe. */
-static inline uint64_t trace_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-#define TRACE_TLS __thread __attribute__((tls_model("initial-exec")))
-
-/* State the hot path reads inline; owned by trace_session.c. */
+/* State the hot path reads inline: the operations open on this thread
+ * (trace_record.c) and whether tracing was given up (trace_session.c). */
 extern TRACE_TLS int trace_tls_depth;
-extern TRACE_TLS uint32_t trace_tls_read_seq;
-extern TRACE_TLS uint32_t trace_tls_read_in_flight;
 extern int trace_session_disabled; /* set once, never cleared */
 /* This thread's stream while an event may go straight into it (no events
  * held, not inside the session's own recording); NULL otherwise. */
@@ -134,88 +132,6 @@ void trace_count_loss(enum h5snoop_loss why, uint64_t n);
  * bytes.  For building an event's variable part.
  */
 void trace_put_string(uint8_t *buf, size_t *len, size_t cap, const char *s);
-
-/* Per-thread sequence of driver reads: begin returns the new read's
- * sequence number (from 1) and makes it the one in flight; end restores the
- * read that was in flight before.  in_flight() is 0 outside any read.
- *
- * With trace_reads_process_wide set (once, by the constructor, when the
- * net layer is on), reads are also counted process-wide, so that a
- * request made on another thread (aiohttp's event loop serving fsspec)
- * can name the one read in flight: trace_reads_open counts them and
- * trace_read_solo holds tid << 32 | seq of the last one begun, or 0 once
- * that one ended. */
-extern int trace_reads_process_wide;
-extern unsigned trace_reads_open;
-extern uint64_t trace_read_solo;
-extern TRACE_TLS uint32_t trace_tls_tid;
-
-/* This thread's id, cached (the fork child's handler clears it). */
-uint32_t trace_thread_id_slow(void);
-static inline uint32_t trace_thread_id(void)
-{
-	return trace_tls_tid ? trace_tls_tid : trace_thread_id_slow();
-}
-
-static inline uint32_t trace_read_begin(uint32_t *previous)
-{
-	*previous = trace_tls_read_in_flight;
-	trace_tls_read_in_flight = ++trace_tls_read_seq;
-	if (trace_tls_read_in_flight == 0) /* wrapped: 0 means "none" */
-		trace_tls_read_in_flight = ++trace_tls_read_seq;
-	if (trace_reads_process_wide) {
-		__atomic_add_fetch(&trace_reads_open, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&trace_read_solo,
-				 (uint64_t)trace_thread_id() << 32 |
-					 trace_tls_read_in_flight,
-				 __ATOMIC_RELAXED);
-	}
-	return trace_tls_read_in_flight;
-}
-
-static inline void trace_read_end(uint32_t previous)
-{
-	if (trace_reads_process_wide) {
-		uint64_t mine = (uint64_t)trace_thread_id() << 32 |
-				trace_tls_read_in_flight;
-
-		__atomic_compare_exchange_n(&trace_read_solo, &mine, 0, 0,
-					    __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED);
-		__atomic_sub_fetch(&trace_reads_open, 1, __ATOMIC_RELAXED);
-	}
-	trace_tls_read_in_flight = previous;
-}
-
-static inline uint32_t trace_read_in_flight(void)
-{
-	return trace_tls_read_in_flight;
-}
-
-/*
- * The driver read an operation starting now on this thread belongs to:
- * the thread's own read in flight, else (process-wide counting on) the
- * process's only read in flight, else none.  Returns its seq (0: none)
- * and sets *tid to the thread that runs it.  Thread-safe.
- */
-static inline uint32_t trace_read_link(uint32_t *tid)
-{
-	uint64_t solo;
-
-	*tid = 0;
-	if (trace_tls_read_in_flight) {
-		*tid = trace_thread_id();
-		return trace_tls_read_in_flight;
-	}
-	if (!trace_reads_process_wide ||
-	    __atomic_load_n(&trace_reads_open, __ATOMIC_RELAXED) != 1)
-		return 0;
-	solo = __atomic_load_n(&trace_read_solo, __ATOMIC_RELAXED);
-	if (!solo)
-		return 0;
-	*tid = (uint32_t)(solo >> 32);
-	return (uint32_t)solo;
-}
 
 /* 1 once this process (this fork generation) has a trace directory: for
  * events that must not create one by themselves.  Thread-safe. */

@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analysis.h"
 #include "cli_args.h"
 #include "commands.h"
+#include "make_dirs.h"
 #include "output.h"
 #include "plot.h"
 
@@ -35,33 +35,13 @@ static enum h5snoop_status one_file(const char *dir, const char *name,
 	return output_close(&out, st == H5SNOOP_OK, err);
 }
 
-/* mkdir -p: the output directory and its missing parents. */
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static enum h5snoop_status write_all(const char *dir, const struct report *r,
 				     const struct plot_data *d,
 				     struct h5snoop_error *err)
 {
 	char name[64];
 
-	if (make_dirs(dir) != 0)
+	if (make_dirs(dir, 0777) != 0)
 		return diag_fail(err, "%s: cannot create: %s", dir,
 				 strerror(errno));
 	/* The pictures of each shown layer first, then the others. */
