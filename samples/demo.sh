@@ -30,7 +30,7 @@
 #                  nginx/access.log: [log_start, log_end)), status, seconds
 #   report.txt report.csv   the full report (by label and file), as
 #                  text and CSV
-#   plots/LABEL/   the run's SVGs of `h5snoop plot --by file`
+#   plots/         the SVGs of `h5snoop plot --by label,file`
 # The data is reused when OUT already holds flavors made with the same
 # --elements; everything else is made afresh on every run.  OUT must be
 # empty, missing, or an earlier demo's output (it holds .h5snoop-demo).
@@ -310,15 +310,11 @@ if ! { "$h5snoop" report "${by[@]}" -o "$out/report.txt" "$out/traces" &&
     show_tail "$out/logs/report.log"
     die "h5snoop report failed"
 fi
-# NOTE: one set of plots per run, grouped by file: each compares the
-# flavors under one driver x params, as the seed's read-pattern figure did.
-mkdir -p "$out/plots"
-for run in "${runs[@]}"; do
-    read -r driver params <<<"$run"
-    "$h5snoop" plot --by file -o "$out/plots/$driver-$params" \
-        "$out/traces/$driver-$params" >>"$out/logs/plot.log" 2>&1 ||
-        { show_tail "$out/logs/plot.log"; die "h5snoop plot failed"; }
-done
+# The plots of all runs, grouped as the report: runs as rows, files
+# (flavors) as columns, as in the seed's figures.
+"$h5snoop" plot "${by[@]}" -o "$out/plots" "$out/traces" \
+    >>"$out/logs/plot.log" 2>&1 ||
+    { show_tail "$out/logs/plot.log"; die "h5snoop plot failed"; }
 echo
 "$python" "$here/report_pivot.py" "$out/report.csv" ||
     die "report_pivot.py failed on $out/report.csv"
@@ -329,9 +325,9 @@ else
     say "times are those of the $network network (--network): each request"
     say "waited as it would on S3; compare them with --network loopback."
 fi
-say "plots:   $out/plots/<label>/ ($(find "$out/plots" -name '*.svg' |
+say "plots:   $out/plots/ ($(find "$out/plots" -name '*.svg' |
     wc -l) SVG files; open them in a web browser), e.g."
-say "         $out/plots/ros3-tuned/read_pattern_vfd.svg"
+say "         $out/plots/compare.svg"
 say "report:  $out/report.txt (per file, with ratios to ros3-default on" \
     "the original) and report.csv"
 say "traces:  $out/traces/ (babeltrace2 reads them; see docs/trace-format.md)"

@@ -31,7 +31,7 @@ static enum h5snoop_status one_file(const char *dir, const char *name,
 		return diag_fail(err, "%s: name too long", dir);
 	if (output_open(&out, path, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	st = p->draw(out.f, r, d, l, err);
+	st = p->draw(&(struct plot_page){out.f, r, d, l, 1}, err);
 	return output_close(&out, st == H5SNOOP_OK, err);
 }
 

@@ -16,7 +16,6 @@ void plot_data_init(struct plot_data *d, unsigned layer_mask,
 	memset(d, 0, sizeof(*d));
 	d->layer_mask = layer_mask;
 	d->agg = agg;
-	d->time_span_ns = 1u << 20; /* ~1 ms to start */
 }
 
 static enum h5snoop_status begin_run(void *ctx, const struct run_info *info,
@@ -43,57 +42,40 @@ static enum h5snoop_status add_lane(struct plot_data *d, const char *name,
 		return diag_nomem(err);
 	snprintf(v[d->n_lanes]->name, sizeof(v[0]->name), "%s", name);
 	v[d->n_lanes]->group = UINT32_MAX;
+	v[d->n_lanes]->span_ns = 1u << 20; /* ~1 ms to start */
 	*index = d->n_lanes++;
 	return H5SNOOP_OK;
 }
 
-/* Lanes: one per stream (thread) while there are few, else the streams of
- * a trace share one; past PLOT_MAX_LANES - 1 lanes, every further
- * process shares the last one. */
+/* A lane per process; past PLOT_MAX_LANES - 1 lanes, every further
+ * process shares the last one, whose columns start with the run. */
 static enum h5snoop_status begin_trace(void *ctx, const struct trace *t,
 				       const struct proc *p,
 				       struct h5snoop_error *err)
 {
 	struct plot_data *d = ctx;
-	int per_thread = d->n_lanes + t->n_streams < PLOT_MAX_LANES;
-	uint32_t shared = 0;
 	char name[600];
 
-	free(d->stream_lane);
-	d->n_streams = t->n_streams;
-	d->stream_lane = calloc(t->n_streams ? t->n_streams : 1,
-				sizeof(*d->stream_lane));
-	if (!d->stream_lane)
-		return diag_nomem(err);
+	(void)t;
 	if (d->overflow_procs || d->n_lanes + 1 >= PLOT_MAX_LANES) {
-		if (!d->overflow_procs &&
-		    add_lane(d, "", &d->overflow_lane, err) != H5SNOOP_OK)
-			return H5SNOOP_ERROR;
+		if (!d->overflow_procs) {
+			if (add_lane(d, "", &d->overflow_lane, err) !=
+			    H5SNOOP_OK)
+				return H5SNOOP_ERROR;
+			d->lanes[d->overflow_lane]->origin_ns = d->origin_ns;
+			d->lanes[d->overflow_lane]->started = 1;
+			d->lanes[d->overflow_lane]->first_ns = INT64_MAX;
+		}
 		d->overflow_procs++;
 		snprintf(d->lanes[d->overflow_lane]->name,
-			 sizeof(d->lanes[0]->name),
-			 "%u more processes (all threads)", d->overflow_procs);
-		for (uint32_t i = 0; i < t->n_streams; i++)
-			d->stream_lane[i] = d->overflow_lane;
+			 sizeof(d->lanes[0]->name), "%u more processes",
+			 d->overflow_procs);
+		d->cur_lane = d->overflow_lane;
 		return H5SNOOP_OK;
 	}
-	if (!per_thread) {
-		snprintf(name, sizeof(name), "%s%s%s (all threads)", p->name,
-			 p->label[0] ? " " : "", p->label);
-		if (add_lane(d, name, &shared, err) != H5SNOOP_OK)
-			return H5SNOOP_ERROR;
-	}
-	for (uint32_t i = 0; i < t->n_streams; i++) {
-		if (!per_thread) {
-			d->stream_lane[i] = shared;
-			continue;
-		}
-		snprintf(name, sizeof(name), "%s%s%s tid %u", p->name,
-			 p->label[0] ? " " : "", p->label, t->streams[i].tid);
-		if (add_lane(d, name, &d->stream_lane[i], err) != H5SNOOP_OK)
-			return H5SNOOP_ERROR;
-	}
-	return H5SNOOP_OK;
+	snprintf(name, sizeof(name), "%s%s%s", p->label,
+		 p->label[0] ? " " : "", p->name);
+	return add_lane(d, name, &d->cur_lane, err);
 }
 
 /* Columns [c0, c1] of a scale of `span` units for [lo, hi). */
@@ -168,42 +150,50 @@ static enum h5snoop_status add_pattern(struct plot_data *d,
 	return H5SNOOP_OK;
 }
 
-static void time_double(struct plot_data *d)
+static void time_double(struct lane *lane)
 {
-	for (uint32_t l = 0; l < d->n_lanes; l++)
-		for (int y = 0; y < LAYER_COUNT; y++) {
-			double *b = d->lanes[l]->busy_ns[y];
+	for (int y = 0; y < LAYER_COUNT; y++) {
+		double *b = lane->busy_ns[y];
 
-			for (unsigned i = 0; i < PLOT_COLUMNS / 2; i++)
-				b[i] = b[2 * i] + b[2 * i + 1];
-			memset(&b[PLOT_COLUMNS / 2], 0,
-			       PLOT_COLUMNS / 2 * sizeof(double));
-		}
-	d->time_span_ns *= 2;
+		for (unsigned i = 0; i < PLOT_COLUMNS / 2; i++)
+			b[i] = b[2 * i] + b[2 * i + 1];
+		memset(&b[PLOT_COLUMNS / 2], 0,
+		       PLOT_COLUMNS / 2 * sizeof(double));
+	}
+	lane->span_ns *= 2;
 }
 
-static void add_time(struct plot_data *d, const struct trace_event *ev,
-		     const struct resolved *r)
+static void add_time(struct plot_data *d, const struct resolved *r)
 {
 	struct lane *lane;
-	int64_t s = trace_diff_ns(r->start_unix_ns, d->origin_ns);
-	int64_t end = trace_add_ns(r->start_unix_ns, r->duration_ns);
+	int64_t s, end = trace_add_ns(r->start_unix_ns, r->duration_ns);
 	uint64_t lo, hi, width;
 
-	if (ev->stream >= d->n_streams || s < 0)
+	if (d->cur_lane >= d->n_lanes)
 		return;
-	lane = d->lanes[d->stream_lane[ev->stream]];
-	if (lane->group == UINT32_MAX)
+	lane = d->lanes[d->cur_lane];
+	if (!lane->started) {
+		/* NOTE: a trace's events come in time order: its first
+		 * request starts first. */
+		lane->started = 1;
+		lane->origin_ns = lane->first_ns = r->start_unix_ns;
 		lane->group = r->group;
+	}
+	s = trace_diff_ns(r->start_unix_ns, lane->origin_ns);
+	if (s < 0)
+		return;
+	if (r->start_unix_ns < lane->first_ns)
+		lane->first_ns = r->start_unix_ns;
+	if (end > lane->last_end_ns)
+		lane->last_end_ns = end;
+	lane->requests[r->layer]++;
 	lo = (uint64_t)s;
 	hi = (uint64_t)trace_add_ns(s, r->duration_ns ? r->duration_ns : 1);
-	if (end > d->last_end_ns)
-		d->last_end_ns = end;
-	while (hi > d->time_span_ns && d->time_span_ns < (UINT64_C(1) << 62))
-		time_double(d);
-	width = d->time_span_ns / PLOT_COLUMNS;
-	for (unsigned c = column(lo, d->time_span_ns);
-	     c <= column(hi - 1, d->time_span_ns); c++) {
+	while (hi > lane->span_ns && lane->span_ns < (UINT64_C(1) << 62))
+		time_double(lane);
+	width = lane->span_ns / PLOT_COLUMNS;
+	for (unsigned c = column(lo, lane->span_ns);
+	     c <= column(hi - 1, lane->span_ns); c++) {
 		uint64_t a = (uint64_t)c * width, b = a + width;
 		uint64_t from = lo > a ? lo : a, to = hi < b ? hi : b;
 
@@ -223,7 +213,7 @@ static enum h5snoop_status event(void *ctx, const struct trace *t,
 	(void)t;
 	if (r->layer == LAYER_NONE || !(d->layer_mask & (1u << r->layer)))
 		return H5SNOOP_OK;
-	add_time(d, ev, r);
+	add_time(d, r);
 	if (r->layer == LAYER_VFD) {
 		offset = ev->u.vfd_read->offset;
 	} else {
@@ -246,7 +236,6 @@ static void free_data(struct plot_data *d)
 	for (uint32_t i = 0; i < d->n_lanes; i++)
 		free(d->lanes[i]);
 	free(d->lanes);
-	free(d->stream_lane);
 }
 
 static void restart(void *ctx)

@@ -7,13 +7,15 @@
  *    touch it (what falls in one pixel is merged, however many requests);
  *    only for the groups the aggregation keeps (--top, aggregate.h), as
  *    only they are drawn;
- *  - timeline: per lane (a thread; a process when there are more than
- *    PLOT_MAX_LANES threads), PLOT_COLUMNS columns of time, each holding
- *    the ns spent inside requests of each layer.  At most PLOT_MAX_LANES
- *    lanes: past them, the last lane holds every further process.
+ *  - timeline: per lane (a process), PLOT_COLUMNS columns of time from
+ *    its first request on, each holding the ns spent inside requests of
+ *    each layer (its threads added up), and the span of its requests, so
+ *    that the picture can fold the idle time between processes.  At most
+ *    PLOT_MAX_LANES lanes: past them, the last lane holds every further
+ *    process, on columns from the start of the run.
  *
- * Both scales start small and double (merging column pairs) when a
- * request lands past them, so no size or duration is needed in advance.
+ * Every scale starts small and doubles (merging column pairs) when a
+ * request lands past it, so no size or duration is needed in advance.
  */
 #ifndef H5SNOOP_PLOT_DATA_H
 #define H5SNOOP_PLOT_DATA_H
@@ -35,7 +37,12 @@ struct pattern {
 
 struct lane {
 	char name[600];
-	uint32_t group;  /* group of its first request */
+	uint32_t group;    /* group of its first request */
+	int started;       /* has requests */
+	int64_t origin_ns; /* Unix ns of column 0 */
+	uint64_t span_ns;  /* time the columns cover (power of 2) */
+	int64_t first_ns, last_end_ns; /* Unix ns: its requests' span */
+	uint64_t requests[LAYER_COUNT];
 	double busy_ns[LAYER_COUNT][PLOT_COLUMNS];
 };
 
@@ -46,13 +53,10 @@ struct plot_data {
 	uint32_t n_groups;
 	struct lane **lanes;
 	uint32_t n_lanes;
+	uint32_t cur_lane;        /* lane of the current trace */
 	uint32_t overflow_lane;   /* lane of the processes past the limit */
 	uint32_t overflow_procs;  /* how many it holds (0: none) */
-	uint32_t *stream_lane;    /* lane of each stream of the trace */
-	uint32_t n_streams;
-	int64_t origin_ns;        /* Unix ns of the time columns' 0 */
-	uint64_t time_span_ns;    /* power of 2 */
-	int64_t last_end_ns;
+	int64_t origin_ns;        /* Unix ns of the run's start */
 };
 
 /* Columns for the groups `agg` keeps (agg must be fed first: its sink

@@ -2,7 +2,8 @@
 
 Runs `h5snoop report|plot|export`, parses their CSV and JSON outputs with
 Python's own modules, and checks SVG files with xmllint and rsvg-convert
-(librsvg2-bin): well-formed, and rendered to a non-empty PNG.
+(librsvg2-bin): well-formed, and rendered to a PNG that is not blank
+(pixels read by pngread).
 """
 
 import csv
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 
+import pngread
 import testlib
 from testlib import check, fail
 
@@ -75,8 +77,21 @@ def parse_jsonl(text, what):
     return out
 
 
-def check_svg(path):
-    """xmllint finds path well-formed; rsvg-convert renders it."""
+def check_png(png, what, min_colors=2):
+    """The PNG at png is not blank: some ink (not near-white pixels) and
+    at least min_colors saturated colors; returns its statistics."""
+    try:
+        st = pngread.stats(png)
+    except ValueError as e:
+        fail("%s: cannot read %s: %s" % (what, png, e))
+    check(st["ink"] > 0.005 and st["colors"] >= min_colors,
+          "%s renders blank or colorless: %r" % (what, st))
+    return st
+
+
+def check_svg(path, zoom=0.5, min_colors=2):
+    """xmllint finds path well-formed; rsvg-convert renders it (at zoom)
+    to a PNG that is not blank; returns the PNG's statistics."""
     if shutil.which("xmllint"):
         p = subprocess.run(["xmllint", "--noout", path],
                            stderr=subprocess.PIPE, timeout=120)
@@ -86,11 +101,12 @@ def check_svg(path):
         fail("xmllint not found (apt-get install libxml2-utils)")
     if shutil.which("rsvg-convert"):
         png = path[:-4] + ".png"
-        p = subprocess.run(["rsvg-convert", "-o", png, path],
-                           stderr=subprocess.PIPE, timeout=120)
+        p = subprocess.run(["rsvg-convert", "-z", str(zoom), "-o", png,
+                            path], stderr=subprocess.PIPE, timeout=120)
         check(p.returncode == 0 and os.path.getsize(png) > 0,
               "rsvg-convert cannot render %s:\n%s"
               % (path, p.stderr.decode(errors="replace")))
+        return check_png(png, path, min_colors)
     else:
         fail("rsvg-convert not found (apt-get install librsvg2-bin)")
 
@@ -100,7 +116,7 @@ def plot_and_check(traces, out_dir, extra=()):
     their names."""
     ok(["plot", "-o", out_dir] + list(extra) + list(traces))
     names = sorted(n for n in os.listdir(out_dir) if n.endswith(".svg"))
-    check("time.svg" in names and "timeline.svg" in names,
+    check("compare.svg" in names and "timeline.svg" in names,
           "plot wrote %r" % names)
     for n in names:
         check_svg(os.path.join(out_dir, n))

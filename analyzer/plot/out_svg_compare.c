@@ -1,0 +1,220 @@
+/*
+ * out_svg_compare.c - the notebook's chart, as a scientist compares
+ * runs: a row per run, in it a bar per flavor (colored by flavor), for
+ * the time, and beside it the requests and the bytes that the time comes
+ * from; each value with its ratio to the baseline group, whose value is
+ * a dashed line in each panel.
+ *
+ * Must never: write trace text unescaped; draw a bar for a layer that
+ * was not recorded.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "escape.h"
+#include "plot.h"
+#include "svg.h"
+#include "units.h"
+
+#define BAR_H 13.0
+#define ROW_GAP 12.0
+#define PANELS 3
+#define PANEL_GAP 34.0
+#define VALUE_W 96.0  /* room right of a bar for its value */
+
+/* What the chart counts requests and bytes of: HTTP when it was recorded
+ * (what costs in the cloud), else driver reads. */
+static enum layer counted_layer(const struct report *r)
+{
+	return report_layer_shown(r, LAYER_HTTP) ? LAYER_HTTP : LAYER_VFD;
+}
+
+/* NOTE: the group's time as the report states it (aggregate.h). */
+static uint64_t group_time_ns(const struct report *r, uint32_t g)
+{
+	const struct agg_group *ag = r->agg->g[g];
+
+	return agg_wall_ns(ag->first_ns, ag->last_end_ns);
+}
+
+/* Value of panel k for group g. */
+static uint64_t value(const struct report *r, int k, uint32_t g)
+{
+	const struct agg_layer *al = &r->agg->g[g]->layer[counted_layer(r)];
+
+	if (k == 0)
+		return group_time_ns(r, g);
+	if (k == 1)
+		return al->row[AGG_ROW_ALL].requests;
+	return counted_layer(r) == LAYER_HTTP ? al->bytes_fetched
+					      : al->row[AGG_ROW_ALL].bytes;
+}
+
+static svg_format panel_format(int k)
+{
+	return k == 0 ? units_ns : k == 1 ? svg_count : units_bytes;
+}
+
+static const char *panel_title(const struct report *r, int k)
+{
+	if (k == 0)
+		return "time (less is better)";
+	if (counted_layer(r) == LAYER_HTTP)
+		return k == 1 ? "HTTP requests" : "bytes fetched over HTTP";
+	return k == 1 ? "driver reads" : "bytes read by the driver";
+}
+
+/* The legend of the flavors (columns) from y on, wrapped; returns the y
+ * after it. */
+static double legend(FILE *f, const struct plot_grid *gr,
+		     const struct plot_names *cols, double y)
+{
+	double x = PLOT_LEFT;
+	char c[8];
+
+	if (gr->n_cols < 2)
+		return y;
+	svg_text(f, PLOT_LEFT - 8, y, "end", 12, gr->col_field);
+	for (uint32_t i = 0; i < gr->n_cols; i++) {
+		double w = 16 + 12 * 0.6 * (double)esc_width(cols->name[i]) + 18;
+
+		if (x + w > PLOT_WIDTH - PLOT_RIGHT && x > PLOT_LEFT) {
+			x = PLOT_LEFT;
+			y += 18;
+		}
+		x = svg_legend(f, x, y, svg_color(c, i, gr->n_cols),
+			       cols->name[i]);
+	}
+	return y + 22;
+}
+
+static enum h5snoop_status draw(const struct plot_page *p,
+				struct h5snoop_error *err)
+{
+	FILE *f = p->f;
+	const struct report *r = p->r;
+	struct plot_grid gr;
+	struct plot_names rows, cols;
+	double pw = (PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT -
+		     (PANELS - 1) * PANEL_GAP) / PANELS;
+	double end[PANELS], step[PANELS], y, top, height;
+	char b[600], c[8], line[1400];
+
+	if (plot_grid_make(&gr, r, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	if (plot_names_make(&rows, gr.rows, gr.n_rows, err) != H5SNOOP_OK) {
+		plot_grid_free(&gr);
+		return H5SNOOP_ERROR;
+	}
+	if (plot_names_make(&cols, gr.cols, gr.n_cols, err) != H5SNOOP_OK) {
+		plot_names_free(&rows);
+		plot_grid_free(&gr);
+		return H5SNOOP_ERROR;
+	}
+	for (int k = 0; k < PANELS; k++) {
+		double most = 0;
+
+		for (uint32_t i = 0; i < r->n_order; i++)
+			most = fmax(most, (double)value(r, k, r->order[i]));
+		end[k] = svg_axis_end(most, 3, k == 2 ? 1024 : 1000,
+				      &step[k]);
+	}
+	height = 124 + (rows.common[0] ? 18 : 0) + (cols.common[0] ? 18 : 0) +
+		 18.0 * (1 + gr.n_cols / 6) +
+		 gr.n_rows * (gr.n_cols * BAR_H + ROW_GAP) + 56;
+	svg_begin(f, PLOT_WIDTH, height, p->standalone);
+	svg_title(f, PLOT_WIDTH / 2, 26, "middle", 17,
+		  gr.n_cols > 1 ? "Time, requests and bytes of each run, by "
+				  "flavor"
+				: "Time, requests and bytes of each group");
+	snprintf(line, sizeof(line),
+		 "ratios to the baseline, %s (dashed line); requests and bytes "
+		 "of the %s layer",
+		 plot_grid_name(&gr, &rows, &cols, r->groups->keys[r->baseline],
+				r->baseline, b, sizeof(b)),
+		 layer_names[counted_layer(r)]);
+	svg_fit(f, PLOT_WIDTH / 2, 46, "middle", 12, PLOT_WIDTH - 40, line);
+	y = plot_left_out(f, r, 64);
+	y = legend(f, &gr, &cols, y + 8);
+	if (rows.common[0])
+		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, rows.common),
+			y += 16;
+	if (cols.common[0])
+		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, cols.common),
+			y += 16;
+	y += 16;
+	for (int k = 0; k < PANELS; k++)
+		svg_title(f, PLOT_LEFT + k * (pw + PANEL_GAP), y, "start", 13,
+			  panel_title(r, k));
+	svg_text(f, PLOT_LEFT - 8, y, "end", 12, gr.row_field);
+	top = y + 10;
+	y = top + gr.n_rows * (gr.n_cols * BAR_H + ROW_GAP);
+	/* Axes and grid first, under the bars. */
+	for (int k = 0; k < PANELS; k++)
+		svg_axis_x(f, PLOT_LEFT + k * (pw + PANEL_GAP), pw - VALUE_W, y,
+			   end[k], step[k], panel_format(k), top);
+	y = top;
+	for (uint32_t row = 0; row < gr.n_rows; row++) {
+		double h = gr.n_cols * BAR_H;
+
+		svg_fit(f, PLOT_LEFT - 8, y + h / 2 + 4, "end", 12,
+			PLOT_LEFT - 16, rows.name[row]);
+		for (uint32_t col = 0; col < gr.n_cols; col++) {
+			uint32_t g = gr.cell[(size_t)row * gr.n_cols + col];
+			double by = y + col * BAR_H;
+
+			for (int k = 0; k < PANELS; k++) {
+				double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
+				double bw, v, base;
+				char ratio[32];
+
+				if (g == PLOT_NO_GROUP) {
+					svg_text(f, x0 + 4, by + BAR_H - 3,
+						 "start", 10, "not run");
+					continue;
+				}
+				v = (double)value(r, k, g);
+				base = (double)value(r, k, r->baseline);
+				bw = (pw - VALUE_W) * v / end[k];
+				svg_rect(f, x0, by, bw, BAR_H - 2,
+					 svg_color(c, col, gr.n_cols), 1.0);
+				panel_format(k)(b, sizeof(b), (uint64_t)v);
+				if (g != r->baseline)
+					snprintf(line, sizeof(line), "%s  %s",
+						 b,
+						 units_ratio(ratio,
+							     sizeof(ratio), v,
+							     base));
+				else
+					snprintf(line, sizeof(line), "%s", b);
+				svg_text(f, x0 + bw + 4, by + BAR_H - 3,
+					 "start", 10, line);
+			}
+		}
+		y += h + ROW_GAP;
+	}
+	for (int k = 0; k < PANELS; k++) {
+		double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
+		double bx = x0 + (pw - VALUE_W) *
+					 (double)value(r, k, r->baseline) /
+					 end[k];
+
+		svg_line(f, bx, top - 4, bx, y, "#d00", 1.5, 1);
+	}
+	svg_text(f, PLOT_WIDTH - PLOT_RIGHT, y + 44, "end", 11,
+		 gr.n_cols > 1 ? "bars: one per flavor, colored as in the "
+				 "legend; dashed red line: the baseline's value"
+			       : "dashed red line: the baseline's value");
+	plot_names_free(&rows);
+	plot_names_free(&cols);
+	plot_grid_free(&gr);
+	return plot_finish(f, "compare", err);
+}
+
+const struct plot_picture plot_compare = {
+	"compare", 0,
+	"Time, requests and bytes of each run, a bar per flavor, with "
+	"ratios to the baseline",
+	draw};
