@@ -50,6 +50,17 @@ static uint64_t value(const struct report *r, int k, uint32_t g)
 					      : al->row[AGG_ROW_ALL].bytes;
 }
 
+/* Height of the bars of all rows: a bar per flavor a run has (a run
+ * that did not read a flavor has no empty slot). */
+static double bars_height(const struct plot_grid *gr)
+{
+	double h = 0;
+
+	for (size_t i = 0; i < (size_t)gr->n_rows * gr->n_cols; i++)
+		h += gr->cell[i] != PLOT_NO_GROUP ? BAR_H : 0;
+	return h + gr->n_rows * ROW_GAP;
+}
+
 static svg_format panel_format(int k)
 {
 	return k == 0 ? units_ns : k == 1 ? svg_count : units_bytes;
@@ -66,8 +77,7 @@ static const char *panel_title(const struct report *r, int k)
 
 /* The legend of the flavors (columns) from y on, wrapped; returns the y
  * after it. */
-static double legend(FILE *f, const struct plot_grid *gr,
-		     const struct plot_names *cols, double y)
+static double legend(FILE *f, const struct plot_grid *gr, double y)
 {
 	double x = PLOT_LEFT;
 	char c[8];
@@ -76,14 +86,14 @@ static double legend(FILE *f, const struct plot_grid *gr,
 		return y;
 	svg_text(f, PLOT_LEFT - 8, y, "end", 12, gr->col_field);
 	for (uint32_t i = 0; i < gr->n_cols; i++) {
-		double w = 16 + 12 * 0.6 * (double)esc_width(cols->name[i]) + 18;
+		double w = 16 + 12 * 0.6 * (double)esc_width(gr->short_cols.name[i]) + 18;
 
 		if (x + w > PLOT_WIDTH - PLOT_RIGHT && x > PLOT_LEFT) {
 			x = PLOT_LEFT;
 			y += 18;
 		}
 		x = svg_legend(f, x, y, svg_color(c, i, gr->n_cols),
-			       cols->name[i]);
+			       gr->short_cols.name[i]);
 	}
 	return y + 22;
 }
@@ -94,7 +104,6 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	FILE *f = p->f;
 	const struct report *r = p->r;
 	struct plot_grid gr;
-	struct plot_names rows, cols;
 	double pw = (PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT -
 		     (PANELS - 1) * PANEL_GAP) / PANELS;
 	double end[PANELS], step[PANELS], y, top, height;
@@ -102,15 +111,6 @@ static enum h5snoop_status draw(const struct plot_page *p,
 
 	if (plot_grid_make(&gr, r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	if (plot_names_make(&rows, gr.rows, gr.n_rows, err) != H5SNOOP_OK) {
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
-	if (plot_names_make(&cols, gr.cols, gr.n_cols, err) != H5SNOOP_OK) {
-		plot_names_free(&rows);
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
 	for (int k = 0; k < PANELS; k++) {
 		double most = 0;
 
@@ -119,9 +119,9 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		end[k] = svg_axis_end(most, 3, k == 2 ? 1024 : 1000,
 				      &step[k]);
 	}
-	height = 124 + (rows.common[0] ? 18 : 0) + (cols.common[0] ? 18 : 0) +
+	height = 124 + (gr.short_rows.common[0] ? 18 : 0) + (gr.short_cols.common[0] ? 18 : 0) +
 		 18.0 * (1 + gr.n_cols / 6) +
-		 gr.n_rows * (gr.n_cols * BAR_H + ROW_GAP) + 56;
+		 bars_height(&gr) + 56;
 	svg_begin(f, PLOT_WIDTH, height, p->standalone);
 	svg_title(f, PLOT_WIDTH / 2, 26, "middle", 17,
 		  gr.n_cols > 1 ? "Time, requests and bytes of each run, by "
@@ -130,19 +130,19 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	snprintf(line, sizeof(line),
 		 "ratios to the baseline, %s (dashed line); requests and bytes "
 		 "of the %s layer",
-		 plot_grid_name(&gr, &rows, &cols, r->groups->keys[r->baseline],
+		 plot_grid_name(&gr, r->groups->keys[r->baseline],
 				r->baseline, b, sizeof(b)),
 		 layer_names[counted_layer(r)]);
 	svg_fit(f, PLOT_WIDTH / 2, 46, "middle", 12, PLOT_WIDTH - 40, line);
 	y = plot_left_out(f, r, 64);
-	y = legend(f, &gr, &cols, y + 8);
-	if (rows.common[0])
+	y = legend(f, &gr, y + 8);
+	if (gr.short_rows.common[0])
 		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, rows.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_rows.common),
 			y += 16;
-	if (cols.common[0])
+	if (gr.short_cols.common[0])
 		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, cols.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_cols.common),
 			y += 16;
 	y += 16;
 	for (int k = 0; k < PANELS; k++)
@@ -150,31 +150,32 @@ static enum h5snoop_status draw(const struct plot_page *p,
 			  panel_title(r, k));
 	svg_text(f, PLOT_LEFT - 8, y, "end", 12, gr.row_field);
 	top = y + 10;
-	y = top + gr.n_rows * (gr.n_cols * BAR_H + ROW_GAP);
+	y = top + bars_height(&gr);
 	/* Axes and grid first, under the bars. */
 	for (int k = 0; k < PANELS; k++)
 		svg_axis_x(f, PLOT_LEFT + k * (pw + PANEL_GAP), pw - VALUE_W, y,
 			   end[k], step[k], panel_format(k), top);
 	y = top;
 	for (uint32_t row = 0; row < gr.n_rows; row++) {
-		double h = gr.n_cols * BAR_H;
+		double h = 0, by = y;
 
+		for (uint32_t col = 0; col < gr.n_cols; col++)
+			h += gr.cell[(size_t)row * gr.n_cols + col] !=
+					     PLOT_NO_GROUP
+				     ? BAR_H
+				     : 0;
 		svg_fit(f, PLOT_LEFT - 8, y + h / 2 + 4, "end", 12,
-			PLOT_LEFT - 16, rows.name[row]);
+			PLOT_LEFT - 16, gr.short_rows.name[row]);
 		for (uint32_t col = 0; col < gr.n_cols; col++) {
 			uint32_t g = gr.cell[(size_t)row * gr.n_cols + col];
-			double by = y + col * BAR_H;
 
+			if (g == PLOT_NO_GROUP)
+				continue;
 			for (int k = 0; k < PANELS; k++) {
 				double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
 				double bw, v, base;
 				char ratio[32];
 
-				if (g == PLOT_NO_GROUP) {
-					svg_text(f, x0 + 4, by + BAR_H - 3,
-						 "start", 10, "not run");
-					continue;
-				}
 				v = (double)value(r, k, g);
 				base = (double)value(r, k, r->baseline);
 				bw = (pw - VALUE_W) * v / end[k];
@@ -192,6 +193,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 				svg_text(f, x0 + bw + 4, by + BAR_H - 3,
 					 "start", 10, line);
 			}
+			by += BAR_H;
 		}
 		y += h + ROW_GAP;
 	}
@@ -207,8 +209,6 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		 gr.n_cols > 1 ? "bars: one per flavor, colored as in the "
 				 "legend; dashed red line: the baseline's value"
 			       : "dashed red line: the baseline's value");
-	plot_names_free(&rows);
-	plot_names_free(&cols);
 	plot_grid_free(&gr);
 	return plot_finish(f, "compare", err);
 }

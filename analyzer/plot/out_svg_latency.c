@@ -86,19 +86,9 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	double lo = 1e300, hi = 0, y = TOP, height;
 	char b1[32], b2[32], c[8], line[1400], name[1200];
 	struct plot_grid gr;
-	struct plot_names rows, cols;
 
 	if (plot_grid_make(&gr, r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	if (plot_names_make(&rows, gr.rows, gr.n_rows, err) != H5SNOOP_OK) {
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
-	if (plot_names_make(&cols, gr.cols, gr.n_cols, err) != H5SNOOP_OK) {
-		plot_names_free(&rows);
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
 	for (int b = 0; b < AGG_ROW_ALL; b++) {
 		int any = 0;
 
@@ -134,13 +124,13 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	plot_left_out(f, r, 64);
 	/* The legend: every group, in its color, with its request count. */
 	svg_title(f, LEGEND_X, TOP + 10, "start", 12, "groups");
-	if (rows.common[0] || cols.common[0])
+	if (gr.short_rows.common[0] || gr.short_cols.common[0])
 		svg_fit(f, LEGEND_X, TOP + 28, "start", 10,
 			PLOT_WIDTH - LEGEND_X - 10,
-			rows.common[0] ? rows.common : cols.common);
-	if (rows.common[0] && cols.common[0])
+			gr.short_rows.common[0] ? gr.short_rows.common : gr.short_cols.common);
+	if (gr.short_rows.common[0] && gr.short_cols.common[0])
 		svg_fit(f, LEGEND_X, TOP + 40, "start", 10,
-			PLOT_WIDTH - LEGEND_X - 10, cols.common);
+			PLOT_WIDTH - LEGEND_X - 10, gr.short_cols.common);
 	for (uint32_t i = 0; i < r->n_order; i++) {
 		const struct agg_stats *s =
 			report_row(r, r->order[i], p->layer, AGG_ROW_ALL);
@@ -149,7 +139,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_rect(f, LEGEND_X, ly - 10, 12, 12,
 			 svg_color(c, i, r->n_order), 1.0);
 		snprintf(line, sizeof(line), "%s (%llu)",
-			 plot_grid_name(&gr, &rows, &cols,
+			 plot_grid_name(&gr,
 					r->groups->keys[r->order[i]],
 					r->order[i], name, sizeof(name)),
 			 (unsigned long long)s->requests);
@@ -187,8 +177,6 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_text(f, LEFT + PANEL_W, y + PANEL_H + 34, "end", 11, line);
 		y += PANEL_H + GAP;
 	}
-	plot_names_free(&rows);
-	plot_names_free(&cols);
 	plot_grid_free(&gr);
 	return plot_finish(f, "latency", err);
 }

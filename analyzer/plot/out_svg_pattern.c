@@ -71,8 +71,7 @@ static uint32_t rows_in(const struct plot_grid *gr,
 
 /* One flavor's panel from y on; returns the y after it. */
 static double panel(const struct plot_page *p, const struct plot_grid *gr,
-		    const struct plot_names *rows,
-		    const struct plot_names *cols, uint32_t col, double y)
+		    uint32_t col, double y)
 {
 	FILE *f = p->f;
 	double w = PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, xmax = 1, step, end;
@@ -95,13 +94,15 @@ static double panel(const struct plot_page *p, const struct plot_grid *gr,
 	}
 	xmax = fmax(xmax, (double)size);
 	end = svg_axis_end(xmax, 6, 1024, &step);
+	snprintf(line, sizeof(line), "%s%s%s", gr->col_field,
+		 gr->col_field[0] ? " " : "",
+		 gr->n_cols > 1 ? gr->short_cols.name[col] : "all groups");
+	svg_fit_title(f, PLOT_LEFT, y + 16, "start", 13, w * 0.55, line);
 	snprintf(line, sizeof(line),
-		 "%s%s%s  (file size %s; %llu requests, %llu under 10 KiB)",
-		 gr->col_field, gr->col_field[0] ? " " : "",
-		 gr->n_cols > 1 ? cols->name[col] : "all groups",
+		 "file size %s; %llu requests, %llu under 10 KiB",
 		 size ? units_bytes(b1, sizeof(b1), size) : "unknown",
 		 (unsigned long long)total, (unsigned long long)small);
-	svg_title(f, PLOT_LEFT, y + 16, "start", 13, line);
+	svg_text(f, PLOT_LEFT + w, y + 16, "end", 12, line);
 	y += PANEL_HEAD;
 	for (uint32_t row = 0; row < gr->n_rows; row++) {
 		uint32_t g = gr->cell[(size_t)row * gr->n_cols + col];
@@ -119,7 +120,7 @@ static double panel(const struct plot_page *p, const struct plot_grid *gr,
 		for (int b = 0; b < AGG_BINS; b++)
 			draw_bin(f, pt, b, PLOT_LEFT, w, y + b * SUB_H, end);
 		svg_fit(f, PLOT_LEFT - 8, y + 13, "end", 12, PLOT_LEFT - 16,
-			rows->name[row]);
+			gr->short_rows.name[row]);
 		snprintf(line, sizeof(line), "%llu requests, %llu < 10 KiB",
 			 (unsigned long long)al->row[AGG_ROW_ALL].requests,
 			 (unsigned long long)(al->row[0].requests +
@@ -137,21 +138,11 @@ static enum h5snoop_status draw(const struct plot_page *p,
 {
 	FILE *f = p->f;
 	struct plot_grid gr;
-	struct plot_names rows, cols;
 	double y, height = 150;
 	char line[300];
 
 	if (plot_grid_make(&gr, p->r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	if (plot_names_make(&rows, gr.rows, gr.n_rows, err) != H5SNOOP_OK) {
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
-	if (plot_names_make(&cols, gr.cols, gr.n_cols, err) != H5SNOOP_OK) {
-		plot_names_free(&rows);
-		plot_grid_free(&gr);
-		return H5SNOOP_ERROR;
-	}
 	for (uint32_t col = 0; col < gr.n_cols; col++) {
 		uint32_t n = rows_in(&gr, p->d, col, p->layer);
 
@@ -177,20 +168,18 @@ static enum h5snoop_status draw(const struct plot_page *p,
 			 "dashed: the end of the file)");
 	}
 	y += 24;
-	if (rows.common[0])
+	if (gr.short_rows.common[0])
 		svg_fit(f, PLOT_LEFT, y, "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, rows.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_rows.common),
 			y += 16;
-	if (cols.common[0])
+	if (gr.short_cols.common[0])
 		svg_fit(f, PLOT_LEFT, y, "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, cols.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_cols.common),
 			y += 16;
 	y += 8;
 	for (uint32_t col = 0; col < gr.n_cols; col++)
 		if (rows_in(&gr, p->d, col, p->layer))
-			y = panel(p, &gr, &rows, &cols, col, y);
-	plot_names_free(&rows);
-	plot_names_free(&cols);
+			y = panel(p, &gr, col, y);
 	plot_grid_free(&gr);
 	return plot_finish(f, "read-pattern", err);
 }

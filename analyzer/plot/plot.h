@@ -67,17 +67,37 @@ enum h5snoop_status plot_finish(FILE *f, const char *what,
 #define PLOT_NO_GROUP UINT32_MAX
 
 /*
+ * Names as a picture shows them: what tells them apart.  The start and
+ * the end all of them share (cut at a '/', '_', '-', '.', ':' or ' ') are
+ * left out of each and said once in `common` ("" when nothing is
+ * shared); one name alone is kept whole.
+ */
+struct plot_names {
+	char **name;     /* [i]: the distinguishing part of names[i] */
+	uint32_t n;
+	char common[600]; /* e.g. "names shown without their common start
+			   * 'http://h/ATL06_' and end '.h5'" */
+};
+
+enum h5snoop_status plot_names_make(struct plot_names *pn,
+				    char *const *names, uint32_t n,
+				    struct h5snoop_error *err);
+void plot_names_free(struct plot_names *pn);
+
+/*
  * The groups shown as a grid: columns are the values of the flavor field
  * (or, without it, of the last --by field), rows the values of the other
  * fields joined with '/' (runs: with --by run,flavor, the notebook's
  * layout); with one --by field, one column and a row per group.  Rows
- * and columns in the report's order of the groups.
+ * and columns in the report's order of the groups, with their short
+ * names (plot_names).
  */
 struct plot_grid {
 	uint32_t n_rows, n_cols;
 	char **rows, **cols;    /* names */
 	uint32_t *cell;         /* [row * n_cols + col]: group or
 				 * PLOT_NO_GROUP */
+	struct plot_names short_rows, short_cols;
 	const char *row_field;  /* "run", "label/file", ... */
 	const char *col_field;  /* "flavor", ... or "" */
 	char row_field_buf[128];
@@ -89,30 +109,11 @@ enum h5snoop_status plot_grid_make(struct plot_grid *g,
 				   struct h5snoop_error *err);
 void plot_grid_free(struct plot_grid *g);
 
-/*
- * Names as a picture shows them: what tells them apart.  The start and
- * the end all of them share (cut at a '/', '_', '-', '.', ':' or ' ') are
- * left out of each and said once in `common` ("" when nothing is
- * shared); one name alone is kept whole.
- */
-struct plot_names {
-	char **name;     /* [i]: the distinguishing part of names[i] */
-	uint32_t n;
-	char common[600]; /* e.g. "names without 'http://h/ATL06_' and
-			   * '.h5'" */
-};
-
 /* Group g's short name from the grid: "ROW / COL" with the rows' and
  * columns' short names (one of them when the other has a single value);
- * the group's key when g is not in the grid.  Writes into buf. */
-const char *plot_grid_name(const struct plot_grid *g,
-			   const struct plot_names *rows,
-			   const struct plot_names *cols, const char *key,
+ * `key` when the group is not in the grid.  Writes into buf, returns
+ * it. */
+const char *plot_grid_name(const struct plot_grid *g, const char *key,
 			   uint32_t group, char *buf, size_t cap);
-
-enum h5snoop_status plot_names_make(struct plot_names *pn,
-				    char *const *names, uint32_t n,
-				    struct h5snoop_error *err);
-void plot_names_free(struct plot_names *pn);
 
 #endif

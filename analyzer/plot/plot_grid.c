@@ -102,6 +102,13 @@ enum h5snoop_status plot_grid_make(struct plot_grid *g,
 	g->col_field = k < 0 ? "" : group_by_names[t->by[k]];
 	free(rg);
 	free(cg);
+	if (plot_names_make(&g->short_rows, g->rows, g->n_rows, err) !=
+		    H5SNOOP_OK ||
+	    plot_names_make(&g->short_cols, g->cols, g->n_cols, err) !=
+		    H5SNOOP_OK) {
+		plot_grid_free(g);
+		return H5SNOOP_ERROR;
+	}
 	return H5SNOOP_OK;
 nomem:
 	free(rg);
@@ -112,6 +119,8 @@ nomem:
 
 void plot_grid_free(struct plot_grid *g)
 {
+	plot_names_free(&g->short_rows);
+	plot_names_free(&g->short_cols);
 	for (uint32_t i = 0; i < g->n_rows; i++)
 		free(g->rows[i]);
 	for (uint32_t i = 0; i < g->n_cols; i++)
@@ -122,11 +131,11 @@ void plot_grid_free(struct plot_grid *g)
 	memset(g, 0, sizeof(*g));
 }
 
-const char *plot_grid_name(const struct plot_grid *g,
-			   const struct plot_names *rows,
-			   const struct plot_names *cols, const char *key,
+const char *plot_grid_name(const struct plot_grid *g, const char *key,
 			   uint32_t group, char *buf, size_t cap)
 {
+	const struct plot_names *rows = &g->short_rows, *cols = &g->short_cols;
+
 	for (uint32_t row = 0; row < g->n_rows; row++)
 		for (uint32_t col = 0; col < g->n_cols; col++) {
 			if (g->cell[(size_t)row * g->n_cols + col] != group)

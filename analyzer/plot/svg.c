@@ -101,8 +101,8 @@ void svg_title(FILE *f, double x, double y, const char *anchor, int size,
 	text(f, x, y, anchor, size, " font-weight=\"bold\"", NULL, s);
 }
 
-void svg_fit(FILE *f, double x, double y, const char *anchor, int size,
-	     double max_width, const char *s)
+static void fit(FILE *f, double x, double y, const char *anchor, int size,
+		const char *weight, double max_width, const char *s)
 {
 	/* RATIONALE: an average sans-serif glyph is about 0.6 em wide. */
 	size_t fit = (size_t)(max_width / (size * 0.6));
@@ -110,7 +110,7 @@ void svg_fit(FILE *f, double x, double y, const char *anchor, int size,
 	char cut[1024];
 
 	if (chars <= fit || fit < 4) {
-		text(f, x, y, anchor, size, "", NULL, s);
+		text(f, x, y, anchor, size, weight, NULL, s);
 		return;
 	}
 	/* Keep the last fit - 1 characters, after an ellipsis. */
@@ -118,7 +118,19 @@ void svg_fit(FILE *f, double x, double y, const char *anchor, int size,
 	while (skip-- > 0 && i < len)
 		esc_utf8_next(s, len, &i);
 	snprintf(cut, sizeof(cut), "\xe2\x80\xa6%s", s + i);
-	text(f, x, y, anchor, size, "", s, cut);
+	text(f, x, y, anchor, size, weight, s, cut);
+}
+
+void svg_fit(FILE *f, double x, double y, const char *anchor, int size,
+	     double max_width, const char *s)
+{
+	fit(f, x, y, anchor, size, "", max_width, s);
+}
+
+void svg_fit_title(FILE *f, double x, double y, const char *anchor,
+		   int size, double max_width, const char *s)
+{
+	fit(f, x, y, anchor, size, " font-weight=\"bold\"", max_width, s);
 }
 
 void svg_rect(FILE *f, double x, double y, double w, double h,

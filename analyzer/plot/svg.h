@@ -41,6 +41,9 @@ void svg_title(FILE *f, double x, double y, const char *anchor, int size,
  */
 void svg_fit(FILE *f, double x, double y, const char *anchor, int size,
 	     double max_width, const char *text);
+/* The same in bold (titles). */
+void svg_fit_title(FILE *f, double x, double y, const char *anchor,
+		   int size, double max_width, const char *text);
 void svg_rect(FILE *f, double x, double y, double w, double h,
 	      const char *fill, double opacity);
 void svg_line(FILE *f, double x1, double y1, double x2, double y2,
