@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "h5snoop/trace_schema.h"
+#include "open_table.h"
 #include "redact.h"
 #include "shim_config.h"
 #include "shim_critical.h"
@@ -51,7 +52,6 @@
 #define MAX_LIBS 16
 #define MAX_CALLERS 64
 #define HANDLE_TABLE_SIZE 4096u /* power of two */
-#define HANDLE_GONE ((void *)1)
 
 /* The libcurl functions we call, from one libcurl. */
 struct curl_lib {
@@ -72,7 +72,6 @@ struct curl_lib {
 
 /* What we know of one easy handle. */
 struct handle_info {
-	CURL *handle; /* NULL: free slot; HANDLE_GONE: deleted */
 	struct curl_lib *lib;
 	int64_t range_start; /* from CURLOPT_RANGE, -1 if none */
 	int64_t range_end;
@@ -94,7 +93,12 @@ static struct {
 } callers[MAX_CALLERS];
 static int caller_count;
 static pthread_mutex_t curl_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The easy handles seen (keys) and what we know of each (handles[i] for
+ * key i); under curl_lock. */
+static _Atomic uint64_t handle_keys[HANDLE_TABLE_SIZE];
 static struct handle_info handles[HANDLE_TABLE_SIZE];
+static const struct open_table handle_table =
+	OPEN_TABLE_INIT(handle_keys, 0);
 
 static TRACE_TLS int tls_in_curl;
 /* The libcurl of a call when the table is full: resolved per call. */
@@ -215,24 +219,11 @@ out:
 
 /* ---- handle table (under curl_lock) ---- */
 
-static size_t handle_hash(const void *h)
-{
-	return (size_t)(((uintptr_t)h >> 4) * 0x9E3779B97F4A7C15ull) &
-	       (HANDLE_TABLE_SIZE - 1);
-}
-
 static struct handle_info *handle_find(const CURL *h)
 {
-	size_t i = handle_hash(h);
+	size_t i = open_table_find(&handle_table, open_table_key_pointer(h));
 
-	for (size_t n = 0; n < HANDLE_TABLE_SIZE;
-	     n++, i = (i + 1) & (HANDLE_TABLE_SIZE - 1)) {
-		if (handles[i].handle == h)
-			return &handles[i];
-		if (!handles[i].handle)
-			return NULL;
-	}
-	return NULL;
+	return i == OPEN_TABLE_NONE ? NULL : &handles[i];
 }
 
 static void handle_clear_request(struct handle_info *hi)
@@ -244,26 +235,22 @@ static void handle_clear_request(struct handle_info *hi)
 
 static struct handle_info *handle_add(CURL *h, struct curl_lib *lib)
 {
-	size_t i = handle_hash(h);
 	struct handle_info *hi = handle_find(h);
 
-	if (hi)
-		goto fill;
-	for (size_t n = 0; n < HANDLE_TABLE_SIZE;
-	     n++, i = (i + 1) & (HANDLE_TABLE_SIZE - 1)) {
-		if (!handles[i].handle || handles[i].handle == HANDLE_GONE) {
-			hi = &handles[i];
-			goto fill;
+	if (!hi) {
+		size_t i = open_table_insert(&handle_table,
+					     open_table_key_pointer(h));
+
+		if (i == OPEN_TABLE_NONE) {
+			shim_warn_once(SHIM_WARN_CURL_TABLE,
+				       "more than %u live curl handles; the "
+				       "rest are not traced",
+				       HANDLE_TABLE_SIZE);
+			return NULL;
 		}
+		hi = &handles[i];
 	}
-	shim_warn_once(SHIM_WARN_CURL_TABLE,
-		       "more than %u live curl handles; the rest are not "
-		       "traced",
-		       HANDLE_TABLE_SIZE);
-	return NULL;
-fill:
 	memset(hi, 0, sizeof(*hi));
-	hi->handle = h;
 	hi->lib = lib;
 	handle_clear_request(hi);
 	return hi;
@@ -271,10 +258,10 @@ fill:
 
 static void handle_remove(CURL *h)
 {
-	struct handle_info *hi = handle_find(h);
+	size_t i = open_table_find(&handle_table, open_table_key_pointer(h));
 
-	if (hi)
-		hi->handle = HANDLE_GONE;
+	if (i != OPEN_TABLE_NONE)
+		open_table_remove(&handle_table, i);
 }
 
 /* The library for a call on `h`: its creator's, else the caller's.

@@ -26,6 +26,7 @@
 
 #include "h5snoop/trace_schema.h"
 #include "hdf5_layout.h"
+#include "open_table.h"
 #include "redact.h"
 #include "shim_config.h"
 #include "shim_critical.h"
@@ -38,11 +39,9 @@
 
 #define SLOT_COUNT 32
 /* Driver files open at once that keep their file_id: more than a process
- * may usually hold fds (1 MiB of zero pages, touched only where used);
+ * may usually hold fds (768 KiB of zero pages, touched only where used);
  * past it, reads carry file_id 0 and count a file_table loss. */
 #define FILE_TABLE_SIZE 65536u /* power of two */
-#define FILE_KEY_EMPTY ((uintptr_t)0)
-#define FILE_KEY_GONE ((uintptr_t)1)
 
 /* Where the fields we touch lie in one release line's H5FD_class_t. */
 struct class_layout {
@@ -72,12 +71,6 @@ struct driver_slot {
 	shim_fd_get_eof_fn real_get_eof;
 };
 
-/* Which driver file (H5FD_t *) has which trace file_id. */
-struct file_entry {
-	_Atomic uintptr_t key;
-	uint32_t file_id;
-};
-
 static struct driver_slot slots[SLOT_COUNT];
 static int slot_count;
 /*
@@ -101,7 +94,11 @@ static struct hdf5_copy hdf5_copies[HDF5_COPIES];
 static int hdf5_copy_count;
 static char hdf5_release[32]; /* "1.14.5", for warnings */
 static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct file_entry files[FILE_TABLE_SIZE];
+/* Which driver file (H5FD_t *) has which trace file_id: lock-free (the
+ * hot path looks a file up at every read). */
+static _Atomic uint64_t file_keys[FILE_TABLE_SIZE];
+static uint32_t file_ids[FILE_TABLE_SIZE];
+static const struct open_table files = OPEN_TABLE_INIT(file_keys, 0);
 static atomic_uint next_file_id = 1;
 
 typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
@@ -119,29 +116,17 @@ static inline int vfd_layer_on(void)
 
 /* ---- H5FD_t -> file_id ---- */
 
-static size_t file_hash(uintptr_t key)
-{
-	return (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull) &
-	       (FILE_TABLE_SIZE - 1);
-}
-
 static uint32_t file_id_add(const struct shim_h5fd *file)
 {
-	uintptr_t key = (uintptr_t)file;
 	uint32_t id = atomic_fetch_add(&next_file_id, 1u);
-	size_t i = file_hash(key);
+	size_t i = open_table_insert(&files, open_table_key_pointer(file));
 
-	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
-						     (FILE_TABLE_SIZE - 1)) {
-		uintptr_t old = atomic_load(&files[i].key);
-
-		if (old != FILE_KEY_EMPTY && old != FILE_KEY_GONE)
-			continue;
-		/* NOTE: the id is stored before the key is published, so
-		 * a lock-free reader that finds the key finds its id. */
-		files[i].file_id = id;
-		if (atomic_compare_exchange_strong(&files[i].key, &old, key))
-			return id;
+	/* NOTE: the key is visible before its id is stored; no reader
+	 * looks it up in between, since HDF5 has not got the file back
+	 * from the driver's open yet. */
+	if (i != OPEN_TABLE_NONE) {
+		file_ids[i] = id;
+		return id;
 	}
 	/* Table full: the open event keeps its id, the file's reads get
 	 * file_id 0 and each counts a loss. */
@@ -154,18 +139,10 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 
 static uint32_t file_id_find(const struct shim_h5fd *file)
 {
-	uintptr_t key = (uintptr_t)file;
-	size_t i = file_hash(key);
+	size_t i = open_table_find(&files, open_table_key_pointer(file));
 
-	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
-						     (FILE_TABLE_SIZE - 1)) {
-		uintptr_t k = atomic_load(&files[i].key);
-
-		if (k == key)
-			return files[i].file_id;
-		if (k == FILE_KEY_EMPTY)
-			break;
-	}
+	if (i != OPEN_TABLE_NONE)
+		return file_ids[i];
 	/* A file opened while the table was full (or before tracing): its
 	 * events go out with file_id 0, counted. */
 	trace_count_loss(H5SNOOP_LOSS_file_table, 1);
@@ -174,20 +151,10 @@ static uint32_t file_id_find(const struct shim_h5fd *file)
 
 static void file_id_remove(const struct shim_h5fd *file)
 {
-	uintptr_t key = (uintptr_t)file;
-	size_t i = file_hash(key);
+	size_t i = open_table_find(&files, open_table_key_pointer(file));
 
-	for (size_t n = 0; n < FILE_TABLE_SIZE; n++, i = (i + 1) &
-						     (FILE_TABLE_SIZE - 1)) {
-		uintptr_t k = atomic_load(&files[i].key);
-
-		if (k == key) {
-			atomic_store(&files[i].key, FILE_KEY_GONE);
-			return;
-		}
-		if (k == FILE_KEY_EMPTY)
-			return;
-	}
+	if (i != OPEN_TABLE_NONE)
+		open_table_remove(&files, i);
 }
 
 /* ---- what the trampolines record ---- */

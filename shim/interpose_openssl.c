@@ -23,6 +23,7 @@
 #include "h5snoop/trace_schema.h"
 #include "interpose_openssl.h"
 #include "net_conn.h"
+#include "open_table.h"
 #include "shim_export.h"
 #include "shim_log.h"
 #include "shim_real.h"
@@ -32,16 +33,17 @@ struct ssl_st; /* OpenSSL's SSL, opaque here */
 
 /* SSL objects judged so far (power of two); beyond, set aside. */
 #define SSL_TABLE_SIZE 1024u
-#define SSL_GONE ((const struct ssl_st *)1)
 #define SLOT_ASIDE 0xFFFFu
 
 struct ssl_entry {
-	const struct ssl_st *ssl; /* NULL: free; SSL_GONE: deleted */
-	unsigned slot;            /* pool index, or SLOT_ASIDE */
+	unsigned slot; /* pool index, or SLOT_ASIDE */
 };
 
-/* Under the pool lock (net_conn_lock). */
-static struct ssl_entry ssl_table[SSL_TABLE_SIZE];
+/* The SSL objects judged (keys) and each one's entry (ssl_entries[i] for
+ * key i); under the pool lock (net_conn_lock). */
+static _Atomic uint64_t ssl_keys[SSL_TABLE_SIZE];
+static struct ssl_entry ssl_entries[SSL_TABLE_SIZE];
+static const struct open_table ssl_table = OPEN_TABLE_INIT(ssl_keys, 0);
 
 struct ssl_api {
 	int (*write)(struct ssl_st *, const void *, int);
@@ -81,39 +83,22 @@ static const struct ssl_api *ssl_api(const void *ret)
 	return &api;
 }
 
-static size_t ssl_hash(const struct ssl_st *s)
-{
-	return (size_t)(((uintptr_t)s >> 4) * 0x9E3779B97F4A7C15ull) &
-	       (SSL_TABLE_SIZE - 1);
-}
-
 static struct ssl_entry *ssl_find(const struct ssl_st *s)
 {
-	size_t i = ssl_hash(s);
+	size_t i = open_table_find(&ssl_table, open_table_key_pointer(s));
 
-	for (size_t n = 0; n < SSL_TABLE_SIZE;
-	     n++, i = (i + 1) & (SSL_TABLE_SIZE - 1)) {
-		if (ssl_table[i].ssl == s)
-			return &ssl_table[i];
-		if (!ssl_table[i].ssl)
-			return NULL;
-	}
-	return NULL;
+	return i == OPEN_TABLE_NONE ? NULL : &ssl_entries[i];
 }
 
+/* A new entry for `s` (not in the table), set aside until judged. */
 static struct ssl_entry *ssl_add(const struct ssl_st *s)
 {
-	size_t i = ssl_hash(s);
+	size_t i = open_table_insert(&ssl_table, open_table_key_pointer(s));
 
-	for (size_t n = 0; n < SSL_TABLE_SIZE;
-	     n++, i = (i + 1) & (SSL_TABLE_SIZE - 1)) {
-		if (!ssl_table[i].ssl || ssl_table[i].ssl == SSL_GONE) {
-			ssl_table[i].ssl = s;
-			ssl_table[i].slot = SLOT_ASIDE;
-			return &ssl_table[i];
-		}
-	}
-	return NULL;
+	if (i == OPEN_TABLE_NONE)
+		return NULL;
+	ssl_entries[i].slot = SLOT_ASIDE;
+	return &ssl_entries[i];
 }
 
 /*
@@ -257,7 +242,8 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 
 			if (c && c->in_use && c->key == s)
 				net_conn_end(c, trace_now_ns(), &out);
-			e->ssl = SSL_GONE;
+			open_table_remove(&ssl_table,
+					  (size_t)(e - ssl_entries));
 		}
 		net_conn_unlock();
 		net_outcome_record(&out);
@@ -274,5 +260,5 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 
 void interpose_openssl_child_after_fork(void)
 {
-	memset(ssl_table, 0, sizeof(ssl_table));
+	open_table_clear(&ssl_table);
 }

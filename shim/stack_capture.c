@@ -29,6 +29,7 @@
 
 #include "shim_critical.h"
 #include "h5snoop/trace_schema.h"
+#include "open_table.h"
 #include "redact.h"
 #include "shim_config.h"
 #include "shim_log.h"
@@ -42,15 +43,14 @@
 /* RATIONALE: Debian 12's libunwind; unw_backtrace is its fast path. */
 #define LIBUNWIND_SONAME "libunwind.so.8"
 
-struct stack_slot {
-	_Atomic uint64_t hash; /* 0: free */
-	_Atomic uint32_t id;   /* 0 until published */
-};
-
 unsigned stack_capture_every;
 
 static int (*real_unw_backtrace)(void **frames, int max);
-static struct stack_slot stacks[STACK_TABLE_SIZE];
+/* Stacks seen, by the hash of their frames: lock-free, nothing removed;
+ * a slot's id is 0 until its claimer has recorded the stack. */
+static _Atomic uint64_t stack_keys[STACK_TABLE_SIZE];
+static _Atomic uint32_t stack_ids[STACK_TABLE_SIZE];
+static const struct open_table stacks = OPEN_TABLE_INIT(stack_keys, 1);
 static atomic_uint next_stack_id = 1;
 static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct link_map *modules_seen[MAX_MODULES];
@@ -94,7 +94,7 @@ static uint64_t hash_frames(void *const *frames, int n)
 		h *= 0x100000001b3ull;
 		h ^= h >> 29;
 	}
-	return h ? h : 1;
+	return open_table_key_hash(h);
 }
 
 /* ---- modules ---- */
@@ -239,28 +239,24 @@ static void emit_stack(uint32_t id, void *const *frames, int n, uint64_t ts)
 static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 {
 	uint64_t h = hash_frames(frames, n);
-	size_t i = (size_t)h & (STACK_TABLE_SIZE - 1);
+	int inserted;
+	size_t i = open_table_find_or_insert(&stacks, h, &inserted);
+	uint32_t id;
 
-	for (size_t probe = 0; probe < STACK_TABLE_SIZE;
-	     probe++, i = (i + 1) & (STACK_TABLE_SIZE - 1)) {
-		uint64_t seen = atomic_load(&stacks[i].hash);
-		uint32_t id;
-
-		if (seen == 0 &&
-		    atomic_compare_exchange_strong(&stacks[i].hash, &seen, h)) {
-			id = atomic_fetch_add(&next_stack_id, 1u);
-			pthread_mutex_lock(&module_lock);
-			for (int f = 0; f < n; f++)
-				note_module(frames[f], ts);
-			pthread_mutex_unlock(&module_lock);
-			emit_stack(id, frames, n, ts);
-			atomic_store(&stacks[i].id, id);
-			return id;
-		}
-		if (seen != h)
-			continue;
-		/* Claimed by another thread a moment ago: wait for its id. */
-		while ((id = atomic_load(&stacks[i].id)) == 0)
+	if (__builtin_expect(inserted, 0)) {
+		id = atomic_fetch_add(&next_stack_id, 1u);
+		pthread_mutex_lock(&module_lock);
+		for (int f = 0; f < n; f++)
+			note_module(frames[f], ts);
+		pthread_mutex_unlock(&module_lock);
+		emit_stack(id, frames, n, ts);
+		atomic_store(&stack_ids[i], id);
+		return id;
+	}
+	if (i != OPEN_TABLE_NONE) {
+		/* Seen before, or claimed by another thread a moment ago:
+		 * wait for its id. */
+		while ((id = atomic_load(&stack_ids[i])) == 0)
 			sched_yield();
 		return id;
 	}
@@ -312,7 +308,8 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
  */
 void stack_capture_child_after_fork(void)
 {
-	memset(stacks, 0, sizeof(stacks));
+	open_table_clear(&stacks);
+	memset(stack_ids, 0, sizeof(stack_ids));
 	atomic_store(&next_stack_id, 1u);
 	module_count = 0;
 	pthread_mutex_init(&module_lock, NULL);
