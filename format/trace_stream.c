@@ -10,6 +10,8 @@
  */
 #include "trace_stream.h"
 
+#include "trace_ring.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,10 +39,11 @@ static pthread_mutex_t packet_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Bytes packets may still take (H5SNOOP_MAX_SIZE); under packet_lock. */
 static uint64_t bound_left = UINT64_MAX;
 
-void trace_stream_set_bound(uint64_t bytes)
+void trace_stream_set_bound(uint64_t bytes, int ring)
 {
 	pthread_mutex_lock(&packet_lock);
 	bound_left = bytes ? bytes : UINT64_MAX;
+	trace_ring_configure(ring ? bytes : 0);
 	pthread_mutex_unlock(&packet_lock);
 }
 
@@ -69,35 +72,43 @@ int trace_file_open_high(const char *path, int flags, mode_t mode)
 	return high;
 }
 
-int trace_stream_open(struct trace_stream *s, const char *dir,
-		      const char *name, const uint8_t uuid[16], uint32_t tid,
-		      size_t packet_bytes)
+int trace_stream_create_file(const char *path, dev_t *dev, ino_t *ino)
 {
 	struct stat st;
-	int fd, n;
+	int fd = trace_file_open_high(path,
+				      O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
+				      0600);
 
-	memset(s, 0, sizeof(*s));
-	n = snprintf(s->path, sizeof(s->path), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(s->path)) {
-		s->path[0] = '\0';
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	fd = trace_file_open_high(s->path,
-				  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
-				  0600);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		int err = errno;
 
 		if (fd >= 0)
 			close(fd);
-		s->path[0] = '\0';
 		errno = err;
 		return -1;
 	}
 	close(fd);
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int trace_stream_open(struct trace_stream *s, const char *dir,
+		      const char *name, const uint8_t uuid[16], uint32_t tid,
+		      size_t packet_bytes)
+{
+	int n;
+
+	memset(s, 0, sizeof(*s));
+	n = snprintf(s->path, sizeof(s->path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(s->path) ||
+	    trace_stream_create_file(s->path, &s->dev, &s->ino) != 0) {
+		if (n >= 0 && (size_t)n >= sizeof(s->path))
+			errno = ENAMETOOLONG;
+		s->path[0] = '\0';
+		return -1;
+	}
+	s->base_len = (size_t)n;
 	s->tid = tid;
 	memcpy(s->uuid, uuid, sizeof(s->uuid));
 	s->packet_bytes = packet_bytes;
@@ -189,6 +200,40 @@ static int reserve_blocks(int fd, off_t off, size_t len)
 	return rc;
 }
 
+/* The counts a packet of the current chunk carries: the stream's, less
+ * what earlier chunks counted (ring mode; the bases are 0 otherwise). */
+static void chunk_counts(const struct trace_stream *s, uint64_t *discarded,
+			 uint64_t lost[H5SNOOP_LOSS_COUNT])
+{
+	*discarded = s->discarded - s->chunk_discarded;
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		lost[i] = s->lost[i] - s->chunk_lost[i];
+}
+
+/*
+ * Ring mode: a packet of at most a chunk; a new chunk file when this one
+ * is full; the oldest chunks deleted until the packet fits the bound.
+ * Returns 0, or -1 with the loss reason in *why.  Under packet_lock.
+ */
+static int make_ring_room(struct trace_stream *s, size_t *bytes,
+			  enum h5snoop_loss *why)
+{
+	uint64_t chunk = trace_ring_chunk_bytes();
+
+	if (*bytes > chunk)
+		*bytes = (size_t)chunk;
+	if (s->file_bytes > 0 && s->file_bytes + *bytes > chunk &&
+	    trace_ring_next_chunk(s, &bound_left) != 0) {
+		*why = errno == EMFILE || errno == ENFILE
+			       ? H5SNOOP_LOSS_fd_limit
+			       : H5SNOOP_LOSS_stream_failure;
+		return -1;
+	}
+	while (bound_left < *bytes && trace_ring_delete_oldest(s, &bound_left))
+		;
+	return 0;
+}
+
 static void unmap_packet(struct trace_stream *s)
 {
 	if (s->packet)
@@ -205,11 +250,15 @@ static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
 			   uint64_t ts, enum h5snoop_loss *why)
 {
 	struct h5snoop_packet_header h;
-	off_t off = (off_t)s->file_bytes;
-	uint64_t room = size_limit_room(s->file_bytes);
+	off_t off;
+	uint64_t room;
 	void *p = MAP_FAILED;
 	int fd;
 
+	if (trace_ring_chunk_bytes() && make_ring_room(s, bytes, why) != 0)
+		return NULL;
+	off = (off_t)s->file_bytes;
+	room = size_limit_room(s->file_bytes);
 	if (room < *bytes)
 		*bytes = PACKET_BYTES_MIN;
 	if (room < *bytes) {
@@ -231,8 +280,10 @@ static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
 		}
 		*bytes = PACKET_BYTES_MIN;
 		s->bound_reached = 1;
-	} else if (bound_left != UINT64_MAX) {
-		bound_left -= *bytes;
+	} else {
+		s->bound_reached = 0; /* the ring made room again */
+		if (bound_left != UINT64_MAX)
+			bound_left -= *bytes;
 	}
 	fd = open_stream_file(s, why);
 	if (fd < 0)
@@ -263,10 +314,15 @@ static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
 	h.timestamp_end = ts;
 	h.content_size = (uint64_t)sizeof(h) * 8u;
 	h.packet_size = (uint64_t)*bytes * 8u;
-	h.events_discarded = s->discarded;
 	h.packet_seq_num = s->packet_seq;
 	h.tid = s->tid;
-	memcpy(h.lost, s->lost, sizeof(h.lost));
+	{
+		uint64_t discarded, lost[H5SNOOP_LOSS_COUNT];
+
+		chunk_counts(s, &discarded, lost);
+		h.events_discarded = discarded;
+		memcpy(h.lost, lost, sizeof(h.lost));
+	}
 	memcpy(p, &h, sizeof(h));
 	return p;
 }
@@ -275,13 +331,16 @@ static uint8_t *map_packet(struct trace_stream *s, size_t *bytes,
  * after the last packet are not lost to readers. */
 static void publish_counts(struct trace_stream *s)
 {
+	uint64_t discarded, lost[H5SNOOP_LOSS_COUNT];
+
 	if (!s->packet)
 		return;
+	chunk_counts(s, &discarded, lost);
 	memcpy(s->packet + offsetof(struct h5snoop_packet_header,
 				    events_discarded),
-	       &s->discarded, sizeof(s->discarded));
+	       &discarded, sizeof(discarded));
 	memcpy(s->packet + offsetof(struct h5snoop_packet_header, lost),
-	       s->lost, sizeof(s->lost));
+	       lost, sizeof(lost));
 }
 
 static void *drop_event(struct trace_stream *s, enum h5snoop_loss why)
@@ -382,6 +441,7 @@ void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
 	uint64_t content_bits;
 
 	s->used_bytes += len;
+	s->events++;
 	content_bits = (uint64_t)s->used_bytes * 8u;
 	if (ts > s->last_ts)
 		s->last_ts = ts;
@@ -428,6 +488,19 @@ void trace_stream_trim(struct trace_stream *s)
 	errno = saved_errno;
 }
 
+void trace_stream_retire(struct trace_stream *s)
+{
+	int cancel_state;
+
+	if (!trace_ring_chunk_bytes())
+		return;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	pthread_mutex_lock(&packet_lock);
+	trace_ring_retire(s, &bound_left);
+	pthread_mutex_unlock(&packet_lock);
+	pthread_setcancelstate(cancel_state, NULL);
+}
+
 void trace_stream_close(struct trace_stream *s)
 {
 	unmap_packet(s);
@@ -437,4 +510,5 @@ void trace_stream_close(struct trace_stream *s)
 void trace_stream_child_after_fork(void)
 {
 	pthread_mutex_init(&packet_lock, NULL);
+	trace_ring_child_after_fork();
 }

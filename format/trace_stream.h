@@ -44,6 +44,7 @@ struct trace_stream {
 	uint64_t file_bytes;    /* packets written so far, in bytes */
 	uint8_t *packet;        /* current packet mapping, or NULL */
 	size_t used_bytes;      /* bytes used in the current packet */
+	uint64_t events;        /* events committed so far */
 	uint64_t packet_seq;    /* number of packets started so far */
 	uint64_t discarded;     /* events dropped in this stream so far */
 	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* losses by reason so far */
@@ -51,6 +52,14 @@ struct trace_stream {
 	enum h5snoop_loss retry_why; /* why the last packet failed */
 	uint64_t last_ts;       /* newest timestamp committed */
 	int bound_reached;      /* its packet only carries the loss counts */
+	/* H5SNOOP_MODE=ring (trace_ring.c): the chunk file written now.
+	 * Packets carry the counts minus these bases (modulo 2^64: a base
+	 * goes down when a deleted chunk's counts move here). */
+	size_t base_len;          /* path of the first chunk: path[0..) */
+	unsigned chunk_seq;       /* 0: the first chunk */
+	uint64_t chunk_events;    /* events before this chunk */
+	uint64_t chunk_discarded;
+	uint64_t chunk_lost[H5SNOOP_LOSS_COUNT];
 };
 
 /*
@@ -62,6 +71,12 @@ struct trace_stream {
 int trace_stream_open(struct trace_stream *s, const char *dir,
 		      const char *name, const uint8_t uuid[16], uint32_t tid,
 		      size_t packet_bytes);
+
+/*
+ * Creates the file `path` (O_EXCL, O_NOFOLLOW, mode 0600) and gives its
+ * identity; keeps no fd.  Returns 0, or -1 with errno set.  Thread-safe.
+ */
+int trace_stream_create_file(const char *path, dev_t *dev, ino_t *ino);
 
 /*
  * open(2) of `path` with `flags` | O_CLOEXEC, the fd then moved above a
@@ -117,13 +132,19 @@ void trace_stream_close(struct trace_stream *s);
 
 /*
  * Bounds what all streams of the process add to their files, packets
- * whole: `bytes` (0: no bound).  A packet that does not fit is not
- * started and its events are dropped (loss size_bound); a stream's first
- * packet still gets one page past the bound, that holds no event but says
- * what the stream lost.  Call before the first packet (and in a fork
- * child, for its own trace).  Thread-safe.
+ * whole: `bytes` (0: no bound).  Without `ring`, a packet that does not
+ * fit is not started and its events are dropped (loss size_bound); a
+ * stream's first packet still gets one page past the bound, that holds
+ * no event but says what the stream lost.  With `ring` (H5SNOOP_MODE=
+ * ring, see trace_ring.h), streams are written as chunk files and the
+ * oldest chunk is deleted to make room.  Call before the first packet
+ * (and in a fork child, for its own trace).  Thread-safe.
  */
-void trace_stream_set_bound(uint64_t bytes);
+void trace_stream_set_bound(uint64_t bytes, int ring);
+
+/* The thread of stream `s` is done: in ring mode its last chunk may now
+ * be deleted to make room.  Thread-safe for distinct streams. */
+void trace_stream_retire(struct trace_stream *s);
 
 /* Re-initializes the packet lock in a fork child.  Async-signal-safe. */
 void trace_stream_child_after_fork(void);

@@ -166,6 +166,30 @@ static unsigned long long parse_max_size(void)
 	return n * scale;
 }
 
+/* H5SNOOP_MODE: "stop" (the default: recording stops at the bound) or
+ * "ring" (the most recent events kept within it); 1 for ring. */
+static int parse_mode(unsigned long long bound)
+{
+	const char *v = getenv("H5SNOOP_MODE");
+
+	if (!v || !*v || strcmp(v, "stop") == 0)
+		return 0;
+	if (strcmp(v, "ring") != 0) {
+		shim_warn_once(SHIM_WARN_CONFIG,
+			       "ignoring H5SNOOP_MODE='%s' (want stop or "
+			       "ring)",
+			       v);
+		return 0;
+	}
+	if (!bound) {
+		shim_warn_once(SHIM_WARN_CONFIG,
+			       "H5SNOOP_MODE=ring needs H5SNOOP_MAX_SIZE; "
+			       "recording without a bound");
+		return 0;
+	}
+	return 1;
+}
+
 void shim_config_load(void)
 {
 	const char *label = getenv("H5SNOOP_LABEL");
@@ -188,6 +212,7 @@ void shim_config_load(void)
 	config.stack_every = parse_stacks();
 	config.clock_monotonic = parse_clock_monotonic();
 	config.max_size_bytes = parse_max_size();
+	config.ring = parse_mode(config.max_size_bytes);
 	load_output_root();
 }
 

@@ -26,6 +26,7 @@ struct shim_config {
 	unsigned stack_every;       /* H5SNOOP_STACKS: 0 off, N one in N */
 	int clock_monotonic;        /* H5SNOOP_CLOCK=monotonic: no TSC */
 	unsigned long long max_size_bytes; /* H5SNOOP_MAX_SIZE, 0: none */
+	int ring;                   /* H5SNOOP_MODE=ring (with a bound) */
 	int loaded;
 };
 

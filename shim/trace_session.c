@@ -109,7 +109,8 @@ static void set_bound(void)
 		return;
 	trace_stream_set_bound(bound > TRACE_METADATA_MAX_BYTES
 				       ? bound - TRACE_METADATA_MAX_BYTES
-				       : 1);
+				       : 1,
+			       shim_config()->ring);
 }
 
 /* IDLE -> ACTIVE, or DISABLED with one warning.  Under the lock. */
@@ -223,7 +224,10 @@ void trace_session_at_exit(void)
 	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++) {
 		int n;
 
-		if (!lost[i] || len >= sizeof(what))
+		/* NOTE: a ring's overwritten events are what was asked
+		 * for (H5SNOOP_MODE=ring), not a failure to warn of. */
+		if (!lost[i] || len >= sizeof(what) ||
+		    i == H5SNOOP_LOSS_ring_overwritten)
 			continue;
 		n = snprintf(what + len, sizeof(what) - len, "%s%s %lu",
 			     len ? ", " : "", h5snoop_loss_names[i],

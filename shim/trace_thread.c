@@ -105,6 +105,7 @@ static void thread_state_free(void *arg)
 		trace_tls_direct = NULL;
 	}
 	trace_stream_trim(&st->stream);
+	trace_stream_retire(&st->stream);
 	trace_stream_close(&st->stream);
 	munmap(st, sizeof(*st));
 }

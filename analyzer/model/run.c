@@ -5,6 +5,7 @@
  */
 #include "run.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "trace_find.h"
@@ -25,6 +26,26 @@ uint64_t run_unparsed_total(const struct run_summary *s)
 	return n;
 }
 
+/* Notes which span a trace cut to its bound covers (its events are in
+ * time order: the first and the last read). */
+static void note_span(struct run_summary *sum, const struct trace *t,
+		      uint64_t first_ts, uint64_t last_ts,
+		      const uint64_t lost[H5SNOOP_LOSS_COUNT])
+{
+	struct run_span *sp;
+
+	if (sum->partial_traces++ >= RUN_SPANS_MAX)
+		return;
+	sp = &sum->spans[sum->partial_traces - 1];
+	snprintf(sp->trace, sizeof(sp->trace), "%s", t->path);
+	sp->ring = lost[H5SNOOP_LOSS_ring_overwritten] != 0;
+	sp->first_unix_ns = t->events ? trace_unix_ns(t, first_ts) : 0;
+	sp->last_unix_ns = t->events ? trace_unix_ns(t, last_ts) : 0;
+	sp->events = t->events;
+	sp->lost = lost[H5SNOOP_LOSS_ring_overwritten] +
+		   lost[H5SNOOP_LOSS_size_bound];
+}
+
 static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 				     struct run_sink *sinks,
 				     unsigned n_sinks,
@@ -36,6 +57,7 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 	struct resolved r;
 	struct trace t;
 	uint64_t discarded, lost[H5SNOOP_LOSS_COUNT] = {0};
+	uint64_t first_ts = 0, last_ts = 0;
 	int rc = 0;
 
 	if (trace_open(&t, path, err) != H5SNOOP_OK)
@@ -47,6 +69,9 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 						  err);
 	while (st == H5SNOOP_OK && (rc = trace_next(&t, &ev, err)) > 0) {
 		st = attrib_resolve(a, &t, ev, &r, err);
+		if (t.events == 1)
+			first_ts = ev->ts;
+		last_ts = ev->ts;
 		if (ev->id == H5SNOOP_EV_net_unparsed) {
 			uint8_t why = ev->u.net_unparsed->reason;
 
@@ -77,6 +102,8 @@ static enum h5snoop_status one_trace(const char *path, struct attrib *a,
 				  h5snoop_loss_drops[i] ? ": counts are low"
 							: "");
 	}
+	if (lost[H5SNOOP_LOSS_ring_overwritten] || lost[H5SNOOP_LOSS_size_bound])
+		note_span(sum, &t, first_ts, last_ts, lost);
 	/* A writer that dropped more than its reasons say (only a damaged
 	 * or foreign trace): the rest is still said. */
 	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)

@@ -6,6 +6,7 @@
 #ifndef H5SNOOP_RUN_H
 #define H5SNOOP_RUN_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,21 @@ struct run_sink {
 	void (*restart)(void *ctx);
 };
 
+/* A trace that holds part of its process's events, cut to
+ * H5SNOOP_MAX_SIZE: which span of time it covers. */
+struct run_span {
+	char trace[PATH_MAX];
+	int ring;              /* 1: the most recent events (H5SNOOP_MODE=
+				* ring), 0: the first ones (stopped) */
+	int64_t first_unix_ns; /* start of the first event kept */
+	int64_t last_unix_ns;  /* start of the last event kept */
+	uint64_t events;       /* events kept */
+	uint64_t lost;         /* ring_overwritten + size_bound */
+};
+
+/* Spans kept for the writers; partial_traces counts them all. */
+#define RUN_SPANS_MAX 8
+
 struct run_summary {
 	size_t traces;
 	size_t empty_traces;
@@ -49,6 +65,8 @@ struct run_summary {
 	 * (index 0: a reason this analyzer does not know). */
 	uint64_t net_unparsed[H5SNOOP_UNPARSED_MAX + 1];
 	int64_t start_unix_ns;
+	size_t partial_traces; /* traces cut to their bound */
+	struct run_span spans[RUN_SPANS_MAX]; /* the first of them */
 };
 
 /* Name of each net_unparsed.reason (index 0: "unknown"). */

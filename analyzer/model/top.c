@@ -143,6 +143,33 @@ static void account(struct top_proc *p, const struct trace_event *ev)
 	}
 }
 
+/* Whether stream file `name` of p no longer exists. */
+static int file_gone(const struct top_proc *p, const char *name)
+{
+	return faccessat(p->dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+	       errno == ENOENT;
+}
+
+/*
+ * Closes the streams whose files were deleted (H5SNOOP_MODE=ring deletes
+ * its oldest chunks), once read to their end: an open file would keep its
+ * disk blocks.  Their losses moved to the chunk that replaced them.
+ */
+static void drop_gone_streams(struct top_proc *p)
+{
+	for (size_t i = 0; i < p->n_streams;) {
+		if (!file_gone(p, p->stream_names[i])) {
+			i++;
+			continue;
+		}
+		stream_in_close(&p->streams[i]);
+		free(p->stream_names[i]);
+		p->n_streams--;
+		p->streams[i] = p->streams[p->n_streams];
+		p->stream_names[i] = p->stream_names[p->n_streams];
+	}
+}
+
 /* Opens the stream files that appeared since the last update. */
 static enum h5snoop_status add_streams(struct top_proc *p,
 				       struct h5snoop_error *err)
@@ -177,6 +204,12 @@ static enum h5snoop_status add_streams(struct top_proc *p,
 		if (stream_in_open(&p->streams[p->n_streams], p->dirfd,
 				   names[i], p->path, p->meta.uuid,
 				   (uint32_t)p->n_streams, err) != H5SNOOP_OK) {
+			/* A ring's chunk deleted since the listing: gone,
+			 * not broken. */
+			if (file_gone(p, names[i])) {
+				err->message[0] = '\0';
+				continue;
+			}
 			dir_list_free(names, n);
 			return H5SNOOP_ERROR;
 		}
@@ -220,8 +253,10 @@ static void read_proc(struct top_proc *p, struct h5snoop_error *err)
 			proc_fail(p, err);
 			return;
 		}
-		discarded += s->discarded;
 	}
+	drop_gone_streams(p);
+	for (size_t i = 0; i < p->n_streams; i++)
+		discarded += p->streams[i].discarded;
 	p->discarded = discarded;
 }
 

@@ -72,6 +72,32 @@ static void lost_rows(FILE *f, const struct report *r)
 	}
 }
 
+/* One row per trace cut to its bound: the trace as the group, layer
+ * "span", what it kept as the bin (most_recent: H5SNOOP_MODE=ring;
+ * first: stopped at the bound), the events kept as requests, the span as
+ * total_ns and group_wall_ns, its first and last event's start (Unix ns)
+ * as min_ns and max_ns. */
+static void span_rows(FILE *f, const struct report *r)
+{
+	const struct run_summary *s = r->run;
+
+	for (size_t i = 0; i < s->partial_traces && i < RUN_SPANS_MAX; i++) {
+		const struct run_span *sp = &s->spans[i];
+		unsigned long long span = (unsigned long long)trace_diff_ns(
+			sp->last_unix_ns, sp->first_unix_ns);
+
+		esc_csv(f, sp->trace);
+		fprintf(f, ",span,%s,%llu,,,%llu,,,,,%lld,%lld,,,,%llu",
+			sp->ring ? "most_recent" : "first",
+			(unsigned long long)sp->events, span,
+			(long long)sp->first_unix_ns,
+			(long long)sp->last_unix_ns, span);
+		for (unsigned k = 0; k < r->groups->n_by; k++)
+			putc(',', f);
+		putc('\n', f);
+	}
+}
+
 static enum h5snoop_status write_report(FILE *f, const struct report *r,
 					  struct h5snoop_error *err)
 {
@@ -92,6 +118,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 					row(f, r, r->order[i], l, b);
 		}
 	lost_rows(f, r);
+	span_rows(f, r);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;

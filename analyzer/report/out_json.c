@@ -274,6 +274,31 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 	for (int i = 0, lf = 1; i < H5SNOOP_LOSS_COUNT; i++)
 		num(f, &lf, h5snoop_loss_names[i], s->lost[i]);
 	putc('}', f);
+	/* Traces cut to their bound: the span each covers. */
+	num(f, &in, "partial_traces", s->partial_traces);
+	key(f, &in, "spans");
+	putc('[', f);
+	for (size_t i = 0; i < s->partial_traces && i < RUN_SPANS_MAX; i++) {
+		const struct run_span *sp = &s->spans[i];
+		int sf = 1;
+
+		fputs(i ? ",{" : "{", f);
+		key(f, &sf, "trace");
+		esc_json(f, sp->trace);
+		key(f, &sf, "kept");
+		esc_json(f, sp->ring ? "most_recent" : "first");
+		key(f, &sf, "first_unix_ns");
+		fprintf(f, "%lld", (long long)sp->first_unix_ns);
+		key(f, &sf, "last_unix_ns");
+		fprintf(f, "%lld", (long long)sp->last_unix_ns);
+		num(f, &sf, "span_ns",
+		    (uint64_t)trace_diff_ns(sp->last_unix_ns,
+					    sp->first_unix_ns));
+		num(f, &sf, "events", sp->events);
+		num(f, &sf, "lost", sp->lost);
+		putc('}', f);
+	}
+	putc(']', f);
 	/* Groups with requests not in "groups" (--top). */
 	num(f, &in, "groups_left_out", r->agg->left_out);
 	num(f, &in, "requests_left_out", r->agg->left_out_requests);

@@ -272,6 +272,42 @@ static void comparison(FILE *f, const struct report *r)
 	}
 }
 
+/* Which span each trace cut to its bound covers, and which end of its
+ * process's events it kept. */
+static void span_notes(FILE *f, const struct run_summary *s)
+{
+	size_t n = s->partial_traces < RUN_SPANS_MAX ? s->partial_traces
+						     : RUN_SPANS_MAX;
+	char from[64], to[64], len[32];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct run_span *sp = &s->spans[i];
+
+		fprintf(f, "NOTE: %s holds the %s events: ", sp->trace,
+			sp->ring ? "most recent" : "first");
+		if (sp->events)
+			fprintf(f, "%llu, from %s to %s (%s); ",
+				(unsigned long long)sp->events,
+				units_unix_time(from, sizeof(from),
+						sp->first_unix_ns),
+				units_unix_time(to, sizeof(to),
+						sp->last_unix_ns),
+				units_ns(len, sizeof(len),
+					 (uint64_t)trace_diff_ns(
+						 sp->last_unix_ns,
+						 sp->first_unix_ns)));
+		else
+			fputs("none; ", f);
+		fprintf(f, "%llu %s\n", (unsigned long long)sp->lost,
+			sp->ring ? "older ones overwritten (H5SNOOP_MODE=ring)"
+				 : "later ones not recorded "
+				   "(H5SNOOP_MAX_SIZE)");
+	}
+	if (s->partial_traces > n)
+		fprintf(f, "NOTE: %zu more traces cut to their bound\n",
+			s->partial_traces - n);
+}
+
 static enum h5snoop_status write_report(FILE *f, const struct report *r,
 					  struct h5snoop_error *err)
 {
@@ -299,6 +335,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 					? "events not recorded"
 					: "events recorded without this "
 					  "detail");
+	span_notes(f, s);
 	if (r->agg->left_out)
 		fprintf(f, "NOTE: %u more groups (%llu requests) left out: "
 			   "these are the %u with the most requests, most "

@@ -6,6 +6,7 @@
 #include "units.h"
 
 #include <stdio.h>
+#include <time.h>
 
 /* Three significant digits of v, then the unit. */
 static char *sig3(char *buf, size_t cap, double v, const char *unit)
@@ -56,5 +57,24 @@ char *units_ratio(char *buf, size_t cap, double value, double base)
 		snprintf(buf, cap, "-");
 	else
 		snprintf(buf, cap, "%.2fx", value / base);
+	return buf;
+}
+
+char *units_unix_time(char *buf, size_t cap, int64_t unix_ns)
+{
+	int64_t s = unix_ns / 1000000000, us = unix_ns % 1000000000 / 1000;
+	time_t secs;
+	struct tm tm;
+	char day[32];
+
+	if (us < 0) {
+		us += 1000000;
+		s--;
+	}
+	secs = (time_t)s;
+	if (!gmtime_r(&secs, &tm) ||
+	    strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(day, sizeof(day), "%lld s", (long long)s);
+	snprintf(buf, cap, "%s.%06lld UTC", day, (long long)us);
 	return buf;
 }

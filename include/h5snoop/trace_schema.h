@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define H5SNOOP_TRACE_VERSION 5
+#define H5SNOOP_TRACE_VERSION 6
 #define H5SNOOP_VERSION_STRING "0.1.0"
 #define H5SNOOP_TRACER_NAME "h5snoop"
 #define H5SNOOP_CTF_MAGIC 0xC1FC1FC1u

@@ -7,7 +7,8 @@ bound far smaller than their trace: the directory stays within the
 bound (plus one page per stream), babeltrace2 reads it whole, the events
 kept are the first ones in order, the rest are counted in the trace as
 lost to the bound (every read is either an event or counted), `h5snoop
-report` says so and fails with --strict.  The program behaves as without
+report` says so, and which span the trace covers, and fails with
+--strict.  The program behaves as without
 the shim.  A bound larger than the trace changes nothing.
 """
 
@@ -71,7 +72,14 @@ def main():
     t.check(summary["discarded_events"] == lost,
             "discarded_events %d, size_bound %d"
             % (summary["discarded_events"], lost))
+    span = summary["spans"][0]
+    t.check(summary["partial_traces"] == 1 and span["kept"] == "first" and
+            span["events"] == len(events) and span["lost"] == lost and
+            span["span_ns"] > 0, "span: %s" % summary["spans"])
     text = t.run([t.h5snoop_bin(), "report", out])
+    t.check(b"holds the first events" in text.stdout,
+            "report does not say which span the trace covers:\n%s"
+            % text.stdout.decode())
     t.check(b"size_bound" in text.stdout + text.stderr,
             "report does not say the trace stopped at the bound:\n%s"
             % text.stdout.decode())
