@@ -435,24 +435,6 @@ void trace_stream_count_loss(struct trace_stream *s, enum h5snoop_loss why,
 	publish_counts(s);
 }
 
-void trace_stream_commit(struct trace_stream *s, size_t len, uint64_t ts)
-{
-	struct h5snoop_packet_header *h = (void *)s->packet;
-	uint64_t content_bits;
-
-	s->used_bytes += len;
-	s->events++;
-	content_bits = (uint64_t)s->used_bytes * 8u;
-	if (ts > s->last_ts)
-		s->last_ts = ts;
-	/* NOTE: the event bytes must be in memory before content_size says
-	 * they are there; a compiler fence is enough because a crash only
-	 * ever observes this thread's own program order. */
-	atomic_signal_fence(memory_order_release);
-	memcpy(&h->timestamp_end, &s->last_ts, sizeof(s->last_ts));
-	memcpy(&h->content_size, &content_bits, sizeof(content_bits));
-}
-
 void trace_stream_trim(struct trace_stream *s)
 {
 	static const uint64_t page = 4096u;

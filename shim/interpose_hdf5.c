@@ -256,7 +256,7 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	uint64_t t0, t1, start_ns, duration_ns;
 	int saved_errno, tsc;
 
-	if (!vfd_layer_on() || tls_read_depth)
+	if (__builtin_expect(!vfd_layer_on() || tls_read_depth, 0))
 		return d->real_read(file, type, dxpl, addr, size, out);
 	ev.seq = trace_read_begin(&previous);
 	trace_op_begin();

@@ -29,11 +29,14 @@ extern unsigned stack_capture_every;
  * carry the id.  Thread-safe (a lock is taken only for stacks never seen
  * before); keeps errno; not async-signal-safe.
  */
-uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts);
+__attribute__((cold)) uint32_t stack_capture_slow(enum stack_layer layer,
+						   uint64_t ts);
 
 static inline uint32_t stack_capture(enum stack_layer layer, uint64_t ts)
 {
-	return stack_capture_every ? stack_capture_slow(layer, ts) : 0;
+	return __builtin_expect(stack_capture_every != 0, 0)
+		       ? stack_capture_slow(layer, ts)
+		       : 0;
 }
 
 /* Fork-child handler (see shim_init.c). */

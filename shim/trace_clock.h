@@ -38,7 +38,7 @@ extern int trace_clock_tsc_ready;
 static inline uint64_t trace_clock_read(int tsc)
 {
 #if TRACE_CLOCK_HAVE_TSC
-	if (tsc)
+	if (__builtin_expect(tsc, 1))
 		return __rdtsc();
 #else
 	(void)tsc;
@@ -55,8 +55,10 @@ static inline uint64_t trace_clock_start(int *tsc)
 
 /* Slow path of trace_clock_span: clock_gettime readings, calibration,
  * re-anchoring. */
-void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
-			   uint64_t *start_ns, uint64_t *duration_ns);
+__attribute__((cold)) void trace_clock_span_slow(int tsc, uint64_t t0,
+						 uint64_t t1,
+						 uint64_t *start_ns,
+						 uint64_t *duration_ns);
 
 /* This thread's conversion: CLOCK_MONOTONIC ns `ns` at TSC `tsc`; owned by
  * trace_clock.c. */
@@ -79,9 +81,12 @@ static inline void trace_clock_span(int tsc, uint64_t t0, uint64_t t1,
 {
 	const struct trace_clock_anchor *a = &trace_clock_tls_anchor;
 
-	if (tsc && a->tsc != 0 && t0 >= a->tsc && t1 >= t0 &&
-	    t0 - a->tsc <= __atomic_load_n(&trace_clock_reanchor_ticks,
-					   __ATOMIC_RELAXED)) {
+	if (__builtin_expect(tsc && a->tsc != 0 && t0 >= a->tsc && t1 >= t0 &&
+				     t0 - a->tsc <=
+					     __atomic_load_n(
+						     &trace_clock_reanchor_ticks,
+						     __ATOMIC_RELAXED),
+			     1)) {
 		uint64_t m = __atomic_load_n(&trace_clock_mult,
 					     __ATOMIC_RELAXED);
 

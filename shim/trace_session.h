@@ -79,13 +79,14 @@ static inline void trace_op_end_direct(const void *ev, size_t len,
 {
 	struct trace_stream *s = trace_tls_direct;
 
-	if (s && trace_tls_depth == 1 && ts >= s->last_ts) {
+	if (__builtin_expect(s && trace_tls_depth == 1 && ts >= s->last_ts,
+			     1)) {
 		uint8_t *p;
 
 		trace_tls_depth = 0;
 		trace_tls_direct = NULL; /* no re-entry while writing */
 		p = trace_stream_reserve(s, len, ts);
-		if (p) {
+		if (__builtin_expect(p != NULL, 1)) {
 			memcpy(p, ev, len);
 			trace_stream_commit(s, len, ts);
 		}

@@ -18,13 +18,14 @@
 extern TRACE_TLS uint32_t trace_tls_tid;
 
 /* Asks the kernel and caches the answer. */
-uint32_t trace_thread_id_slow(void);
+__attribute__((cold)) uint32_t trace_thread_id_slow(void);
 
 /* This thread's id, cached after the first call.  Thread-safe;
  * async-signal-safe; keeps errno (gettid cannot fail). */
 static inline uint32_t trace_thread_id(void)
 {
-	return trace_tls_tid ? trace_tls_tid : trace_thread_id_slow();
+	return __builtin_expect(trace_tls_tid != 0, 1) ? trace_tls_tid
+						       : trace_thread_id_slow();
 }
 
 /* Drops the cached id: for the fork child, whose only thread has a new id.
