@@ -123,6 +123,15 @@ int tgen_vfd_read(struct trace_stream *s, uint64_t ts, uint32_t seq,
 		  uint32_t file_id, uint8_t mem_type, uint64_t offset,
 		  uint64_t size, uint64_t duration_ns)
 {
+	return tgen_vfd_read_stack(s, ts, seq, file_id, mem_type, offset,
+				   size, duration_ns, 0);
+}
+
+int tgen_vfd_read_stack(struct trace_stream *s, uint64_t ts, uint32_t seq,
+			uint32_t file_id, uint8_t mem_type, uint64_t offset,
+			uint64_t size, uint64_t duration_ns,
+			uint32_t stack_id)
+{
 	struct h5snoop_ev_vfd_read ev;
 
 	EV_START(ev, vfd_read, ts);
@@ -132,6 +141,7 @@ int tgen_vfd_read(struct trace_stream *s, uint64_t ts, uint32_t seq,
 	ev.offset = offset;
 	ev.size = size;
 	ev.duration_ns = duration_ns;
+	ev.stack_id = stack_id;
 	return put(s, &ev, sizeof(ev), ts);
 }
 
@@ -157,9 +167,42 @@ int tgen_http_request(struct trace_stream *s, uint64_t ts,
 	ev.read_tid = h->read_tid;
 	ev.seen_by = h->seen_by;
 	ev.reused = h->reused;
+	ev.stack_id = h->stack_id;
 	memcpy(buf, &ev, sizeof(ev));
 	len = put_string(buf, len, sizeof(buf), h->method);
 	len = put_string(buf, len, sizeof(buf), h->url);
+	return put(s, buf, len, ts);
+}
+
+int tgen_stack(struct trace_stream *s, uint64_t ts, uint32_t stack_id,
+	       const uint64_t *pcs, unsigned n)
+{
+	uint8_t buf[sizeof(struct h5snoop_ev_stack) + 255 * sizeof(uint64_t)];
+	struct h5snoop_ev_stack ev;
+
+	if (n > 255)
+		n = 255;
+	EV_START(ev, stack, ts);
+	ev.stack_id = stack_id;
+	ev.frame_count = (uint8_t)n;
+	memcpy(buf, &ev, sizeof(ev));
+	memcpy(buf + sizeof(ev), pcs, n * sizeof(*pcs));
+	return put(s, buf, sizeof(ev) + n * sizeof(*pcs), ts);
+}
+
+int tgen_module(struct trace_stream *s, uint64_t ts, uint64_t base,
+		uint64_t start, uint64_t end, const char *path)
+{
+	uint8_t buf[4096];
+	struct h5snoop_ev_module ev;
+	size_t len;
+
+	EV_START(ev, module, ts);
+	ev.base = base;
+	ev.start = start;
+	ev.end = end;
+	memcpy(buf, &ev, sizeof(ev));
+	len = put_string(buf, sizeof(ev), sizeof(buf), path);
 	return put(s, buf, len, ts);
 }
 

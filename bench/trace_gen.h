@@ -45,6 +45,11 @@ int tgen_file_close(struct trace_stream *s, uint64_t ts, uint32_t file_id,
 int tgen_vfd_read(struct trace_stream *s, uint64_t ts, uint32_t seq,
 		  uint32_t file_id, uint8_t mem_type, uint64_t offset,
 		  uint64_t size, uint64_t duration_ns);
+/* The same with a call stack (stack_id, 0: none). */
+int tgen_vfd_read_stack(struct trace_stream *s, uint64_t ts, uint32_t seq,
+			uint32_t file_id, uint8_t mem_type, uint64_t offset,
+			uint64_t size, uint64_t duration_ns,
+			uint32_t stack_id);
 
 struct tgen_http {
 	uint32_t read_seq;
@@ -55,11 +60,20 @@ struct tgen_http {
 	uint64_t duration_ns, dns_ns, connect_ns, tls_ns, ttfb_ns;
 	uint32_t read_tid;       /* 0: the stream's own thread */
 	uint8_t seen_by, reused; /* enum h5snoop_seen_by; 0 or 1 */
+	uint32_t stack_id;       /* 0: none */
 	const char *method;
 	const char *url;
 };
 int tgen_http_request(struct trace_stream *s, uint64_t ts,
 		      const struct tgen_http *h);
+
+/* A `stack` event: n (at most 255) return addresses, innermost first. */
+int tgen_stack(struct trace_stream *s, uint64_t ts, uint32_t stack_id,
+	       const uint64_t *pcs, unsigned n);
+
+/* A `module` event without a build-id: [start, end) mapped at base. */
+int tgen_module(struct trace_stream *s, uint64_t ts, uint64_t base,
+		uint64_t start, uint64_t end, const char *path);
 
 int tgen_net_unparsed(struct trace_stream *s, uint64_t ts, uint8_t seen_by,
 		      uint8_t reason, uint32_t exchanges);

@@ -311,6 +311,91 @@ static void good_hostile(void)
 		  "output must stay well-formed.\n");
 }
 
+/*
+ * Call stacks as several threads of one process write them: a stack is
+ * written by the thread that saw it first, with the start time of that
+ * thread's call, so in time order another thread's earlier, longer call
+ * names it before it is defined; a module is written by the thread whose
+ * stack met it first, so a stack may come before a module it needs.
+ */
+static void good_stacks(void)
+{
+	static const char url[] = "http://127.0.0.1:8080/data/ATL03_s.h5";
+	/* Two modules whose files do not exist: frames are module+0xOFF. */
+	static const uint64_t m1 = 0x400000, m2 = 0x7f1000000000;
+	const uint64_t s1[] = {m1 + 0x1100, m1 + 0x1200, m1 + 0x1300};
+	const uint64_t s2[] = {m2 + 0x2100, m1 + 0x1600, m1 + 0x1700};
+	const uint64_t s4[] = {0x1234, m1 + 0x1500};
+	const uint64_t s5[] = {m2 + 0x2000, m1 + 0x1400};
+	struct h5snoop_trace_env env;
+	struct trace_stream a, b, c;
+	struct tgen_http h = {.status = 206, .method = "GET", .url = url,
+			      .duration_ns = 30000};
+	struct tgen g;
+
+	tgen_default_env(&env, 50, NULL);
+	start(&g, "good", "stacks", &env);
+	must(tgen_stream(&g, &a, 500, PACKET) == 0, "stream");
+	must(tgen_stream(&g, &b, 501, PACKET) == 0, "stream");
+	must(tgen_stream(&g, &c, 502, PACKET) == 0, "stream");
+	/* Thread 500: opens the file, meets module 1 and stack 1; later
+	 * module 2 (stack 5), and stack 4 with a frame in no module. */
+	must(tgen_file_open(&a, 1000000, 1, 9000000, 3000, "ros3", url) == 0,
+	     "open");
+	must(tgen_module(&a, 2000000, m1, m1, m1 + 0x80000,
+			 "/nonexistent/h5snoop-case/reader") == 0, "module");
+	must(tgen_stack(&a, 2000000, 1, s1, 3) == 0, "stack");
+	must(tgen_vfd_read_stack(&a, 2000000, 1, 1, 3, 0, 4096, 50000, 1) ==
+	     0, "read");
+	h.read_seq = 1, h.range_start = 0, h.range_end = 4095;
+	h.bytes = 4096, h.stack_id = 1;
+	must(tgen_http_request(&a, 2001000, &h) == 0, "request");
+	must(tgen_module(&a, 2150000, m2, m2, m2 + 0x100000,
+			 "/nonexistent/h5snoop-case/libhdf5.so.310") == 0,
+	     "module");
+	must(tgen_stack(&a, 2150000, 5, s5, 2) == 0, "stack");
+	must(tgen_vfd_read_stack(&a, 2150000, 2, 1, 6, 8192, 512, 20000,
+				 5) == 0, "read");
+	must(tgen_stack(&a, 2400000, 4, s4, 2) == 0, "stack");
+	must(tgen_vfd_read_stack(&a, 2400000, 3, 1, 3, 16384, 100, 10000,
+				 4) == 0, "read");
+	/* Thread 501: a long read from 1.9 ms to 2.3 ms whose stack (2)
+	 * thread 502 defines at 2.1 ms, with a frame in module 2, which
+	 * thread 500 writes at 2.15 ms; then a request whose stack is in no
+	 * event, and a read without a stack. */
+	must(tgen_vfd_read_stack(&b, 1900000, 1, 1, 3, 32768, 65536, 400000,
+				 2) == 0, "read");
+	h.read_seq = 1, h.range_start = 32768, h.range_end = 98303;
+	h.bytes = 65536, h.stack_id = 2;
+	must(tgen_http_request(&b, 1901000, &h) == 0, "request");
+	must(tgen_vfd_read_stack(&b, 2500000, 2, 1, 3, 98304, 2048, 10000,
+				 2) == 0, "read");
+	h.read_seq = 0, h.range_start = 0, h.range_end = 99;
+	h.bytes = 100, h.stack_id = 3;
+	h.url = "http://127.0.0.1:8080/data/other.h5";
+	must(tgen_http_request(&b, 2600000, &h) == 0, "request");
+	must(tgen_vfd_read_stack(&b, 2700000, 3, 1, 3, 0, 64, 5000, 0) == 0,
+	     "read");
+	/* Thread 502: defines stack 2, reads with it, then with stack 1. */
+	must(tgen_stack(&c, 2100000, 2, s2, 3) == 0, "stack");
+	must(tgen_vfd_read_stack(&c, 2100000, 1, 1, 2, 200000, 1024, 100000,
+				 2) == 0, "read");
+	must(tgen_vfd_read_stack(&c, 2200000, 2, 1, 2, 300000, 1024, 5000,
+				 1) == 0, "read");
+	trace_stream_close(&a);
+	trace_stream_close(&b);
+	trace_stream_close(&c);
+	tgen_close(&g);
+	file_text("good", "stacks/README",
+		  "Three threads with call stacks (H5SNOOP_STACKS): thread "
+		  "501's read at 1.9 ms names stack 2, which thread 502\n"
+		  "defines at 2.1 ms with a frame in a module thread 500 "
+		  "writes at 2.15 ms; stack 3 is in no event; stack 4\n"
+		  "has a frame in no module; module files do not exist "
+		  "(module+0xOFF frames, one warning each).\n"
+		  "Made by tests/cli/make_cases.c.\n");
+}
+
 static void bad_case(const char *name, off_t off, const void *bytes,
 		     size_t n, const char *readme)
 {
@@ -476,6 +561,7 @@ int main(int argc, char **argv)
 	good_net();
 	good_damaged();
 	good_hostile();
+	good_stacks();
 	bad_cases();
 	special_cases();
 	return failed;

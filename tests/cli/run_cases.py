@@ -43,6 +43,20 @@ OUTPUTS = {
     "export.chrome.json": ["export", "-f", "chrome"],
 }
 
+# case -> more kinds, for that case only; their stderr is compared too
+# (CASE.KIND.stderr).  stacks: the call stacks of several threads, which
+# name stacks and modules before their definitions in time order.
+CASE_OUTPUTS = {
+    "stacks": {
+        "report_by_stack.txt": ["report", "--by", "stack"],
+        "report_by_file_function.csv": ["report", "-f", "csv", "--by",
+                                        "file,function"],
+        "export_stacks.jsonl": ["export", "-f", "jsonl", "--stacks"],
+        "export_stacks.chrome.json": ["export", "-f", "chrome",
+                                      "--stacks"],
+    },
+}
+
 
 def first_difference(want, got):
     """The first line where two texts differ, as (number, want, got), the
@@ -99,8 +113,23 @@ def good_case(case):
         if kind == "report.txt":
             stderr_all = err
     compare("%s.stderr" % case, stderr_all)
+    for kind, args in CASE_OUTPUTS.get(case, {}).items():
+        rc, out, err = at.h5snoop(args + [path], cwd=DATA)
+        check(rc == 0, "%s %s: exit %d: %s" % (args, path, rc, err))
+        compare("%s.%s" % (case, kind), out)
+        compare("%s.%s.stderr" % (case, kind), err)
+        if kind.endswith("csv"):
+            at.parse_csv(out, kind)
+        elif kind.endswith("jsonl"):
+            at.parse_jsonl(out, kind)
+        elif kind.endswith("json"):
+            at.parse_json(out, kind)
     with tempfile.TemporaryDirectory(prefix="h5snoop-plot-") as d:
         at.plot_and_check([os.path.join(DATA, path)], d)
+        if case in CASE_OUTPUTS:
+            at.plot_and_check([os.path.join(DATA, path)],
+                              os.path.join(d, "by_stack"),
+                              extra=["--by", "stack"])
 
 
 def make_special(case_dir):
