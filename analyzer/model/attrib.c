@@ -187,9 +187,6 @@ enum h5snoop_status attrib_begin_trace(struct attrib *a,
 			    (uintptr_t)p) != 0)
 			return diag_nomem(err);
 	}
-	if (a->stacks && stack_table_load(&p->stacks, t->path, err) !=
-				 H5SNOOP_OK)
-		return H5SNOOP_ERROR;
 	a->cur = p;
 	free(a->ring);
 	a->n_streams = t->n_streams;
@@ -199,6 +196,32 @@ enum h5snoop_status attrib_begin_trace(struct attrib *a,
 	if (!a->ring)
 		return diag_nomem(err);
 	return H5SNOOP_OK;
+}
+
+enum h5snoop_status attrib_read(struct attrib *a,
+				const struct trace_event *ev,
+				struct h5snoop_error *err)
+{
+	if (!a->stacks || (ev->id != H5SNOOP_EV_stack &&
+			   ev->id != H5SNOOP_EV_module))
+		return H5SNOOP_OK;
+	a->stacks_read++;
+	return stack_table_add_event(&a->cur->stacks, ev, err);
+}
+
+int attrib_stack_ready(const struct attrib *a, const struct trace_event *ev)
+{
+	uint32_t id;
+
+	if (!a->stacks)
+		return 1;
+	if (ev->id == H5SNOOP_EV_vfd_read)
+		id = ev->u.vfd_read->stack_id;
+	else if (ev->id == H5SNOOP_EV_http_request)
+		id = ev->u.http_request->stack_id;
+	else
+		return 1;
+	return stack_table_ready(&a->cur->stacks, id);
 }
 
 static enum h5snoop_status add_file(struct attrib *a, struct proc *p,

@@ -95,6 +95,9 @@ struct attrib {
 	uint64_t requests;       /* resolved while stacks were on */
 	uint64_t requests_stacked; /* of them, with a stack found */
 	uint64_t stacks_missing; /* with a stack_id no stack event has */
+	uint64_t stacks_read;    /* stack and module events read: what
+				  * attrib_stack_ready says may change
+				  * only when this does */
 	struct proc **procs;
 	size_t n_procs, cap_procs;
 	struct map by_pid;       /* host and pid -> latest proc */
@@ -107,9 +110,10 @@ struct attrib {
 void attrib_init(struct attrib *a, struct group_table *groups);
 
 /*
- * Turns call stacks on: each trace's stack and module events are read
- * before its events (stack_table_load), and each request's stack is
- * resolved into r->stack; with stack or function in the group table's
+ * Turns call stacks on: each trace's stack and module events are added
+ * to its process's stack table as they are read (attrib_read), and each
+ * request's stack is resolved into r->stack; with stack or function in
+ * the group table's
  * fields, requests are grouped by them (`depth` frames of a stack key),
  * and with `function` (not NULL or ""), requests without it on their
  * stack are left out (layer LAYER_NONE).  `function` must outlive a.
@@ -121,6 +125,24 @@ void attrib_set_stacks(struct attrib *a, unsigned depth,
 enum h5snoop_status attrib_begin_trace(struct attrib *a,
 				       const struct trace *t,
 				       struct h5snoop_error *err);
+
+/*
+ * Every event of the current trace as it is read, before it is resolved
+ * (maybe later: see attrib_stack_ready): with stacks on, its `stack` and
+ * `module` events go into the process's stack table.  H5SNOOP_OK or
+ * H5SNOOP_ERROR (out of memory).
+ */
+enum h5snoop_status attrib_read(struct attrib *a,
+				const struct trace_event *ev,
+				struct h5snoop_error *err);
+
+/*
+ * Whether ev (read, not yet resolved) may be resolved now without a
+ * different result than when the whole trace has been read: 1 unless
+ * stacks are on and ev is a request whose stack, or a module of that
+ * stack, has not been read yet (stack_table_ready).  Pure.
+ */
+int attrib_stack_ready(const struct attrib *a, const struct trace_event *ev);
 
 /* Resolves one event of the current trace.  H5SNOOP_OK or
  * H5SNOOP_ERROR (out of memory). */

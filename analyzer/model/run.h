@@ -15,6 +15,12 @@
 #include "group_key.h"
 #include "trace_reader.h"
 
+/* With call stacks on, requests whose stack is not read yet are held
+ * back (run.c): at most this many bytes of events, each at most until
+ * events this long past its end are read. */
+#define RUN_HOLD_MAX_BYTES (16u << 20)
+#define RUN_HOLD_GRACE_NS 1000000000ull
+
 struct run_info {
 	int64_t start_unix_ns; /* earliest start of all traces */
 	size_t n_traces;
@@ -77,7 +83,8 @@ uint64_t run_unparsed_total(const struct run_summary *s);
 
 /*
  * Runs every trace under args through the sinks, interning groups into
- * `groups`.  Fills *sum; adds warnings for discarded events and empty
+ * `groups`: each trace is read once, in time order, and the sinks see
+ * its events in that order.  Fills *sum; adds warnings for discarded events and empty
  * traces; an error when nothing at all was recorded.  The caller owns
  * `a` (attrib_init'ed), so that sinks may keep pointers into it until
  * attrib_free.

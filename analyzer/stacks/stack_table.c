@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_reader.h"
 
 void stack_table_set_parent(struct stack_table *t,
 			    struct stack_table *parent)
@@ -31,34 +30,20 @@ enum h5snoop_status stack_table_add_module(struct stack_table *t,
 			       build_id_len, err);
 }
 
-static int rec_cmp(const void *a, const void *b)
+static int index_eq(uintptr_t val, const void *key)
 {
-	const struct stack_rec *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
+	(void)val;
+	(void)key;
+	/* NOTE: map_hash_u64 is a bijection (xor-shifts and an odd
+	 * multiplier), so an equal hash is an equal stack_id. */
+	return 1;
 }
 
-static struct stack_rec *find_own(struct stack_table *t, uint32_t id)
+static struct stack_rec *find_own(const struct stack_table *t, uint32_t id)
 {
-	size_t lo = 0, hi = t->n;
+	uintptr_t i = map_find(&t->by_id, map_hash_u64(id), index_eq, &id);
 
-	if (t->n == 0)
-		return NULL;
-	if (!t->sorted) {
-		qsort(t->v, t->n, sizeof(*t->v), rec_cmp);
-		t->sorted = 1;
-	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->v[mid].id == id)
-			return &t->v[mid];
-		if (t->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return i ? &t->v[i - 1] : NULL;
 }
 
 enum h5snoop_status stack_table_add(struct stack_table *t, uint32_t id,
@@ -90,10 +75,11 @@ enum h5snoop_status stack_table_add(struct stack_table *t, uint32_t id,
 		return diag_nomem(err);
 	if (n)
 		memcpy(r->pcs, pcs, n * sizeof(*pcs));
-	/* The shim numbers stacks in order: appending usually keeps the
-	 * table sorted. */
-	if (t->n > 0 && t->v[t->n - 1].id > id)
-		t->sorted = 0;
+	if (map_set(&t->by_id, map_hash_u64(id), index_eq, &id,
+		    (uintptr_t)t->n + 1) != 0) {
+		free(r->pcs);
+		return diag_nomem(err);
+	}
 	t->n++;
 	return H5SNOOP_OK;
 }
@@ -187,10 +173,26 @@ enum h5snoop_status stack_table_get(struct stack_table *t,
 	return H5SNOOP_OK;
 }
 
-/* Adds one stack or module event (any other is ignored). */
-static enum h5snoop_status add_event(struct stack_table *t,
-				     const struct trace_event *ev,
-				     struct h5snoop_error *err)
+int stack_table_ready(const struct stack_table *t, uint32_t id)
+{
+	const struct stack_rec *r;
+
+	if (id == 0)
+		return 1;
+	r = find_own(t, id);
+	if (!r)
+		return 0;
+	if (r->frames)
+		return 1;
+	for (unsigned i = 0; i < r->n_pcs; i++)
+		if (!sym_modules_find(&t->modules, r->pcs[i]))
+			return 0;
+	return 1;
+}
+
+enum h5snoop_status stack_table_add_event(struct stack_table *t,
+					  const struct trace_event *ev,
+					  struct h5snoop_error *err)
 {
 	if (ev->id == H5SNOOP_EV_stack) {
 		uint64_t pcs[UINT8_MAX];
@@ -213,28 +215,6 @@ static enum h5snoop_status add_event(struct stack_table *t,
 	return H5SNOOP_OK;
 }
 
-enum h5snoop_status stack_table_load(struct stack_table *t, const char *path,
-				     struct h5snoop_error *err)
-{
-	enum h5snoop_status st;
-	struct trace tr;
-	int rc = 0;
-
-	if (trace_open(&tr, path, err) != H5SNOOP_OK)
-		return H5SNOOP_ERROR;
-	st = H5SNOOP_OK;
-	for (uint32_t i = 0; i < tr.n_streams && st == H5SNOOP_OK; i++) {
-		struct stream_in *s = &tr.streams[i];
-
-		while (st == H5SNOOP_OK && (rc = stream_in_next(s, err)) > 0)
-			st = add_event(t, &s->ev, err);
-		if (rc < 0)
-			st = H5SNOOP_ERROR;
-	}
-	trace_close(&tr);
-	return st;
-}
-
 void stack_table_free(struct stack_table *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -242,6 +222,7 @@ void stack_table_free(struct stack_table *t)
 		free(t->v[i].frames);
 	}
 	free(t->v);
+	map_free(&t->by_id);
 	sym_modules_free(&t->modules);
 	memset(t, 0, sizeof(*t));
 }

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "map.h"
+#include "stream_in.h"
 #include "symbolize.h"
 
 struct stack_rec {
@@ -38,7 +40,7 @@ struct stack_rec {
 struct stack_table {
 	struct stack_rec *v;
 	size_t n, cap;
-	int sorted;
+	struct map by_id;  /* stack_id -> index in v + 1 */
 	struct sym_modules modules;
 	/* A fork child's parent: the child keeps the shim's table of
 	 * stacks seen before the fork, so its events may name stacks (and
@@ -76,14 +78,25 @@ enum h5snoop_status stack_table_get(struct stack_table *t,
 				    struct h5snoop_error *err);
 
 /*
- * Adds every `stack` and `module` event of trace directory `path` (all
- * its streams, in any order: a stack is written by the thread that saw
- * it first, so another thread's event may precede it in time).  One pass
- * over the streams, before the events are attributed.  H5SNOOP_OK, or
- * H5SNOOP_ERROR (corrupt trace or out of memory).
+ * Adds ev to t when it is a `stack` or `module` event (others are left
+ * alone), in the order the events are read.  H5SNOOP_OK, or
+ * H5SNOOP_ERROR (out of memory).
  */
-enum h5snoop_status stack_table_load(struct stack_table *t, const char *path,
-				     struct h5snoop_error *err);
+enum h5snoop_status stack_table_add_event(struct stack_table *t,
+					  const struct trace_event *ev,
+					  struct h5snoop_error *err);
+
+/*
+ * Whether stack `id` of t's own process can be symbolized as it will
+ * stay: 1 when id is 0, or its stack was read and is symbolized already
+ * or has every frame inside a module read (of t or its parents); 0 when
+ * its stack was not read yet, or a frame lies in no module read yet.
+ * NOTE: a stack is written by the thread that met it first, with the
+ * start time of that thread's call, and a module by the thread whose
+ * stack met it first: in time order, another thread's request may name
+ * a stack, and a stack a module, before their definition.  Pure.
+ */
+int stack_table_ready(const struct stack_table *t, uint32_t id);
 
 void stack_table_free(struct stack_table *t);
 

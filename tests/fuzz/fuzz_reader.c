@@ -2,8 +2,10 @@
  * fuzz_reader.c - libFuzzer target for the analyzer's reader: the input
  * is one stream file of a trace whose metadata is valid (made with the
  * shim's trace_metadata_format, with the uuid of the input's first packet
- * so that mutations reach past the uuid check); every event is resolved
- * and aggregated as `h5snoop report` does.  The same bytes are also
+ * so that mutations reach past the uuid check); the trace goes through
+ * the run (model/run.c: reading, holding requests until their stack is
+ * read, attribution) into the aggregation, as `h5snoop report --by
+ * stack` does.  The same bytes are also
  * parsed as metadata text.
  *
  * Built by run_fuzz.sh with clang -fsanitize=fuzzer,address,undefined.
@@ -18,9 +20,9 @@
 
 #include "aggregate.h"
 #include "attrib.h"
+#include "run.h"
 #include "trace_metadata.h"
 #include "trace_meta.h"
-#include "trace_reader.h"
 
 static char dir[256];
 static uint8_t meta_uuid[16];
@@ -69,12 +71,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static enum h5snoop_status agg_event(void *ctx, const struct trace *t,
+				     const struct trace_event *ev,
+				     const struct resolved *r,
+				     struct h5snoop_error *err)
+{
+	(void)t;
+	return agg_add(ctx, ev, r, err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t zero[16];
 	static struct h5snoop_error err;
 	static struct trace_meta m;
-	const struct trace_event *ev;
 	/* Stacks on: stack and module events are loaded, symbolized (the
 	 * paths they name are opened read-only) and grouped by. */
 	struct group_table groups = {.by = {GROUP_BY_FLAVOR, GROUP_BY_STACK},
@@ -82,8 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum trace_meta_kind kind;
 	struct attrib a;
 	struct agg agg;
-	struct trace t;
-	struct resolved r;
+	struct run_sink sink = {.ctx = &agg, .event = agg_event};
+	struct run_summary sum;
+	char *args[] = {dir, NULL};
 
 	memset(&err, 0, sizeof(err));
 	trace_meta_parse((const char *)data, size, "fuzz", &m, &kind, &err);
@@ -98,15 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	attrib_init(&a, &groups);
 	attrib_set_stacks(&a, 3, NULL);
 	agg_init(&agg, 3);
-	if (trace_open(&t, dir, &err) == H5SNOOP_OK) {
-		if (attrib_begin_trace(&a, &t, &err) == H5SNOOP_OK)
-			while (trace_next(&t, &ev, &err) > 0)
-				if (attrib_resolve(&a, &t, ev, &r, &err) !=
-					    H5SNOOP_OK ||
-				    agg_add(&agg, ev, &r, &err) != H5SNOOP_OK)
-					break;
-		trace_close(&t);
-	}
+	run_traces(args, 1, &a, &sink, 1, &sum, &err);
 	agg_finish(&agg, &err);
 	agg_free(&agg);
 	attrib_free(&a);
