@@ -18,6 +18,7 @@
 #include "dir_list.h"
 #include "h5snoop/trace_schema.h"
 #include "trace_find.h"
+#include "trace_reader.h"
 
 const char *const top_layer_names[TOP_LAYER_COUNT] = {"vfd", "http"};
 
@@ -27,13 +28,6 @@ static uint64_t monotonic_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int is_stream_name(int dirfd, const char *name)
-{
-	(void)dirfd;
-	return strncmp(name, H5SNOOP_STREAM_PREFIX,
-		       strlen(H5SNOOP_STREAM_PREFIX)) == 0;
 }
 
 enum h5snoop_status top_open(struct top *t, const char *root,
@@ -59,11 +53,7 @@ enum h5snoop_status top_open(struct top *t, const char *root,
 static void proc_fail(struct top_proc *p, struct h5snoop_error *err)
 {
 	p->failed = 1;
-	/* NOTE: cut to the field, as a display line; the precision tells the
-	 * compiler so (-Wformat-truncation in the sanitized build). */
-	snprintf(p->error, sizeof(p->error), "%.*s",
-		 (int)sizeof(p->error) - 1, err->message);
-	err->message[0] = '\0';
+	diag_take(err, p->error, sizeof(p->error));
 }
 
 /*
@@ -177,7 +167,7 @@ static enum h5snoop_status add_streams(struct top_proc *p,
 	char **names;
 	size_t n;
 
-	if (dir_list(p->dirfd, is_stream_name, &names, &n) != 0)
+	if (dir_list(p->dirfd, trace_is_stream_file, &names, &n) != 0)
 		return diag_fail(err, "%s: cannot list: %s", p->path,
 				 strerror(errno));
 	for (size_t i = 0; i < n; i++) {

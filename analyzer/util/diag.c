@@ -102,3 +102,14 @@ enum h5snoop_status diag_nomem(struct h5snoop_error *err)
 {
 	return diag_fail(err, "out of memory");
 }
+
+void diag_take(struct h5snoop_error *err, char *buf, size_t cap)
+{
+	if (cap) {
+		/* NOTE: cut to the buffer; the precision tells the compiler
+		 * so (-Wformat-truncation in the sanitized build). */
+		snprintf(buf, cap, "%.*s", (int)(cap - 1), err->message);
+	}
+	err->message[0] = '\0';
+	err->usage_command = NULL;
+}

@@ -13,6 +13,7 @@
 #ifndef H5SNOOP_DIAG_H
 #define H5SNOOP_DIAG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define H5SNOOP_MAX_WARNINGS 16
@@ -83,5 +84,13 @@ void diag_warn(struct h5snoop_error *err, const char *fmt, ...)
 
 /* "Out of memory" failure, a common case. */
 enum h5snoop_status diag_nomem(struct h5snoop_error *err);
+
+/*
+ * Takes the failure out of err: its message is copied into buf (cut to
+ * cap) and err holds none, so that the next failure is recorded (a
+ * caller that goes on past one, as `top` does past an unreadable
+ * process).  Warnings stay.
+ */
+void diag_take(struct h5snoop_error *err, char *buf, size_t cap);
 
 #endif

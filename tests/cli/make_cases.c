@@ -418,18 +418,26 @@ static void bad_cases(void)
 	uint8_t id = 0xEE, uuid[16] = {0};
 	int fd;
 
-	bad_case("bad_magic", 0, &magic, sizeof(magic),
+	bad_case("bad_magic", offsetof(struct h5snoop_packet_header, magic),
+		 &magic, sizeof(magic),
 		 "The first packet's magic is 0xdeadbeef.\n");
-	bad_case("content_exceeds_packet", 40, &big, sizeof(big),
+	bad_case("content_exceeds_packet",
+		 offsetof(struct h5snoop_packet_header, content_size), &big,
+		 sizeof(big),
 		 "content_size (8 KiB) exceeds packet_size (4 KiB).\n");
-	bad_case("packet_size_bits", 48, &odd, sizeof(odd),
+	bad_case("packet_size_bits",
+		 offsetof(struct h5snoop_packet_header, packet_size), &odd,
+		 sizeof(odd),
 		 "packet_size is not a whole number of bytes.\n");
-	bad_case("packet_size_huge", 48, &huge, sizeof(huge),
+	bad_case("packet_size_huge",
+		 offsetof(struct h5snoop_packet_header, packet_size), &huge,
+		 sizeof(huge),
 		 "packet_size of 1 TiB: refused, not allocated.\n");
 	bad_case("unknown_event", sizeof(struct h5snoop_packet_header), &id,
 		 sizeof(id),
 		 "The first event's id is 238.\n");
-	bad_case("uuid_mismatch", 4, uuid, sizeof(uuid),
+	bad_case("uuid_mismatch", offsetof(struct h5snoop_packet_header, uuid),
+		 uuid, sizeof(uuid),
 		 "The packet's uuid is not the metadata's.\n");
 
 	/* Metadata of another format version, or cut. */
