@@ -97,33 +97,33 @@ def compare_is_exact():
           "first_difference of equal texts")
 
 
+def output(case, kind, args):
+    """h5snoop ARGS on good/CASE: exit 0, stdout compared with
+    tests/expected/CASE.KIND and parsed as its kind says; returns
+    stderr."""
+    path = os.path.join("good", case)
+    rc, out, err = at.h5snoop(args + [path], cwd=DATA)
+    check(rc == 0, "%s %s: exit %d: %s" % (args, path, rc, err))
+    compare("%s.%s" % (case, kind), out)
+    if kind.endswith("csv"):
+        at.parse_csv(out, kind)
+    elif kind.endswith("jsonl"):
+        at.parse_jsonl(out, kind)
+    elif kind.endswith("json"):
+        at.parse_json(out, kind)
+    return err
+
+
 def good_case(case):
     path = os.path.join("good", case)
     stderr_all = ""
     for kind, args in OUTPUTS.items():
-        rc, out, err = at.h5snoop(args + [path], cwd=DATA)
-        check(rc == 0, "%s %s: exit %d: %s" % (args, path, rc, err))
-        compare("%s.%s" % (case, kind), out)
-        if kind.endswith("csv"):
-            at.parse_csv(out, kind)
-        elif kind.endswith("jsonl"):
-            at.parse_jsonl(out, kind)
-        elif kind.endswith("json"):
-            at.parse_json(out, kind)
+        err = output(case, kind, args)
         if kind == "report.txt":
             stderr_all = err
     compare("%s.stderr" % case, stderr_all)
     for kind, args in CASE_OUTPUTS.get(case, {}).items():
-        rc, out, err = at.h5snoop(args + [path], cwd=DATA)
-        check(rc == 0, "%s %s: exit %d: %s" % (args, path, rc, err))
-        compare("%s.%s" % (case, kind), out)
-        compare("%s.%s.stderr" % (case, kind), err)
-        if kind.endswith("csv"):
-            at.parse_csv(out, kind)
-        elif kind.endswith("jsonl"):
-            at.parse_jsonl(out, kind)
-        elif kind.endswith("json"):
-            at.parse_json(out, kind)
+        compare("%s.%s.stderr" % (case, kind), output(case, kind, args))
     with tempfile.TemporaryDirectory(prefix="h5snoop-plot-") as d:
         at.plot_and_check([os.path.join(DATA, path)], d)
         if case in CASE_OUTPUTS:
