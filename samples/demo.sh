@@ -31,6 +31,7 @@
 #   report.txt report.csv   the full report (by label and file), as
 #                  text and CSV
 #   plots/         the SVGs of `h5snoop plot --by label,file`
+#   report.html    the report as one page, the pictures inline
 # The data is reused when OUT already holds flavors made with the same
 # --elements; everything else is made afresh on every run.  OUT must be
 # empty, missing, or an earlier demo's output (it holds .h5snoop-demo).
@@ -315,6 +316,9 @@ fi
 "$h5snoop" plot "${by[@]}" -o "$out/plots" "$out/traces" \
     >>"$out/logs/plot.log" 2>&1 ||
     { show_tail "$out/logs/plot.log"; die "h5snoop plot failed"; }
+"$h5snoop" report "${by[@]}" --format html -o "$out/report.html" \
+    "$out/traces" 2>>"$out/logs/report.log" ||
+    { show_tail "$out/logs/report.log"; die "h5snoop report (html) failed"; }
 echo
 "$python" "$here/report_pivot.py" "$out/report.csv" ||
     die "report_pivot.py failed on $out/report.csv"
@@ -329,7 +333,8 @@ say "plots:   $out/plots/ ($(find "$out/plots" -name '*.svg' |
     wc -l) SVG files; open them in a web browser), e.g."
 say "         $out/plots/compare.svg"
 say "report:  $out/report.txt (per file, with ratios to ros3-default on" \
-    "the original) and report.csv"
+    "the original), report.csv and report.html (one page: tables and" \
+    "pictures)"
 say "traces:  $out/traces/ (babeltrace2 reads them; see docs/trace-format.md)"
 say "nginx:   $nginx_dir/access.log (runs.tsv maps runs to its lines)"
 say "done in $(elapsed "$t_start") s"

@@ -9,6 +9,7 @@ packages=(
   procps util-linux strace debootstrap debian-archive-keyring
   libhdf5-dev hdf5-tools libcurl4-openssl-dev libunwind-dev libncurses-dev
   nginx-light libnginx-mod-http-lua babeltrace2 gdal-bin librsvg2-bin libxml2-utils
+  chromium
   python3-h5py python3-numpy python3-fsspec python3-aiohttp
   python3-requests python3-dask python3-distributed
 )

@@ -51,7 +51,7 @@ static const char report_usage[] =
 	"some (searched recursively).\n"
 	"\n"
 	"Options:\n" USAGE_GROUPING
-	"  -f, --format FMT    text, csv or json (default: text)\n"
+	"  -f, --format FMT    text, csv, json or html (default: text)\n"
 	"  -o, --output FILE   write there instead of standard output\n"
 	USAGE_STRICT
 	"\n"

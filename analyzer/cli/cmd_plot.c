@@ -15,10 +15,10 @@
 #include "output.h"
 #include "plot.h"
 
-/* Writes DIR/name with picture p (of layer l where it has one). */
-static enum h5snoop_status one_file(const char *dir, const char *name,
-				    const struct plot_picture *p,
-				    enum layer l, const struct report *r,
+/* Writes DIR/FILE with the picture of item it. */
+static enum h5snoop_status one_file(const char *dir,
+				    const struct plot_item *it,
+				    const struct report *r,
 				    const struct plot_data *d,
 				    struct h5snoop_error *err)
 {
@@ -26,12 +26,13 @@ static enum h5snoop_status one_file(const char *dir, const char *name,
 	struct output out;
 	enum h5snoop_status st;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, it->file) >=
 	    sizeof(path))
 		return diag_fail(err, "%s: name too long", dir);
 	if (output_open(&out, path, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
-	st = p->draw(&(struct plot_page){out.f, r, d, l, 1}, err);
+	st = it->picture->draw(&(struct plot_page){out.f, r, d, it->layer, 1},
+			       err);
 	return output_close(&out, st == H5SNOOP_OK, err);
 }
 
@@ -39,35 +40,15 @@ static enum h5snoop_status write_all(const char *dir, const struct report *r,
 				     const struct plot_data *d,
 				     struct h5snoop_error *err)
 {
-	char name[64];
+	struct plot_item items[PLOT_MAX_ITEMS];
+	unsigned n = plot_items(r, items);
 
 	if (make_dirs(dir, 0777) != 0)
 		return diag_fail(err, "%s: cannot create: %s", dir,
 				 strerror(errno));
-	/* The pictures of each shown layer first, then the others. */
-	for (int l = 0; l < LAYER_COUNT; l++) {
-		if (!report_layer_shown(r, (enum layer)l))
-			continue;
-		for (unsigned i = 0; i < plot_n_pictures; i++) {
-			const struct plot_picture *p = plot_pictures[i];
-
-			if (!p->per_layer)
-				continue;
-			snprintf(name, sizeof(name), "%s_%s.svg", p->stem,
-				 layer_names[l]);
-			if (one_file(dir, name, p, (enum layer)l, r, d, err))
-				return H5SNOOP_ERROR;
-		}
-	}
-	for (unsigned i = 0; i < plot_n_pictures; i++) {
-		const struct plot_picture *p = plot_pictures[i];
-
-		if (p->per_layer)
-			continue;
-		snprintf(name, sizeof(name), "%s.svg", p->stem);
-		if (one_file(dir, name, p, LAYER_VFD, r, d, err))
+	for (unsigned i = 0; i < n; i++)
+		if (one_file(dir, &items[i], r, d, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
-	}
 	return H5SNOOP_OK;
 }
 

@@ -52,12 +52,12 @@ static uint64_t value(const struct report *r, int k, uint32_t g)
 
 /* Height of the bars of all rows: a bar per flavor a run has (a run
  * that did not read a flavor has no empty slot). */
-static double bars_height(const struct plot_grid *gr)
+static double bars_height(const struct report_grid *gr)
 {
 	double h = 0;
 
 	for (size_t i = 0; i < (size_t)gr->n_rows * gr->n_cols; i++)
-		h += gr->cell[i] != PLOT_NO_GROUP ? BAR_H : 0;
+		h += gr->cell[i] != REPORT_NO_GROUP ? BAR_H : 0;
 	return h + gr->n_rows * ROW_GAP;
 }
 
@@ -77,7 +77,7 @@ static const char *panel_title(const struct report *r, int k)
 
 /* The legend of the flavors (columns) from y on, wrapped; returns the y
  * after it. */
-static double legend(FILE *f, const struct plot_grid *gr, double y)
+static double legend(FILE *f, const struct report_grid *gr, double y)
 {
 	double x = PLOT_LEFT;
 	char c[8];
@@ -86,7 +86,10 @@ static double legend(FILE *f, const struct plot_grid *gr, double y)
 		return y;
 	svg_text(f, PLOT_LEFT - 8, y, "end", 12, gr->col_field);
 	for (uint32_t i = 0; i < gr->n_cols; i++) {
-		double w = 16 + 12 * 0.6 * (double)esc_width(gr->short_cols.name[i]) + 18;
+		double w =
+			16 +
+			12 * 0.6 * (double)esc_width(gr->short_cols.name[i]) +
+			18;
 
 		if (x + w > PLOT_WIDTH - PLOT_RIGHT && x > PLOT_LEFT) {
 			x = PLOT_LEFT;
@@ -103,13 +106,13 @@ static enum h5snoop_status draw(const struct plot_page *p,
 {
 	FILE *f = p->f;
 	const struct report *r = p->r;
-	struct plot_grid gr;
+	struct report_grid gr;
 	double pw = (PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT -
 		     (PANELS - 1) * PANEL_GAP) / PANELS;
 	double end[PANELS], step[PANELS], y, top, height;
 	char b[600], c[8], line[1400];
 
-	if (plot_grid_make(&gr, r, err) != H5SNOOP_OK)
+	if (report_grid_make(&gr, r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
 	for (int k = 0; k < PANELS; k++) {
 		double most = 0;
@@ -119,30 +122,33 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		end[k] = svg_axis_end(most, 3, k == 2 ? 1024 : 1000,
 				      &step[k]);
 	}
-	height = 124 + (gr.short_rows.common[0] ? 18 : 0) + (gr.short_cols.common[0] ? 18 : 0) +
-		 18.0 * (1 + gr.n_cols / 6) +
-		 bars_height(&gr) + 56;
+	height = 124 + (gr.short_rows.common[0] ? 18 : 0) +
+		 (gr.short_cols.common[0] ? 18 : 0) +
+		 18.0 * (1 + gr.n_cols / 6) + bars_height(&gr) + 56;
 	svg_begin(f, PLOT_WIDTH, height, p->standalone);
 	svg_title(f, PLOT_WIDTH / 2, 26, "middle", 17,
 		  gr.n_cols > 1 ? "Time, requests and bytes of each run, by "
 				  "flavor"
 				: "Time, requests and bytes of each group");
-	snprintf(line, sizeof(line),
-		 "ratios to the baseline, %s (dashed line); requests and bytes "
-		 "of the %s layer",
-		 plot_grid_name(&gr, r->groups->keys[r->baseline],
-				r->baseline, b, sizeof(b)),
-		 layer_names[counted_layer(r)]);
+	snprintf(
+		line, sizeof(line),
+		"ratios to the baseline, %s (dashed line); requests and bytes "
+		"of the %s layer",
+		report_grid_name(&gr, r->groups->keys[r->baseline],
+				 r->baseline, b, sizeof(b)),
+		layer_names[counted_layer(r)]);
 	svg_fit(f, PLOT_WIDTH / 2, 46, "middle", 12, PLOT_WIDTH - 40, line);
 	y = plot_left_out(f, r, 64);
 	y = legend(f, &gr, y + 8);
 	if (gr.short_rows.common[0])
 		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_rows.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT,
+			gr.short_rows.common),
 			y += 16;
 	if (gr.short_cols.common[0])
 		svg_fit(f, PLOT_LEFT, (y += 2), "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_cols.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT,
+			gr.short_cols.common),
 			y += 16;
 	y += 16;
 	for (int k = 0; k < PANELS; k++)
@@ -153,15 +159,15 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	y = top + bars_height(&gr);
 	/* Axes and grid first, under the bars. */
 	for (int k = 0; k < PANELS; k++)
-		svg_axis_x(f, PLOT_LEFT + k * (pw + PANEL_GAP), pw - VALUE_W, y,
-			   end[k], step[k], panel_format(k), top);
+		svg_axis_x(f, PLOT_LEFT + k * (pw + PANEL_GAP), pw - VALUE_W,
+			   y, end[k], step[k], panel_format(k), top);
 	y = top;
 	for (uint32_t row = 0; row < gr.n_rows; row++) {
 		double h = 0, by = y;
 
 		for (uint32_t col = 0; col < gr.n_cols; col++)
 			h += gr.cell[(size_t)row * gr.n_cols + col] !=
-					     PLOT_NO_GROUP
+					     REPORT_NO_GROUP
 				     ? BAR_H
 				     : 0;
 		svg_fit(f, PLOT_LEFT - 8, y + h / 2 + 4, "end", 12,
@@ -169,7 +175,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		for (uint32_t col = 0; col < gr.n_cols; col++) {
 			uint32_t g = gr.cell[(size_t)row * gr.n_cols + col];
 
-			if (g == PLOT_NO_GROUP)
+			if (g == REPORT_NO_GROUP)
 				continue;
 			for (int k = 0; k < PANELS; k++) {
 				double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
@@ -206,10 +212,11 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_line(f, bx, top - 4, bx, y, "#d00", 1.5, 1);
 	}
 	svg_text(f, PLOT_WIDTH - PLOT_RIGHT, y + 44, "end", 11,
-		 gr.n_cols > 1 ? "bars: one per flavor, colored as in the "
-				 "legend; dashed red line: the baseline's value"
-			       : "dashed red line: the baseline's value");
-	plot_grid_free(&gr);
+		 gr.n_cols > 1
+			 ? "bars: one per flavor, colored as in the "
+			   "legend; dashed red line: the baseline's value"
+			 : "dashed red line: the baseline's value");
+	report_grid_free(&gr);
 	return plot_finish(f, "compare", err);
 }
 

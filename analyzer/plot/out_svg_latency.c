@@ -44,7 +44,8 @@ static void curve(FILE *f, const struct hist *h, double y0, double lo,
 		x = xpos((double)(hist_bucket_low(i) + hist_bucket_width(i)),
 			 lo, hi);
 		if (first)
-			fprintf(f, "M%.1f %.1f", xpos((double)h->min + 1, lo, hi),
+			fprintf(f, "M%.1f %.1f",
+				xpos((double)h->min + 1, lo, hi),
 				y0 + PANEL_H);
 		first = 0;
 		fprintf(f, " L%.1f %.1f", x,
@@ -85,9 +86,9 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	int bins[AGG_ROWS], n_bins = 0;
 	double lo = 1e300, hi = 0, y = TOP, height;
 	char b1[32], b2[32], c[8], line[1400], name[1200];
-	struct plot_grid gr;
+	struct report_grid gr;
 
-	if (plot_grid_make(&gr, r, err) != H5SNOOP_OK)
+	if (report_grid_make(&gr, r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
 	for (int b = 0; b < AGG_ROW_ALL; b++) {
 		int any = 0;
@@ -127,7 +128,8 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	if (gr.short_rows.common[0] || gr.short_cols.common[0])
 		svg_fit(f, LEGEND_X, TOP + 28, "start", 10,
 			PLOT_WIDTH - LEGEND_X - 10,
-			gr.short_rows.common[0] ? gr.short_rows.common : gr.short_cols.common);
+			gr.short_rows.common[0] ? gr.short_rows.common
+						: gr.short_cols.common);
 	if (gr.short_rows.common[0] && gr.short_cols.common[0])
 		svg_fit(f, LEGEND_X, TOP + 40, "start", 10,
 			PLOT_WIDTH - LEGEND_X - 10, gr.short_cols.common);
@@ -139,7 +141,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_rect(f, LEGEND_X, ly - 10, 12, 12,
 			 svg_color(c, i, r->n_order), 1.0);
 		snprintf(line, sizeof(line), "%s (%llu)",
-			 plot_grid_name(&gr,
+			 report_grid_name(&gr,
 					r->groups->keys[r->order[i]],
 					r->order[i], name, sizeof(name)),
 			 (unsigned long long)s->requests);
@@ -177,7 +179,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_text(f, LEFT + PANEL_W, y + PANEL_H + 34, "end", 11, line);
 		y += PANEL_H + GAP;
 	}
-	plot_grid_free(&gr);
+	report_grid_free(&gr);
 	return plot_finish(f, "latency", err);
 }
 

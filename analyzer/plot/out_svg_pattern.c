@@ -25,7 +25,7 @@ static const char *const bin_labels[AGG_BINS] = {
 static const struct pattern *pattern_of(const struct plot_data *d,
 					uint32_t g, enum layer l)
 {
-	if (g == PLOT_NO_GROUP || g >= d->n_groups)
+	if (g == REPORT_NO_GROUP || g >= d->n_groups)
 		return NULL;
 	return d->pattern[(size_t)g * LAYER_COUNT + l];
 }
@@ -58,7 +58,7 @@ static void draw_bin(FILE *f, const struct pattern *p, int b, double x0,
 }
 
 /* Rows of column col that have requests in layer l. */
-static uint32_t rows_in(const struct plot_grid *gr,
+static uint32_t rows_in(const struct report_grid *gr,
 			const struct plot_data *d, uint32_t col, enum layer l)
 {
 	uint32_t n = 0;
@@ -70,7 +70,7 @@ static uint32_t rows_in(const struct plot_grid *gr,
 }
 
 /* One flavor's panel from y on; returns the y after it. */
-static double panel(const struct plot_page *p, const struct plot_grid *gr,
+static double panel(const struct plot_page *p, const struct report_grid *gr,
 		    uint32_t col, double y)
 {
 	FILE *f = p->f;
@@ -137,11 +137,11 @@ static enum h5snoop_status draw(const struct plot_page *p,
 				struct h5snoop_error *err)
 {
 	FILE *f = p->f;
-	struct plot_grid gr;
+	struct report_grid gr;
 	double y, height = 150;
 	char line[300];
 
-	if (plot_grid_make(&gr, p->r, err) != H5SNOOP_OK)
+	if (report_grid_make(&gr, p->r, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
 	for (uint32_t col = 0; col < gr.n_cols; col++) {
 		uint32_t n = rows_in(&gr, p->d, col, p->layer);
@@ -170,17 +170,19 @@ static enum h5snoop_status draw(const struct plot_page *p,
 	y += 24;
 	if (gr.short_rows.common[0])
 		svg_fit(f, PLOT_LEFT, y, "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_rows.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT,
+			gr.short_rows.common),
 			y += 16;
 	if (gr.short_cols.common[0])
 		svg_fit(f, PLOT_LEFT, y, "start", 11,
-			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT, gr.short_cols.common),
+			PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT,
+			gr.short_cols.common),
 			y += 16;
 	y += 8;
 	for (uint32_t col = 0; col < gr.n_cols; col++)
 		if (rows_in(&gr, p->d, col, p->layer))
 			y = panel(p, &gr, col, y);
-	plot_grid_free(&gr);
+	report_grid_free(&gr);
 	return plot_finish(f, "read-pattern", err);
 }
 

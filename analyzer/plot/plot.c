@@ -18,6 +18,68 @@ const struct plot_picture *const plot_pictures[] = {
 const unsigned plot_n_pictures =
 	sizeof(plot_pictures) / sizeof(plot_pictures[0]);
 
+unsigned plot_items(const struct report *r, struct plot_item *items)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < plot_n_pictures; i++) {
+		const struct plot_picture *p = plot_pictures[i];
+
+		for (int l = 0; l < LAYER_COUNT && n < PLOT_MAX_ITEMS; l++) {
+			struct plot_item *it = &items[n];
+
+			if (p->per_layer &&
+			    !report_layer_shown(r, (enum layer)l))
+				continue;
+			it->picture = p;
+			it->layer = (enum layer)l;
+			if (p->per_layer) {
+				snprintf(it->file, sizeof(it->file),
+					 "%s_%s.svg", p->stem, layer_names[l]);
+				snprintf(it->caption, sizeof(it->caption),
+					 "%s (%s)", p->caption,
+					 l == LAYER_VFD ? "driver reads"
+							: "HTTP requests");
+			} else {
+				snprintf(it->file, sizeof(it->file), "%s.svg",
+					 p->stem);
+				snprintf(it->caption, sizeof(it->caption),
+					 "%s", p->caption);
+			}
+			n++;
+			if (!p->per_layer)
+				break;
+		}
+	}
+	return n;
+}
+
+static const char *embed_caption(void *ctx, unsigned i)
+{
+	const struct plot_embed *e = ctx;
+
+	return e->items[i].caption;
+}
+
+static enum h5snoop_status embed_draw(void *ctx, unsigned i, FILE *f,
+				      const struct report *r,
+				      struct h5snoop_error *err)
+{
+	const struct plot_embed *e = ctx;
+	struct plot_page page = {f, r, e->d, e->items[i].layer, 0};
+
+	return e->items[i].picture->draw(&page, err);
+}
+
+void plot_embed_init(struct plot_embed *e, const struct report *r,
+		     const struct plot_data *d)
+{
+	e->d = d;
+	e->pictures = (struct report_pictures){
+		.ctx = e, .n = plot_items(r, e->items),
+		.caption = embed_caption, .draw = embed_draw};
+}
+
 double plot_left_out(FILE *f, const struct report *r, double y)
 {
 	char line[256];

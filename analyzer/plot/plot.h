@@ -1,7 +1,7 @@
 /*
  * plot.h - the SVG pictures of `h5snoop plot` (and of the HTML report),
  * one file per picture, each a row of the table plot_pictures, and what
- * they share: the layout, the run x flavor grid, short names.
+ * they share: the layout (the grid of runs x flavors: report_grid.h).
  */
 #ifndef H5SNOOP_PLOT_H
 #define H5SNOOP_PLOT_H
@@ -10,6 +10,7 @@
 
 #include "plot_data.h"
 #include "report.h"
+#include "report_grid.h"
 
 /* Layout shared by the pictures (px). */
 #define PLOT_WIDTH 1200.0
@@ -55,6 +56,33 @@ extern const struct plot_picture plot_timeline;
 extern const struct plot_picture *const plot_pictures[];
 extern const unsigned plot_n_pictures;
 
+/* One picture to draw of a report: a picture, for a layer when it is
+ * drawn per layer, and its file name. */
+struct plot_item {
+	const struct plot_picture *picture;
+	enum layer layer;
+	char file[64];    /* STEM.svg or STEM_LAYER.svg */
+	char caption[256];
+};
+
+#define PLOT_MAX_ITEMS 16
+
+/* The pictures of report r (prepared), in the table's order, each drawn
+ * per layer once per shown layer; returns how many (<= PLOT_MAX_ITEMS)
+ * were written to items. */
+unsigned plot_items(const struct report *r, struct plot_item *items);
+
+/* The pictures of a report for a writer that embeds them (the HTML
+ * report), drawn from d as inline SVG.  Fills e->pictures, which points
+ * into e: e must outlive the report's use of it. */
+struct plot_embed {
+	const struct plot_data *d;
+	struct plot_item items[PLOT_MAX_ITEMS];
+	struct report_pictures pictures;
+};
+void plot_embed_init(struct plot_embed *e, const struct report *r,
+		     const struct plot_data *d);
+
 /* Under the title at y: how many groups were left out (--top), if any;
  * returns the y of the next line. */
 double plot_left_out(FILE *f, const struct report *r, double y);
@@ -63,57 +91,5 @@ double plot_left_out(FILE *f, const struct report *r, double y);
  * failed. */
 enum h5snoop_status plot_finish(FILE *f, const char *what,
 				struct h5snoop_error *err);
-
-#define PLOT_NO_GROUP UINT32_MAX
-
-/*
- * Names as a picture shows them: what tells them apart.  The start and
- * the end all of them share (cut at a '/', '_', '-', '.', ':' or ' ') are
- * left out of each and said once in `common` ("" when nothing is
- * shared); one name alone is kept whole.
- */
-struct plot_names {
-	char **name;     /* [i]: the distinguishing part of names[i] */
-	uint32_t n;
-	char common[600]; /* e.g. "names shown without their common start
-			   * 'http://h/ATL06_' and end '.h5'" */
-};
-
-enum h5snoop_status plot_names_make(struct plot_names *pn,
-				    char *const *names, uint32_t n,
-				    struct h5snoop_error *err);
-void plot_names_free(struct plot_names *pn);
-
-/*
- * The groups shown as a grid: columns are the values of the flavor field
- * (or, without it, of the last --by field), rows the values of the other
- * fields joined with '/' (runs: with --by run,flavor, the notebook's
- * layout); with one --by field, one column and a row per group.  Rows
- * and columns in the report's order of the groups, with their short
- * names (plot_names).
- */
-struct plot_grid {
-	uint32_t n_rows, n_cols;
-	char **rows, **cols;    /* names */
-	uint32_t *cell;         /* [row * n_cols + col]: group or
-				 * PLOT_NO_GROUP */
-	struct plot_names short_rows, short_cols;
-	const char *row_field;  /* "run", "label/file", ... */
-	const char *col_field;  /* "flavor", ... or "" */
-	char row_field_buf[128];
-};
-
-/* H5SNOOP_OK or H5SNOOP_ERROR (out of memory); plot_grid_free after. */
-enum h5snoop_status plot_grid_make(struct plot_grid *g,
-				   const struct report *r,
-				   struct h5snoop_error *err);
-void plot_grid_free(struct plot_grid *g);
-
-/* Group g's short name from the grid: "ROW / COL" with the rows' and
- * columns' short names (one of them when the other has a single value);
- * `key` when the group is not in the grid.  Writes into buf, returns
- * it. */
-const char *plot_grid_name(const struct plot_grid *g, const char *key,
-			   uint32_t group, char *buf, size_t cap);
 
 #endif

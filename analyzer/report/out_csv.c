@@ -124,4 +124,4 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 	return H5SNOOP_OK;
 }
 
-const struct report_writer report_csv = {"csv", write_report};
+const struct report_writer report_csv = {"csv", write_report, 0};

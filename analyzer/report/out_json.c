@@ -337,4 +337,4 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 	return H5SNOOP_OK;
 }
 
-const struct report_writer report_json = {"json", write_report};
+const struct report_writer report_json = {"json", write_report, 0};

@@ -371,4 +371,4 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 	return H5SNOOP_OK;
 }
 
-const struct report_writer report_text = {"text", write_report};
+const struct report_writer report_text = {"text", write_report, 0};

@@ -15,6 +15,7 @@ static const struct report_writer *const writers[] = {
 	&report_text,
 	&report_csv,
 	&report_json,
+	&report_html,
 };
 
 const struct report_writer *report_writer_find(const char *name)

@@ -13,6 +13,24 @@
 #include "diag.h"
 #include "group_key.h"
 #include "run.h"
+#include "tally.h"
+
+struct report;
+
+/*
+ * Pictures a writer may embed (the HTML report): drawn by a layer above
+ * this one (the command wires plot/'s in), so that this layer needs no
+ * picture code.  draw writes picture i, 0 <= i < n, as an SVG element
+ * without XML prolog to f.
+ */
+struct report_pictures {
+	void *ctx;
+	unsigned n;
+	const char *(*caption)(void *ctx, unsigned i);
+	enum h5snoop_status (*draw)(void *ctx, unsigned i, FILE *f,
+				    const struct report *r,
+				    struct h5snoop_error *err);
+};
 
 /* What the command line asks of a report. */
 struct report_options {
@@ -32,6 +50,10 @@ struct report {
 	uint32_t n_order;
 	uint32_t baseline; /* a group index (valid when n_order > 0) */
 	int layer_shown[LAYER_COUNT]; /* see report_layer_shown */
+	/* For the writers that want them (report_writer.wants_extras),
+	 * else NULL: */
+	const struct report_pictures *pictures;
+	const struct tally *tally;  /* per process and per file */
 };
 
 /* A report over an aggregated run (order not yet prepared). */
@@ -77,10 +99,14 @@ struct report_writer {
 	const char *name;
 	enum h5snoop_status (*write)(FILE *f, const struct report *r,
 				     struct h5snoop_error *err);
+	/* 1: embeds r->pictures and r->tally (the command collects
+	 * them). */
+	int wants_extras;
 };
 
-/* The formats (out_text.c, out_csv.c, out_json.c). */
-extern const struct report_writer report_text, report_csv, report_json;
+/* The formats (out_text.c, out_csv.c, out_json.c, out_html.c). */
+extern const struct report_writer report_text, report_csv, report_json,
+	report_html;
 
 /* The format called name; NULL name: the default (text); NULL if none. */
 const struct report_writer *report_writer_find(const char *name);

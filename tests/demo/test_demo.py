@@ -340,7 +340,7 @@ def check_stdout(stdout, out):
         t.check(f in text, "the demo's output lacks %s" % f)
     t.check("driver reads (vfd layer): requests" in text,
             "the demo did not print the report's pivot")
-    for name in ("report.txt", "report.csv"):
+    for name in ("report.txt", "report.csv", "report.html"):
         t.check(os.path.getsize(os.path.join(out, name)) > 0,
                 "the demo wrote no %s" % name)
     for name in ("compare.svg", "read_pattern_vfd.svg", "timeline.svg"):

@@ -10,7 +10,11 @@
  *   through every size bin; request i takes (r + 1) * (4 + i % 5) / 4
  *   ms; runs start RUN_GAP_S seconds apart.
  *
- * Usage: make_runs_trace ROOT   (ROOT must exist; writes ROOT/run-N)
+ * With "hostile", the labels and URLs hold markup an HTML or SVG page
+ * must show as text: <script>, quotes, ampersands, an event handler.
+ *
+ * Usage: make_runs_trace ROOT [hostile]   (ROOT must exist; writes
+ *        ROOT/run-N)
  * Exit status 0, or 1 on a write failure.
  */
 #include <errno.h>
@@ -37,12 +41,20 @@ static const char *const runs[] = {"ros3-default", "ros3-tuned",
 				   "fsspec-default", "fsspec-tuned"};
 static const char *const flavors[] = {"original", "page-only-8mb",
 				      "rechunked-2mb", "rechunked-2mb-paged"};
+static const char *const hostile_runs[] = {
+	"<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>",
+	"a&amp;b & 'c'", "</svg><script>alert(3)</script>"};
+static const char *const hostile_flavors[] = {
+	"<b>original</b>", "page\"onmouseover=\"alert(4)",
+	"x&lt;y&#39;", "<style>*{}</style>"};
 static const uint64_t sizes[] = {512, 4000, 40000, 1048576, 600, 9000};
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: make_runs_trace ROOT\n");
+	int hostile = argc == 3 && strcmp(argv[2], "hostile") == 0;
+
+	if (argc != 2 && !hostile) {
+		fprintf(stderr, "usage: make_runs_trace ROOT [hostile]\n");
 		return 2;
 	}
 	for (unsigned r = 0; r < 4; r++) {
@@ -53,7 +65,8 @@ int main(int argc, char **argv)
 		uint64_t ts = 1000000000ull * (1 + RUN_GAP_S * r);
 		uint32_t seq = 0;
 
-		tgen_default_env(&env, 100 * (r + 1), runs[r]);
+		tgen_default_env(&env, 100 * (r + 1),
+				 hostile ? hostile_runs[r] : runs[r]);
 		snprintf(name, sizeof(name), "run-%u", r);
 		must(tgen_create(&g, argv[1], name, &env) == 0, name);
 		must(tgen_stream(&g, &s, 100 * (r + 1), PACKET) == 0,
@@ -67,7 +80,7 @@ int main(int argc, char **argv)
 			snprintf(url, sizeof(url),
 				 "http://127.0.0.1:8080/cloud/atl06/"
 				 "ATL06_20200811143458_07210811_006_01_%s.h5",
-				 flavors[v]);
+				 hostile ? hostile_flavors[v] : flavors[v]);
 			must(tgen_file_open(&s, ts, v + 1, 72u << 20, 100000,
 					    "ros3", url) == 0,
 			     "open");

@@ -1,5 +1,5 @@
 /*
- * plot_grid.c - the groups shown as runs x flavors, and names cut to
+ * report_grid.c - the groups shown as runs x flavors, and names cut to
  * what tells them apart (see plot.h).
  *
  * Must never: print; keep a pointer into the report past its life.
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
+#include "report_grid.h"
 
 /* The index of `name` in v[0..*n), added if new; -1 out of memory. */
 static long intern(char ***v, uint32_t *n, const char *name)
@@ -49,17 +49,17 @@ static void row_name(const struct group_table *t, uint32_t g, int k,
 	for (unsigned j = 0; j < t->n_by; j++) {
 		if ((int)j == k)
 			continue;
-		used += (size_t)snprintf(out + used, used < cap ? cap - used : 0,
-					 "%s%s", used ? "/" : "",
-					 t->values[(size_t)g * t->n_by + j]);
+		used += (size_t)snprintf(
+			out + used, used < cap ? cap - used : 0, "%s%s",
+			used ? "/" : "", t->values[(size_t)g * t->n_by + j]);
 		if (used >= cap)
 			break;
 	}
 }
 
-enum h5snoop_status plot_grid_make(struct plot_grid *g,
-				   const struct report *r,
-				   struct h5snoop_error *err)
+enum h5snoop_status report_grid_make(struct report_grid *g,
+				     const struct report *r,
+				     struct h5snoop_error *err)
 {
 	const struct group_table *t = r->groups;
 	int k = column_field(t);
@@ -78,7 +78,8 @@ enum h5snoop_status plot_grid_make(struct plot_grid *g,
 		row_name(t, grp, k, name, sizeof(name));
 		row = intern(&g->rows, &g->n_rows, name);
 		col = intern(&g->cols, &g->n_cols,
-			     k < 0 ? "" : t->values[(size_t)grp * t->n_by + k]);
+			     k < 0 ? ""
+				   : t->values[(size_t)grp * t->n_by + k]);
 		if (row < 0 || col < 0)
 			goto nomem;
 		rg[i] = (uint32_t)row;
@@ -89,7 +90,7 @@ enum h5snoop_status plot_grid_make(struct plot_grid *g,
 	if (!g->cell)
 		goto nomem;
 	for (size_t i = 0; i < (size_t)g->n_rows * g->n_cols; i++)
-		g->cell[i] = PLOT_NO_GROUP;
+		g->cell[i] = REPORT_NO_GROUP;
 	for (uint32_t i = 0; i < r->n_order; i++)
 		g->cell[(size_t)rg[i] * g->n_cols + cg[i]] = r->order[i];
 	for (unsigned j = 0; j < t->n_by; j++)
@@ -102,25 +103,25 @@ enum h5snoop_status plot_grid_make(struct plot_grid *g,
 	g->col_field = k < 0 ? "" : group_by_names[t->by[k]];
 	free(rg);
 	free(cg);
-	if (plot_names_make(&g->short_rows, g->rows, g->n_rows, err) !=
+	if (report_names_make(&g->short_rows, g->rows, g->n_rows, err) !=
 		    H5SNOOP_OK ||
-	    plot_names_make(&g->short_cols, g->cols, g->n_cols, err) !=
+	    report_names_make(&g->short_cols, g->cols, g->n_cols, err) !=
 		    H5SNOOP_OK) {
-		plot_grid_free(g);
+		report_grid_free(g);
 		return H5SNOOP_ERROR;
 	}
 	return H5SNOOP_OK;
 nomem:
 	free(rg);
 	free(cg);
-	plot_grid_free(g);
+	report_grid_free(g);
 	return diag_nomem(err);
 }
 
-void plot_grid_free(struct plot_grid *g)
+void report_grid_free(struct report_grid *g)
 {
-	plot_names_free(&g->short_rows);
-	plot_names_free(&g->short_cols);
+	report_names_free(&g->short_rows);
+	report_names_free(&g->short_cols);
 	for (uint32_t i = 0; i < g->n_rows; i++)
 		free(g->rows[i]);
 	for (uint32_t i = 0; i < g->n_cols; i++)
@@ -131,10 +132,12 @@ void plot_grid_free(struct plot_grid *g)
 	memset(g, 0, sizeof(*g));
 }
 
-const char *plot_grid_name(const struct plot_grid *g, const char *key,
-			   uint32_t group, char *buf, size_t cap)
+const char *report_grid_name(const struct report_grid *g,
+			     const char *key, uint32_t group, char *buf,
+			     size_t cap)
 {
-	const struct plot_names *rows = &g->short_rows, *cols = &g->short_cols;
+	const struct report_names *rows = &g->short_rows,
+				  *cols = &g->short_cols;
 
 	for (uint32_t row = 0; row < g->n_rows; row++)
 		for (uint32_t col = 0; col < g->n_cols; col++) {
@@ -159,9 +162,9 @@ static int is_cut(char c)
 	       c == ' ';
 }
 
-enum h5snoop_status plot_names_make(struct plot_names *pn,
-				    char *const *names, uint32_t n,
-				    struct h5snoop_error *err)
+enum h5snoop_status report_names_make(struct report_names *pn,
+				      char *const *names, uint32_t n,
+				      struct h5snoop_error *err)
 {
 	size_t pre = 0, suf = 0, shortest = (size_t)-1;
 
@@ -210,7 +213,7 @@ enum h5snoop_status plot_names_make(struct plot_names *pn,
 
 		pn->name[i] = malloc(len + 1);
 		if (!pn->name[i]) {
-			plot_names_free(pn);
+			report_names_free(pn);
 			return diag_nomem(err);
 		}
 		memcpy(pn->name[i], names[i] + pre, len);
@@ -233,7 +236,7 @@ enum h5snoop_status plot_names_make(struct plot_names *pn,
 	return H5SNOOP_OK;
 }
 
-void plot_names_free(struct plot_names *pn)
+void report_names_free(struct report_names *pn)
 {
 	for (uint32_t i = 0; pn->name && i < pn->n; i++)
 		free(pn->name[i]);

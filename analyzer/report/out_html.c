@@ -1,0 +1,419 @@
+/*
+ * out_html.c - the report as one self-contained web page: the summary
+ * and its notes, runs by flavor, the pictures (inline SVG), every group,
+ * processes, files and errors; its style inline, no script, nothing
+ * fetched (a Content-Security-Policy says so to the browser as well).
+ *
+ * Must never: write a string from a trace unescaped (esc_xml: traces
+ * are untrusted input); refer to anything outside the page.
+ */
+#include <stdlib.h>
+
+#include "escape.h"
+#include "h5snoop/trace_schema.h"
+#include "report.h"
+#include "report_grid.h"
+#include "units.h"
+
+/* Rows of the process and file tables, most requests first. */
+#define TABLE_MAX 50
+
+static const char style[] =
+	"body{font-family:sans-serif;margin:24px auto;max-width:1240px;"
+	"color:#222;padding:0 12px}"
+	"h1{font-size:24px}h2{font-size:19px;margin-top:32px;"
+	"border-bottom:1px solid #ccc}"
+	"table{border-collapse:collapse;font-size:13px;margin:8px 0}"
+	"th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;"
+	"vertical-align:top}"
+	"th{background:#f3f3f3}td.name,th.name{text-align:left;"
+	"word-break:break-all;max-width:420px}"
+	".ratio{color:#666;font-size:12px}.note{color:#8a4b00}"
+	"figure{margin:16px 0}figcaption{font-weight:bold;margin:4px 0}"
+	"figure svg{max-width:100%;height:auto;border:1px solid #eee}"
+	"nav a{margin-right:14px}";
+
+static void text(FILE *f, const char *s)
+{
+	esc_xml(f, s);
+}
+
+static void cell(FILE *f, const char *tag, const char *cls, const char *s)
+{
+	fprintf(f, "<%s%s%s%s>", tag, cls ? " class=\"" : "", cls ? cls : "",
+		cls ? "\"" : "");
+	text(f, s);
+	fprintf(f, "</%s>", tag);
+}
+
+static void num_cell(FILE *f, uint64_t v)
+{
+	fprintf(f, "<td>%llu</td>", (unsigned long long)v);
+}
+
+/* A value and, unless it is the baseline's own, its ratio to base. */
+static void ratio_cell(FILE *f, const char *value, double v, double base,
+		       int is_base)
+{
+	char b[32];
+
+	fputs("<td>", f);
+	text(f, value);
+	if (!is_base)
+		fprintf(f, " <span class=\"ratio\">%s</span>",
+			units_ratio(b, sizeof(b), v, base));
+	fputs("</td>", f);
+}
+
+/* The layer whose requests and bytes are compared: HTTP when recorded,
+ * else driver reads (as the compare picture does). */
+static enum layer counted(const struct report *r)
+{
+	return report_layer_shown(r, LAYER_HTTP) ? LAYER_HTTP : LAYER_VFD;
+}
+
+static uint64_t group_time_ns(const struct report *r, uint32_t g)
+{
+	const struct agg_group *ag = r->agg->g[g];
+
+	return agg_wall_ns(ag->first_ns, ag->last_end_ns);
+}
+
+static void summary(FILE *f, const struct report *r)
+{
+	const struct run_summary *s = r->run;
+
+	fprintf(f, "<p>%zu trace%s, %llu events, %u group%s by ", s->traces,
+		s->traces == 1 ? "" : "s", (unsigned long long)s->events,
+		r->n_order, r->n_order == 1 ? "" : "s");
+	for (unsigned i = 0; i < r->groups->n_by; i++) {
+		fputs(i ? "/" : "", f);
+		text(f, group_by_names[r->groups->by[i]]);
+	}
+	if (r->n_order) {
+		fputs("; baseline <b>", f);
+		text(f, r->groups->keys[r->baseline]);
+		fputs("</b>", f);
+	}
+	fputs(".</p>\n<ul class=\"note\">\n", f);
+	if (s->discarded)
+		fprintf(f, "<li>The tracer discarded %llu events; counts are "
+			   "low.</li>\n",
+			(unsigned long long)s->discarded);
+	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
+		if (s->lost[i]) {
+			fputs("<li>Lost ", f);
+			text(f, h5snoop_loss_names[i]);
+			fprintf(f, ": %llu %s.</li>\n",
+				(unsigned long long)s->lost[i],
+				h5snoop_loss_drops[i] ? "events not recorded"
+						      : "events recorded "
+							"without this detail");
+		}
+	if (s->truncated)
+		fprintf(f, "<li>%zu stream file%s cut short: read up to the "
+			   "last complete event.</li>\n",
+			s->truncated, s->truncated == 1 ? "" : "s");
+	if (r->agg->left_out)
+		fprintf(f, "<li>%u more groups (%llu requests) left out: "
+			   "these are the %u with the most requests; --all "
+			   "lists every group.</li>\n",
+			r->agg->left_out,
+			(unsigned long long)r->agg->left_out_requests,
+			r->n_order);
+	if (run_unparsed_total(s)) {
+		fprintf(f, "<li>The net layer left %llu connection(s) "
+			   "unparsed, their requests not counted:",
+			(unsigned long long)run_unparsed_total(s));
+		for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
+			if (s->net_unparsed[i]) {
+				fputc(' ', f);
+				text(f, run_unparsed_names[i]);
+				fprintf(f, " %llu",
+					(unsigned long long)
+						s->net_unparsed[i]);
+			}
+		fputs(".</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+/* Runs as rows, flavors as columns: requests and time, with ratios. */
+static void pivot(FILE *f, const struct report *r,
+		  const struct report_grid *gr)
+{
+	enum layer l = counted(r);
+	const struct agg_group *base = r->agg->g[r->baseline];
+	char b[64];
+
+	fputs("<h2 id=\"pivot\">Runs by flavor</h2>\n<p>", f);
+	fprintf(f, "%s and time of each run (rows: ",
+		l == LAYER_HTTP ? "HTTP requests" : "Driver reads");
+	text(f, gr->row_field);
+	fputs(") on each flavor (columns: ", f);
+	text(f, gr->col_field);
+	fputs("), with the ratio to the baseline.", f);
+	for (int k = 0; k < 2; k++) {
+		const char *c = k ? gr->short_cols.common
+				  : gr->short_rows.common;
+
+		if (c[0]) {
+			fputs(" The ", f);
+			text(f, c);
+			fputs(".", f);
+		}
+	}
+	fputs("</p>\n<table><tr><th class=\"name\"></th>", f);
+	for (uint32_t col = 0; col < gr->n_cols; col++) {
+		fprintf(f, "<th colspan=\"2\">");
+		text(f, gr->short_cols.name[col]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n<tr><th class=\"name\"></th>", f);
+	for (uint32_t col = 0; col < gr->n_cols; col++)
+		fputs("<th>requests</th><th>time</th>", f);
+	fputs("</tr>\n", f);
+	for (uint32_t row = 0; row < gr->n_rows; row++) {
+		fputs("<tr>", f);
+		cell(f, "td", "name", gr->short_rows.name[row]);
+		for (uint32_t col = 0; col < gr->n_cols; col++) {
+			uint32_t g = gr->cell[(size_t)row * gr->n_cols + col];
+			uint64_t n, t;
+
+			if (g == REPORT_NO_GROUP) {
+				fputs("<td>-</td><td>-</td>", f);
+				continue;
+			}
+			n = r->agg->g[g]->layer[l].row[AGG_ROW_ALL].requests;
+			t = group_time_ns(r, g);
+			snprintf(b, sizeof(b), "%llu", (unsigned long long)n);
+			ratio_cell(f, b, (double)n,
+				   (double)base->layer[l].row[AGG_ROW_ALL]
+					   .requests,
+				   g == r->baseline);
+			ratio_cell(f, units_ns(b, sizeof(b), t), (double)t,
+				   (double)group_time_ns(r, r->baseline),
+				   g == r->baseline);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void groups(FILE *f, const struct report *r)
+{
+	enum layer l = counted(r);
+	char b[64];
+
+	fputs("<h2 id=\"groups\">Groups</h2>\n<table><tr>"
+	      "<th class=\"name\">group</th><th>driver reads</th>"
+	      "<th>HTTP requests</th><th>share &lt; 10 KiB</th>"
+	      "<th>bytes</th><th>time</th><th>p50</th><th>p95</th>"
+	      "<th>failed</th></tr>\n",
+	      f);
+	for (uint32_t i = 0; i < r->n_order; i++) {
+		uint32_t g = r->order[i];
+		const struct agg_layer *al = &r->agg->g[g]->layer[l];
+		const struct agg_stats *all = &al->row[AGG_ROW_ALL];
+		const struct agg_layer *bl =
+			&r->agg->g[r->baseline]->layer[l];
+		uint64_t bytes = l == LAYER_HTTP ? al->bytes_fetched
+						 : all->bytes;
+
+		fputs("<tr>", f);
+		cell(f, "td", "name", r->groups->keys[g]);
+		num_cell(f, r->agg->g[g]->layer[LAYER_VFD]
+				    .row[AGG_ROW_ALL]
+				    .requests);
+		num_cell(f, r->agg->g[g]->layer[LAYER_HTTP]
+				    .row[AGG_ROW_ALL]
+				    .requests);
+		fprintf(f, "<td>%.0f%%</td>",
+			all->requests ? 100.0 *
+						(double)(al->row[0].requests +
+							 al->row[1].requests) /
+						(double)all->requests
+				      : 0.0);
+		ratio_cell(f, units_bytes(b, sizeof(b), bytes), (double)bytes,
+			   (double)(l == LAYER_HTTP
+					    ? bl->bytes_fetched
+					    : bl->row[AGG_ROW_ALL].bytes),
+			   g == r->baseline);
+		ratio_cell(f, units_ns(b, sizeof(b), group_time_ns(r, g)),
+			   (double)group_time_ns(r, g),
+			   (double)group_time_ns(r, r->baseline),
+			   g == r->baseline);
+		cell(f, "td", NULL,
+		     all->requests ? units_ns(b, sizeof(b),
+					      hist_quantile(&all->latency,
+							    0.5))
+				   : "-");
+		cell(f, "td", NULL,
+		     all->requests ? units_ns(b, sizeof(b),
+					      hist_quantile(&all->latency,
+							    0.95))
+				   : "-");
+		num_cell(f, r->agg->g[g]->layer[LAYER_VFD].failed +
+				    r->agg->g[g]->layer[LAYER_HTTP].failed);
+		fputs("</tr>\n", f);
+	}
+	fprintf(f, "</table>\n<p>Share, bytes, time and latency of the %s; "
+		   "time: first request to last end.</p>\n",
+		l == LAYER_HTTP ? "HTTP requests (bytes fetched)"
+				: "driver reads");
+}
+
+static enum h5snoop_status pictures(FILE *f, const struct report *r,
+				    struct h5snoop_error *err)
+{
+	const struct report_pictures *p = r->pictures;
+
+	if (!p || !p->n)
+		return H5SNOOP_OK;
+	fputs("<h2 id=\"pictures\">Pictures</h2>\n", f);
+	for (unsigned i = 0; i < p->n; i++) {
+		fputs("<figure><figcaption>", f);
+		text(f, p->caption(p->ctx, i));
+		fputs("</figcaption>\n", f);
+		if (p->draw(p->ctx, i, f, r, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		fputs("</figure>\n", f);
+	}
+	return H5SNOOP_OK;
+}
+
+/* A table of processes or files, most requests first. */
+static enum h5snoop_status rows(FILE *f, const char *id, const char *title,
+				const char *what, const char *label,
+				const struct tally_row *v, uint32_t n,
+				struct h5snoop_error *err)
+{
+	uint32_t *order;
+	char b[64];
+
+	if (tally_rank(v, n, &order, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	fprintf(f, "<h2 id=\"%s\">%s</h2>\n<table><tr><th class=\"name\">"
+		   "%s</th><th class=\"name\">%s</th><th>driver reads</th>"
+		   "<th>bytes asked</th><th>HTTP requests</th>"
+		   "<th>bytes fetched</th><th>failed</th><th>span</th>"
+		   "</tr>\n",
+		id, title, what, label);
+	for (uint32_t i = 0; i < n && i < TABLE_MAX; i++) {
+		const struct tally_row *t = &v[order[i]];
+
+		fputs("<tr>", f);
+		cell(f, "td", "name", t->name);
+		cell(f, "td", "name", t->label);
+		num_cell(f, t->requests[LAYER_VFD]);
+		cell(f, "td", NULL,
+		     units_bytes(b, sizeof(b), t->bytes[LAYER_VFD]));
+		num_cell(f, t->requests[LAYER_HTTP]);
+		cell(f, "td", NULL,
+		     units_bytes(b, sizeof(b), t->bytes[LAYER_HTTP]));
+		num_cell(f, t->failed);
+		cell(f, "td", NULL,
+		     units_ns(b, sizeof(b),
+			      agg_wall_ns(t->first_ns, t->last_end_ns)));
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	if (n > TABLE_MAX)
+		fprintf(f, "<p class=\"note\">%u more not shown: these are "
+			   "the %u with the most requests.</p>\n",
+			n - TABLE_MAX, TABLE_MAX);
+	free(order);
+	return H5SNOOP_OK;
+}
+
+static void errors(FILE *f, const struct report *r)
+{
+	int any = 0;
+
+	fputs("<h2 id=\"errors\">Errors</h2>\n", f);
+	for (uint32_t i = 0; i < r->n_order; i++) {
+		uint32_t g = r->order[i];
+		const struct agg_layer *vl = &r->agg->g[g]->layer[LAYER_VFD];
+		const struct agg_layer *hl = &r->agg->g[g]->layer[LAYER_HTTP];
+
+		if (!vl->failed && !hl->failed)
+			continue;
+		if (!any)
+			fputs("<table><tr><th class=\"name\">group</th>"
+			      "<th>failed driver reads</th>"
+			      "<th>HTTP requests failed</th>"
+			      "<th>curl errors</th><th>HTTP &gt;= 400</th>"
+			      "<th class=\"name\">status codes</th></tr>\n",
+			      f);
+		any = 1;
+		fputs("<tr>", f);
+		cell(f, "td", "name", r->groups->keys[g]);
+		num_cell(f, vl->failed);
+		num_cell(f, hl->failed);
+		num_cell(f, hl->curl_errors);
+		num_cell(f, hl->http_errors);
+		fputs("<td class=\"name\">", f);
+		for (unsigned k = 0; k < hl->n_status; k++)
+			fprintf(f, "%s%u x%llu", k ? ", " : "",
+				hl->status_code[k],
+				(unsigned long long)hl->status_count[k]);
+		if (hl->status_other)
+			fprintf(f, ", other x%llu",
+				(unsigned long long)hl->status_other);
+		fputs("</td></tr>\n", f);
+	}
+	fputs(any ? "</table>\n" : "<p>No driver read or HTTP request "
+				   "failed.</p>\n",
+	      f);
+}
+
+static enum h5snoop_status write_html(FILE *f, const struct report *r,
+				      struct h5snoop_error *err)
+{
+	struct report_grid gr;
+	enum h5snoop_status st = H5SNOOP_OK;
+
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head>"
+		"<meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" "
+		"content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+		"<title>h5snoop report</title>\n<style>%s</style>\n"
+		"</head><body>\n<h1>h5snoop report</h1>\n",
+		style);
+	summary(f, r);
+	fputs("<nav>", f);
+	if (r->pictures && r->pictures->n)
+		fputs("<a href=\"#pictures\">pictures</a>", f);
+	fputs("<a href=\"#groups\">groups</a>", f);
+	if (r->tally)
+		fputs("<a href=\"#processes\">processes</a>"
+		      "<a href=\"#files\">files</a>",
+		      f);
+	fputs("<a href=\"#errors\">errors</a></nav>\n", f);
+	if (r->n_order) {
+		if (report_grid_make(&gr, r, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		if (gr.n_cols > 1)
+			pivot(f, r, &gr);
+		report_grid_free(&gr);
+		st = pictures(f, r, err);
+		if (st == H5SNOOP_OK)
+			groups(f, r);
+	}
+	if (st == H5SNOOP_OK && r->tally)
+		st = rows(f, "processes", "Processes", "process", "label",
+			  r->tally->procs, r->tally->n_procs, err);
+	if (st == H5SNOOP_OK && r->tally)
+		st = rows(f, "files", "Files", "file", "driver",
+			  r->tally->files, r->tally->n_files, err);
+	if (st != H5SNOOP_OK)
+		return st;
+	errors(f, r);
+	fputs("</body></html>\n", f);
+	if (ferror(f))
+		return diag_fail(err, "cannot write the report");
+	return H5SNOOP_OK;
+}
+
+const struct report_writer report_html = {"html", write_html, 1};
