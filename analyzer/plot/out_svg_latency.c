@@ -73,6 +73,27 @@ static void y_axis(FILE *f, double y0)
 	}
 }
 
+/* The latency axis under a panel at y0: every decade, and 2 and 5 times
+ * it (labelled too when the axis spans three decades or less). */
+static void x_axis(FILE *f, double y0, double lo, double hi)
+{
+	static const double steps[] = {1, 2, 5};
+	char b[32];
+
+	for (double e = lo; e <= hi; e += 1)
+		for (int k = 0; k < 3 && (k == 0 || e < hi); k++) {
+			double v = steps[k] * pow(10, e);
+			double x = xpos(v, lo, hi);
+
+			svg_line(f, x, y0, x, y0 + PANEL_H + 4,
+				 k ? "#e4e4e4" : "#ccc", 1, 0);
+			if (k && hi - lo > 3)
+				continue;
+			svg_text(f, x, y0 + PANEL_H + 17, "middle", 11,
+				 units_ns(b, sizeof(b), (uint64_t)v));
+		}
+}
+
 static const char *const row_titles[AGG_ROW_ALL] = {
 	"requests < 1 KiB", "requests of 1 - 10 KiB",
 	"requests of 10 - 100 KiB", "requests >= 100 KiB",
@@ -154,14 +175,7 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		svg_title(f, LEFT, y - 8, "start", 13, row_titles[b]);
 		svg_rect(f, LEFT, y, PANEL_W, PANEL_H, "#fafafa", 1.0);
 		y_axis(f, y);
-		for (double e = lo; e <= hi; e += 1) {
-			double x = xpos(pow(10, e), lo, hi);
-
-			svg_line(f, x, y, x, y + PANEL_H + 4, "#ccc", 1, 0);
-			svg_text(f, x, y + PANEL_H + 17, "middle", 11,
-				 units_ns(b1, sizeof(b1),
-					  (uint64_t)pow(10, e)));
-		}
+		x_axis(f, y, lo, hi);
 		svg_line(f, LEFT, y + PANEL_H, LEFT + PANEL_W, y + PANEL_H,
 			 "#333", 1, 0);
 		for (uint32_t i = 0; i < r->n_order; i++) {

@@ -34,6 +34,8 @@ from testlib import check
 RUNS = ["ros3-default", "ros3-tuned", "fsspec-default", "fsspec-tuned"]
 FLAVORS = ["original", "page-only-8mb", "rechunked-2mb",
            "rechunked-2mb-paged"]
+URL = ("http://127.0.0.1:8080/cloud/atl06/"
+       "ATL06_20200811143458_07210811_006_01_%s.h5")
 HOSTILE_RUNS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>',
                 "a&amp;b & 'c'", "</svg><script>alert(3)</script>"]
 HOSTILE_FLAVORS = ["<b>original</b>", 'page"onmouseover="alert(4)',
@@ -141,8 +143,9 @@ def runs(tmp, make):
     os.mkdir(traces)
     subprocess.run([make, traces], check=True, timeout=60)
     out = os.path.join(tmp, "report.html")
-    at.ok(["report", "--by", "label,file", "--format", "html", "-o", out,
-           traces])
+    at.ok(["report", "--by", "label,file", "--baseline",
+           "%s/%s" % (RUNS[0], URL % FLAVORS[0]), "--format", "html",
+           "-o", out, traces])
     page = parse(out)
     check_self_contained(page, "report.html")
     check({"pivot", "groups", "pictures", "processes", "files",
