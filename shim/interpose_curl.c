@@ -15,6 +15,8 @@
  * interface drives a private multi handle); calls made while we are
  * already inside libcurl on this thread pass straight through.
  *
+ * Follows the template of interpose_openssl.c (its steps 1-7).
+ *
  * Must never: change an option's value, a return code or errno; block a
  * transfer on anything but the short handle-table lock; call into libcurl
  * or anything that may block or be cancelled while holding that lock;

@@ -12,6 +12,8 @@
  * uses libcurl.  Each class gets a slot with its own trampolines, because
  * a driver's open callback is not told which class it belongs to.
  *
+ * Follows the template of interpose_openssl.c (its steps 1-7).
+ *
  * Must never: register a class we do not understand (an HDF5 release
  * older than 1.10, or from 1.14 on a class version or size we do not know,
  * disables this layer with one warning), change a callback's result or

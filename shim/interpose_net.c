@@ -12,6 +12,8 @@
  * so its later calls pay the same.  Forgotten also on close, dup2, dup3
  * and close_range; MSG_PEEK reads are not followed (the bytes come again).
  *
+ * Follows the template of interpose_openssl.c (its steps 1-7).
+ *
  * Must never: change an argument, a return value or errno; read more of
  * a buffer than the call returned; block on anything but the pool's short
  * lock; follow a socket from a signal handler that interrupted us.

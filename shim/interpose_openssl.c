@@ -13,6 +13,35 @@
  * Must never: change an argument, a return value or errno; look at more
  * bytes than the call reports; call into OpenSSL beyond SSL_is_server;
  * block on anything but the pool's short lock.
+ *
+ * THE TEMPLATE.  This is the smallest interposer, commented so that a new
+ * one (shim/interpose_<library>.c) can follow it step by step; the others
+ * (interpose_net.c, interpose_curl.c, interpose_hdf5.c) have the same
+ * shape with more cases.  An interposer:
+ *
+ *  1. exports a function of the exact name and signature it replaces,
+ *     marked H5SNOOP_EXPORT (everything else in the shim is hidden), and
+ *     links nothing of the library: the library's types stay opaque or
+ *     come from its header, so a program without it runs as before;
+ *  2. finds the real function as the caller would have bound it
+ *     (shim_real.h), once, and keeps it; when it is missing: one warning,
+ *     errno = ENOSYS, and the API's failure value, never a crash;
+ *  3. calls the real function first, with the caller's arguments
+ *     untouched, and takes its timestamps around it (trace_now_ns, or
+ *     trace_clock.h on the hottest path);
+ *  4. records only when its layer is on (H5SNOOP_LAYERS, and tracing not
+ *     disabled by a failure) and this thread is not inside the shim
+ *     already (a per-thread guard: the shim's own I/O, a signal handler,
+ *     a library calling itself), else passes the call through;
+ *  5. keeps errno: saved after the real call, restored before returning;
+ *  6. holds a lock of its own only briefly, with no I/O and no recording
+ *     under it, and records through trace_session.h (trace_emit, or
+ *     trace_op_begin/trace_op_end around an operation that may contain
+ *     others); a full table or pool is a counted loss (trace_count_loss)
+ *     and one warning, never a blocked or failed call;
+ *  7. forgets, in the fork child, what it knew of the parent's objects
+ *     (its *_child_after_fork, called from shim_init.c).
+ * The steps are marked "Step N" below.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -29,9 +58,12 @@
 #include "shim_real.h"
 #include "trace_session.h"
 
-struct ssl_st; /* OpenSSL's SSL, opaque here */
+/* Step 1: OpenSSL's SSL, opaque here: the shim does not link libssl nor
+ * need its header. */
+struct ssl_st;
 
-/* SSL objects judged so far (power of two); beyond, set aside. */
+/* SSL objects judged so far (power of two); beyond, set aside: a full
+ * table leaves an object untraced, never the call failed. */
 #define SSL_TABLE_SIZE 1024u
 #define SLOT_ASIDE 0xFFFFu
 
@@ -45,6 +77,7 @@ static _Atomic uint64_t ssl_keys[SSL_TABLE_SIZE];
 static struct ssl_entry ssl_entries[SSL_TABLE_SIZE];
 static const struct open_table ssl_table = OPEN_TABLE_INIT(ssl_keys, 0);
 
+/* Step 2: the real functions, one pointer each, looked up once. */
 struct ssl_api {
 	int (*write)(struct ssl_st *, const void *, int);
 	int (*write_ex)(struct ssl_st *, const void *, size_t, size_t *);
@@ -73,8 +106,11 @@ static void resolve_api(void)
 	RESOLVE(is_server, "SSL_is_server");
 }
 
-/* The real functions, as the first caller binds them.  RATIONALE: a
- * process holds one libssl.so.3; the first caller links it. */
+/* The real functions, as the first caller binds them (a NULL field: not
+ * found).  RATIONALE: a process holds one libssl.so.3; the first caller
+ * links it.  Where a process may hold two copies of a library (libcurl,
+ * libhdf5), the lookup is per calling object instead: see
+ * interpose_curl.c's lib_for_owner. */
 static const struct ssl_api *ssl_api(const void *ret)
 {
 	if (!api_caller)
@@ -126,18 +162,24 @@ static struct net_conn *conn_of(struct ssl_st *s, const struct ssl_api *a,
 	return c;
 }
 
-/* After a call on `s` moved n > 0 plaintext bytes (sent or received). */
+/* After a call on `s` moved n > 0 plaintext bytes (sent or received):
+ * steps 4 to 6, after the real call. */
 static void after_ssl(struct ssl_st *s, const struct ssl_api *a,
 		      const void *ret, int sent, const void *buf, size_t n,
 		      uint64_t now_ns)
 {
 	struct net_outcome first, out;
 	struct net_conn *c;
+	/* Step 5: nothing below may leave errno changed. */
 	int saved_errno = errno;
 
+	/* Step 4: the layer is on, and this thread is not in it already
+	 * (net_enter is the per-thread guard; net_leave ends it). */
 	if (!net_layer_on() || !net_enter())
 		return;
 	out.bits = 0;
+	/* Step 6: the pool's lock only around the table and the parser;
+	 * what they produced is recorded after it is released. */
 	net_conn_lock();
 	c = conn_of(s, a, ret, &first);
 	if (c && !net_conn_feed(c, sent, buf, n, now_ns, &out)) {
@@ -153,6 +195,8 @@ static void after_ssl(struct ssl_st *s, const struct ssl_api *a,
 	errno = saved_errno;
 }
 
+/* Step 2, when the real function is missing: one warning for the
+ * process, ENOSYS, and the API's own failure value. */
 #define MISSING(sym, fail)                                                 \
 	do {                                                               \
 		shim_warn_once(SHIM_WARN_SYMBOL,                           \
@@ -161,8 +205,11 @@ static void after_ssl(struct ssl_st *s, const struct ssl_api *a,
 		return fail;                                               \
 	} while (0)
 
+/* Step 1: the exact name and signature of the function replaced. */
 H5SNOOP_EXPORT int SSL_write(struct ssl_st *s, const void *buf, int n)
 {
+	/* Who called: the object whose binding the real lookup follows,
+	 * and (net_caller_is_libcurl) whether the call is libcurl's. */
 	const void *ret = __builtin_return_address(0);
 	const struct ssl_api *a = ssl_api(ret);
 	uint64_t t0;
@@ -170,8 +217,13 @@ H5SNOOP_EXPORT int SSL_write(struct ssl_st *s, const void *buf, int n)
 
 	if (!a->write)
 		MISSING("SSL_write", -1);
+	/* Step 3: the real call, arguments as given, timed.  The request
+	 * starts when the client starts writing it. */
 	t0 = trace_now_ns();
 	rc = a->write(s, buf, n);
+	/* Steps 4-6: only bytes the call reports as moved are looked at;
+	 * after_ssl keeps errno, so rc and errno reach the caller as the
+	 * real call left them. */
 	if (rc > 0)
 		after_ssl(s, a, ret, 1, buf, (size_t)rc, t0);
 	return rc;
@@ -223,7 +275,10 @@ H5SNOOP_EXPORT int SSL_read_ex(struct ssl_st *s, void *buf, size_t n,
 	return rc;
 }
 
-/* The end of the connection: a body that runs until it ends is done. */
+/* The end of the connection: a body that runs until it ends is done.
+ * NOTE: the one wrapper that records before the real call: once SSL_free
+ * returns, another thread may get the address `s` for a new SSL object,
+ * which must not find this one's entry. */
 H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 {
 	const struct ssl_api *a = ssl_api(__builtin_return_address(0));
@@ -258,6 +313,8 @@ H5SNOOP_EXPORT void SSL_free(struct ssl_st *s)
 	a->free(s);
 }
 
+/* Step 7: the pool that followed the parent's objects is emptied in the
+ * child (net_conn_child_after_fork), so they are judged afresh. */
 void interpose_openssl_child_after_fork(void)
 {
 	open_table_clear(&ssl_table);
