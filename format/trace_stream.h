@@ -146,13 +146,14 @@ void trace_stream_count_loss(struct trace_stream *s, enum h5snoop_loss why,
 			     uint64_t n, uint64_t ts);
 
 /*
- * Gives the unused tail of the current packet back to the file system: it
- * becomes a hole (the file's size and the packet's packet_size stay, so a
- * reader following the file is not disturbed), and later events of the
- * stream go to the page-rounded room left, then to new packets.  For a
- * stream whose thread is done (its exit, the process's exit): a 1 MiB
- * packet holding a few events would otherwise stay on disk whole.  Not
- * thread-safe for the same stream.
+ * Cuts the unused tail of the current packet (past the page holding its
+ * last event) off the file: its packet_size shrinks first, then the file
+ * (where truncation fails, the tail becomes a hole and the sizes stay);
+ * the bytes go back to H5SNOOP_MAX_SIZE.  Later events of the stream go to
+ * the page-rounded room left, then to new packets.  For a stream whose
+ * thread is done (its exit, the process's exit): a 1 MiB packet holding a
+ * few events would otherwise stay on disk whole.  Not thread-safe for the
+ * same stream.
  */
 void trace_stream_trim(struct trace_stream *s);
 

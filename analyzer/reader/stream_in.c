@@ -325,11 +325,22 @@ enum h5snoop_status stream_in_follow(struct stream_in *s,
 	if (fstat(s->fd, &sb) != 0)
 		return diag_fail(err, "%s: cannot stat: %s", s->path,
 				 strerror(errno));
-	if ((uint64_t)sb.st_size < s->file_bytes)
+	/* NOTE: a writer whose thread ends cuts its last packet's unused
+	 * tail off (its packet_size shrinks first): only a file cut inside
+	 * what was read is broken. */
+	if ((uint64_t)sb.st_size < s->file_bytes &&
+	    (uint64_t)sb.st_size < (s->buf ? s->packet_offset + s->end
+					   : s->next_packet_offset))
 		return diag_fail(err, "%s: the file shrank from %llu to %llu "
 				      "bytes while it was read",
 				 s->path, (unsigned long long)s->file_bytes,
 				 (unsigned long long)sb.st_size);
+	if ((uint64_t)sb.st_size < s->file_bytes && s->map &&
+	    s->map_off + s->map_len > (uint64_t)sb.st_size) {
+		/* Nothing may touch the pages past the new end (SIGBUS). */
+		munmap(s->map, s->map_len);
+		s->map = NULL; /* buf is set again below */
+	}
 	s->file_bytes = (uint64_t)sb.st_size;
 	s->follow = 1;
 	s->eof = 0;
@@ -341,6 +352,11 @@ enum h5snoop_status stream_in_follow(struct stream_in *s,
 				    s->packet_offset, "cannot read: %s",
 				    strerror(errno));
 	content = h.content_size / 8;
+	/* The packet cut to the page after its content (see above). */
+	if (h.magic == H5SNOOP_CTF_MAGIC &&
+	    h.packet_size / 8 < s->next_packet_offset - s->packet_offset &&
+	    h.packet_size / 8 >= content && h.packet_size / 8 >= HEADER_BYTES)
+		s->next_packet_offset = s->packet_offset + h.packet_size / 8;
 	if (h.magic != H5SNOOP_CTF_MAGIC || content < s->end ||
 	    content > s->next_packet_offset - s->packet_offset)
 		return diag_fail_at(err, s->path, s->packet_index,
