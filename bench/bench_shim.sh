@@ -23,6 +23,14 @@
 # nothing else in HDF5 changes.  Last, where valgrind is installed, the
 # instructions the shim adds per vfd_read (callgrind): a figure that does
 # not move with the machine's load, for comparing two builds.
+# Last, BENCH_BREAKDOWN=1 (the default where valgrind is installed) says
+# where the added cost goes, end to end: whole vfd_reads processes under
+# callgrind's cache simulation (instructions, level-1 instruction and data
+# cache misses per H5Dread, the difference of a 30,000- and a 10,000-read
+# run, so start-up cancels) without the shim, with it preloaded but no
+# layer seeing the reads (H5SNOOP_LAYERS=http), with the vfd layer only,
+# and with every layer (the default), and perf's share of the CPU
+# samples in the kernel and in the shim where perf works.
 # Figures, never a pass/fail.
 set -euo pipefail
 build=${1:?usage: bench_shim.sh BUILD_DIR [RUNS] [READS] [DRIVER] [STACKS]}
@@ -132,5 +140,49 @@ then
        "$(cg_instructions)"
   if [ "$stacks" != 0 ]; then
     echo "  with H5SNOOP_STACKS=$stacks: $(cg_instructions H5SNOOP_STACKS="$stacks")"
+  fi
+fi
+
+# Where the added cost goes (see the header).
+if [ "${BENCH_BREAKDOWN:-1}" = 1 ] && command -v valgrind >/dev/null; then
+  # cg_counts [ENV...]: Ir I1mr D1mr D1mw per H5Dread, one arm.
+  cg_counts() {
+    local n out=() 
+    for n in 10000 30000; do
+      rm -rf "$work/traces" "$work/cgw.out"
+      env "$@" valgrind --tool=callgrind --cache-sim=yes \
+        --callgrind-out-file="$work/cgw.out" "$host" "$file" "$n" \
+        "$driver" >/dev/null 2>&1
+      out+=("$(sed -n 's/^summary: //p' "$work/cgw.out")")
+    done
+    awk -v a="${out[0]}" -v b="${out[1]}" 'BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      # events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+      printf "%7.0f %7.1f %7.1f %7.1f", (y[1] - x[1]) / 20000,
+        (y[4] - x[4]) / 20000, (y[5] - x[5]) / 20000, (y[6] - x[6]) / 20000
+    }'
+  }
+  echo "where it goes, per H5Dread through $driver (callgrind, whole process):"
+  echo "                              instr  I1miss  D1rmiss D1wmiss"
+  echo "  no shim:                    $(cg_counts X=1)"
+  echo "  shim, no layer sees reads:  $(cg_counts H5SNOOP_OUTPUT="$work/traces" H5SNOOP_LAYERS=http LD_PRELOAD="$shim")"
+  echo "  shim, vfd layer only:       $(cg_counts H5SNOOP_OUTPUT="$work/traces" H5SNOOP_LAYERS=vfd LD_PRELOAD="$shim")"
+  echo "  shim, every layer:          $(cg_counts H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim")"
+  if [ "$stacks" != 0 ]; then
+    echo "  shim, H5SNOOP_STACKS=$stacks:      $(cg_counts H5SNOOP_OUTPUT="$work/traces" H5SNOOP_STACKS="$stacks" LD_PRELOAD="$shim")"
+  fi
+  if command -v perf >/dev/null && perf record -q -o "$work/p.data" -e cpu-clock true >/dev/null 2>&1; then
+    # perf_share [ENV...]: % of CPU samples in the kernel and in the shim.
+    perf_share() {
+      rm -rf "$work/traces"
+      env "$@" perf record -q -F 10000 -e cpu-clock -o "$work/p.data" \
+        "$host" "$file" 400000 "$driver" >/dev/null 2>&1
+      perf report -i "$work/p.data" --stdio --sort dso 2>/dev/null | awk '
+        /kernel/ { k = $1 } /libh5snoop/ { s = $1 }
+        END { printf "kernel %s, libh5snoop.so %s", k ? k : "0%", s ? s : "0%" }'
+    }
+    echo "CPU samples (perf, 400000 reads):"
+    echo "  no shim:                    $(perf_share X=1)"
+    echo "  shim, every layer:          $(perf_share H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim")"
   fi
 fi
