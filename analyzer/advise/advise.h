@@ -32,6 +32,9 @@
 #define ADVISE_SAMPLES 512u               /* latency samples kept */
 #define ADVISE_SET_MAX (1u << 20)         /* ranges remembered per run */
 #define ADVISE_SITES 8u                   /* call sites kept per kind */
+/* Subjects advised at most (about 12 KiB each): the events of the
+ * runs of files past them are counted, not advised. */
+#define ADVISE_SUBJECTS_MAX 1024u
 /* A driver read this fast was served from the client's memory (an
  * fsspec cache), not the network: no Python HTTP round trip, even on
  * loopback, takes under 200 us. */
@@ -92,7 +95,7 @@ struct advise_site {
 
 /* The figures of one subject: one label's reads of one file. */
 struct advise_subject {
-	uint32_t group;           /* in the advise's group table */
+	uint32_t group;           /* index in advise.subjects */
 	char label[256];
 	char file[1024];
 	char driver[64];
@@ -119,6 +122,13 @@ struct advise_subject {
 	uint8_t rep_type[3];
 	int ranges_full;          /* ADVISE_SET_MAX reached */
 	uint64_t raw_sizes_small; /* raw reads under 512 KiB */
+	/* What a page buffer would do: the page P (the file's, else
+	 * ADVISE_BLOCK_BYTES, the remedy's), raw reads under P (which it
+	 * serves from pages) and the P-aligned pages they and the
+	 * metadata reads touch */
+	uint64_t buf_page;
+	uint64_t buf_raw, buf_raw_bytes;
+	struct map buf_raw_pages, buf_meta_pages;
 
 	/* http layer: what libcurl sent for it */
 	uint64_t http, http_bytes, http_asked, http_ns, http_small;
@@ -135,7 +145,7 @@ struct advise_subject {
 	uint64_t lat[LAYER_COUNT][ADVISE_SAMPLES];
 	uint32_t n_lat[LAYER_COUNT];
 	/* bandwidth: bytes and transfer time of requests >= 1 MiB */
-	uint64_t big_bytes, big_ns;
+	uint64_t big, big_bytes, big_ns;
 
 	struct advise_busy busy[LAYER_COUNT];
 
@@ -176,8 +186,13 @@ struct advise {
 	struct advise_model model;
 	struct group_table groups;
 	struct attrib attrib;
-	struct advise_subject **subjects; /* by group index */
+	struct advise_subject **subjects; /* in order of appearance */
 	size_t n_subjects;
+	struct map subject_index; /* label and file -> subject */
+	struct advise_subject *last; /* of the event before, and its */
+	const struct proc *last_proc; /* process */
+	int restarted;            /* a second pass: events already seen */
+	uint64_t left_out_events; /* of subjects past ADVISE_SUBJECTS_MAX */
 	size_t ranges;            /* entries in all the range sets */
 	struct advise_finding *findings;
 	size_t n_findings;
@@ -195,7 +210,8 @@ void advise_whatif_read(const struct advise_model *m,
 			uint64_t size);
 
 /* The predicted time of pr for s: its requests one after another at
- * rtt_s (or s's recorded latency when 0) and s's bandwidth. */
+ * rtt_s (or s's recorded latency when 0) and s's bandwidth, plus the
+ * client's own time (advise_own_s), which no cache changes. */
 double advise_whatif_time_s(const struct advise_subject *s,
 			    const struct advise_prediction *pr, double rtt_s);
 
@@ -206,7 +222,10 @@ extern const size_t advise_n_rules;
 /* Starts empty; rtt_s > 0 adds a cost column at that latency. */
 void advise_init(struct advise *a, double rtt_s);
 
-/* The sink that collects the figures (run_traces with a->attrib). */
+/* The sink that collects the figures: run_traces with a->attrib
+ * (`advise`), or with any other attribution beside other sinks
+ * (`report`'s findings): subjects are keyed by label and file, whatever
+ * the grouping.  Events of a second pass (after restart) are ignored. */
 struct run_sink advise_sink(struct advise *a);
 
 /* Runs the rules on every subject and sorts the findings, most costly
@@ -233,6 +252,11 @@ uint64_t advise_page_size(uint64_t file_size);
 
 /* The subject's time: first read to last end, in seconds. */
 double advise_wall_s(const struct advise_subject *s);
+
+/* The client's own time in the subject's: outside its driver reads
+ * (opening the file, HDF5 and the program between reads), in seconds;
+ * 0 without driver reads. */
+double advise_own_s(const struct advise_subject *s);
 
 /* Writers: H5SNOOP_OK, or H5SNOOP_ERROR when writing failed. */
 enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,

@@ -2,7 +2,8 @@
  * advise_collect.c - the one pass of `h5snoop advise`: per subject (label
  * and file), the figures its rules need (see advise.h).
  *
- * Memory: a subject per distinct label and file; per subject, sets of
+ * Memory: a subject per distinct label and file, ADVISE_SUBJECTS_MAX at
+ * most (the events of others are counted); per subject, sets of
  * the 1 MiB and 8 MiB regions touched and of the ranges read, all capped
  * together at ADVISE_SET_MAX entries (past it, repeats are no longer
  * counted and the subject says so).  Must never: print, keep events.
@@ -66,39 +67,77 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* The subject of label and file in the index: equal hashes are told
+ * apart by the strings. */
+struct subject_key {
+	const char *label, *file;
+};
+
+static int subject_eq(uintptr_t val, const void *key)
+{
+	const struct advise_subject *s = (const void *)val;
+	const struct subject_key *k = key;
+
+	/* NOTE: the names are kept cut to their arrays' size */
+	return strncmp(s->label, k->label, sizeof(s->label) - 1) == 0 &&
+	       strncmp(s->file, k->file, sizeof(s->file) - 1) == 0;
+}
+
+/* RATIONALE: subjects are found by their label and file, not by the
+ * group the attribution gave the event, so that the sink collects the
+ * same subjects under any grouping (`report --by ...` runs it too).
+ * *out is NULL for an event of a subject past ADVISE_SUBJECTS_MAX. */
 static enum h5snoop_status subject_of(struct advise *a,
 				      const struct resolved *r,
 				      struct advise_subject **out,
 				      struct h5snoop_error *err)
 {
-	struct advise_subject *s;
+	struct subject_key key = {r->proc ? r->proc->label : "", r->file};
+	struct advise_subject *s = a->last;
+	uint64_t h;
 
-	if (r->group >= a->n_subjects) {
-		size_t n = (size_t)r->group + 1;
+	if (!key.file)
+		key.file = "";
+	/* NOTE: a process's events mostly name the file of the one before:
+	 * its label is the process's, so only the file is compared. */
+	if (s && a->last_proc == r->proc &&
+	    strncmp(s->file, key.file, sizeof(s->file) - 1) == 0) {
+		*out = s;
+		return H5SNOOP_OK;
+	}
+	h = map_hash_str(key.label) ^ map_hash_u64(map_hash_str(key.file));
+	s = (struct advise_subject *)map_find(&a->subject_index, h,
+					      subject_eq, &key);
+	if (!s && a->n_subjects >= ADVISE_SUBJECTS_MAX) {
+		a->left_out_events++;
+		*out = NULL;
+		return H5SNOOP_OK;
+	}
+	if (!s) {
 		struct advise_subject **v =
-			realloc(a->subjects, n * sizeof(*v));
+			realloc(a->subjects, (a->n_subjects + 1) * sizeof(*v));
 
 		if (!v)
 			return diag_nomem(err);
-		memset(v + a->n_subjects, 0,
-		       (n - a->n_subjects) * sizeof(*v));
 		a->subjects = v;
-		a->n_subjects = n;
-	}
-	s = a->subjects[r->group];
-	if (!s) {
 		s = calloc(1, sizeof(*s));
 		if (!s)
 			return diag_nomem(err);
-		s->group = r->group;
-		copy_str(s->label, sizeof(s->label),
-			 r->proc ? r->proc->label : "");
-		copy_str(s->file, sizeof(s->file), r->file);
+		s->group = (uint32_t)a->n_subjects;
+		copy_str(s->label, sizeof(s->label), key.label);
+		copy_str(s->file, sizeof(s->file), key.file);
 		copy_str(s->driver, sizeof(s->driver), r->driver);
 		s->meta_min = UINT64_MAX;
 		s->first_ns = INT64_MAX;
-		a->subjects[r->group] = s;
+		if (map_set(&a->subject_index, h, subject_eq, &key,
+			    (uintptr_t)s) != 0) {
+			free(s);
+			return diag_nomem(err);
+		}
+		a->subjects[a->n_subjects++] = s;
 	}
+	a->last = s;
+	a->last_proc = r->proc;
 	*out = s;
 	return H5SNOOP_OK;
 }
@@ -232,8 +271,29 @@ static enum h5snoop_status add_vfd(struct advise *a, struct advise_subject *s,
 	add_interval(&s->busy[LAYER_VFD], proc, r->start_unix_ns,
 		     v->duration_ns);
 	if (v->size >= (1u << 20)) {
+		s->big++;
 		s->big_bytes = sat_add(s->big_bytes, v->size);
 		s->big_ns = sat_add(s->big_ns, v->duration_ns);
+	}
+	if (!s->buf_page) {
+		s->buf_page = advise_page_size(r->file_size);
+		if (!s->buf_page)
+			s->buf_page = ADVISE_BLOCK_BYTES;
+	}
+	if (meta || v->size < s->buf_page) {
+		struct map *pages = meta ? &s->buf_meta_pages
+					 : &s->buf_raw_pages;
+		uint64_t last = v->offset + (v->size ? v->size - 1 : 0);
+
+		if (!meta) {
+			s->buf_raw++;
+			s->buf_raw_bytes = sat_add(s->buf_raw_bytes, v->size);
+		}
+		if (set_add(a, pages, hash3(4, meta, v->offset / s->buf_page),
+			    &s->ranges_full) < 0 ||
+		    set_add(a, pages, hash3(4, meta, last / s->buf_page),
+			    &s->ranges_full) < 0)
+			return diag_nomem(err);
 	}
 	if (meta) {
 		s->meta++;
@@ -342,18 +402,31 @@ static enum h5snoop_status collect_event(void *ctx, const struct trace *t,
 	struct advise_subject *s;
 
 	(void)t;
-	if (r->layer == LAYER_NONE)
+	if (r->layer == LAYER_NONE || a->restarted)
 		return H5SNOOP_OK;
 	if (subject_of(a, r, &s, err) != H5SNOOP_OK)
 		return H5SNOOP_ERROR;
+	if (!s)
+		return H5SNOOP_OK;
 	if (r->layer == LAYER_HTTP)
 		return add_http(a, s, ev, r, err);
 	return add_vfd(a, s, ev, r, err);
 }
 
+/* RATIONALE: a second pass over the same traces (report's, for its
+ * --top groups) brings nothing new: the first one saw every event. */
+static void collect_restart(void *ctx)
+{
+	struct advise *a = ctx;
+
+	a->restarted = 1;
+}
+
 struct run_sink advise_sink(struct advise *a)
 {
-	return (struct run_sink){.ctx = a, .event = collect_event};
+	return (struct run_sink){.ctx = a,
+				 .event = collect_event,
+				 .restart = collect_restart};
 }
 
 void advise_free(struct advise *a)
@@ -366,12 +439,15 @@ void advise_free(struct advise *a)
 		map_free(&s->meta_regions);
 		map_free(&s->meta_pages);
 		map_free(&s->small_blocks);
+		map_free(&s->buf_raw_pages);
+		map_free(&s->buf_meta_pages);
 		map_free(&s->ranges);
 		map_free(&s->failed_ranges);
 		free(s->pred);
 		free(s);
 	}
 	free(a->subjects);
+	map_free(&a->subject_index);
 	free(a->findings);
 	attrib_free(&a->attrib);
 	group_table_free(&a->groups);

@@ -95,7 +95,9 @@ enum h5snoop_status advise_write_json(FILE *f, const struct advise *a,
 		esc_json(f, a->model.name);
 	else
 		fputs("null", f);
-	fprintf(f, ", \"traces\": %zu,\n \"runs\": [", a->summary.traces);
+	fprintf(f, ", \"traces\": %zu, \"events_not_advised\": %llu,\n "
+		   "\"runs\": [",
+		a->summary.traces, (unsigned long long)a->left_out_events);
 	for (size_t i = 0; i < a->n_subjects; i++) {
 		if (!a->subjects[i])
 			continue;

@@ -235,7 +235,13 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 	if (a->rtt_s > 0)
 		fprintf(f, " and at --rtt %s",
 			secs(b1, sizeof(b1), a->rtt_s));
-	fprintf(f, ".\n\n");
+	fprintf(f, ".\n");
+	if (a->left_out_events)
+		fprintf(f, "NOTE: only the first %u runs of a file are "
+			   "advised; %llu events of\nthe others are not.\n",
+			ADVISE_SUBJECTS_MAX,
+			(unsigned long long)a->left_out_events);
+	fputc('\n', f);
 	if (a->what_if)
 		put_what_if(f, a);
 	for (size_t i = 0; i < a->n_findings; i++)

@@ -34,7 +34,10 @@
  * A model's state is per process and run of a file: a new process starts
  * with an empty cache.  Predicted time: requests one after another, each
  * costing the latency (--rtt, else the run's recorded latency) plus its
- * bytes over the run's bandwidth.
+ * bytes over the run's bandwidth, and the client's own time between
+ * driver reads as recorded (the run's time outside them: opening the
+ * file, ROS3's HEAD, decompression, the program), which a cache does not
+ * change.
  *
  * Must never: print, or hold more than the model's own blocks per run.
  */
@@ -174,7 +177,7 @@ double advise_whatif_time_s(const struct advise_subject *s,
 	double rtt = rtt_s > 0 ? rtt_s : advise_latency_s(s);
 
 	return (double)pr->requests * rtt +
-	       (double)pr->bytes / advise_bandwidth(s);
+	       (double)pr->bytes / advise_bandwidth(s) + advise_own_s(s);
 }
 
 void advise_whatif_read(const struct advise_model *m,

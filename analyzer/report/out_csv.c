@@ -119,6 +119,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		}
 	lost_rows(f, r);
 	span_rows(f, r);
+	report_findings_csv(f, r);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;

@@ -325,6 +325,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		group(f, r, r->order[i]);
 	}
 	putc(']', f);
+	report_findings_json(f, r, &first);
 	key(f, &first, "warnings");
 	putc('[', f);
 	for (unsigned i = 0; i < err->n_warnings; i++) {

@@ -366,6 +366,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		group_section(f, r, r->order[i]);
 	if (r->n_order > 1)
 		comparison(f, r);
+	report_findings_text(f, r);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the report");
 	return H5SNOOP_OK;

@@ -39,6 +39,24 @@ struct report_options {
 	const char *command;   /* "report" or "plot": names a usage error */
 };
 
+/*
+ * One finding of `h5snoop advise` as the report's findings section shows
+ * it: one line each, most costly first; advise explains it.  The report
+ * layer does not look at advise (a sibling backend): the command fills
+ * these from it.  Strings are the filler's, valid while the report is.
+ */
+struct report_finding {
+	const char *rule;      /* advise's rule id, "small-chunks" */
+	const char *title;     /* "small raw-data chunks" */
+	const char *label;     /* the run's label ("" none) */
+	const char *file;      /* file name or URL */
+	double cost_s;         /* at the run's recorded latency */
+	double wall_s;         /* the run of that file, first to last */
+};
+
+/* Findings the report shows at most (advise lists them all). */
+#define REPORT_FINDINGS 5
+
 struct report {
 	struct report_options opt;
 	const struct group_table *groups;
@@ -54,6 +72,11 @@ struct report {
 	 * else NULL: */
 	const struct report_pictures *pictures;
 	const struct tally *tally;  /* per process and per file */
+	/* The findings section: NULL when not asked for (then no section);
+	 * n_findings shown of findings_total found. */
+	const struct report_finding *findings;
+	size_t n_findings, findings_total;
+	uint64_t findings_left_out; /* events of runs advise left out */
 };
 
 /* A report over an aggregated run (order not yet prepared). */
@@ -90,6 +113,16 @@ uint64_t report_busy_ns(const struct report *r, uint32_t group,
 /* Metadata (every mem_type but draw) and raw data of a vfd layer. */
 void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
 		     struct agg_simple *raw);
+
+/* The findings section of each format (report_findings.c): the text
+ * lines; one csv row each (layer "finding", bin the rule, total_ns the
+ * cost, group_wall_ns the run's time); the json members "findings" and
+ * "findings_total" and "events_not_advised", each after a member when
+ * !*first.  Nothing without
+ * r->findings. */
+void report_findings_text(FILE *f, const struct report *r);
+void report_findings_csv(FILE *f, const struct report *r);
+void report_findings_json(FILE *f, const struct report *r, int *first);
 
 /*
  * One format of `report --format`: writes the prepared report r to f,

@@ -4,25 +4,27 @@ fires on a run made to show its problem and stays quiet on runs that do
 not have it.
 
 The data is the demo's (samples/make_granule.py and make_flavors.sh,
-on a small granule), served by nginx with the s3-same-region network
-profile (30 ms a request), so that recorded latencies are an object
-store's.  Every run is recorded by `h5snoop record` (real libcurl, real
+on the demo's default granule of 150,000 elements a beam, 67 MB), served
+by nginx with the s3-same-region network profile (30 ms a request), so
+that recorded latencies are an object store's.  Every run is recorded by `h5snoop record` (real libcurl, real
 h5py):
 
   run (label)           what it does                  rules that must fire
-  ros3-original         ROS3, defaults, original      small-requests,
-                                                      one-at-a-time
-  ros3-paged            ROS3, defaults, page-only     paged-no-buffer, and
-                                                      the two above
+  ros3-original         ROS3, defaults, original      metadata-scattered,
+                                                      small-chunks
+  ros3-paged            ROS3, defaults, page-only     paged-no-buffer,
+                                                      small-chunks
   ros3-rechunked        ROS3, defaults, rechunked     metadata-scattered,
-                                                      and the two above
+                                                      small-requests,
+                                                      one-at-a-time
   ros3-tuned-paged      ROS3, page buffer, rechunked  (none)
                         and paged
+  ros3-tuned-pageonly   ROS3, page buffer, page-only  (none)
   ros3-twice            ROS3 opens the original twice repeated-ranges, and
-                        and reads it again            the two above
-  ros3-small-chunks     ROS3 reads a file of 100      small-chunks, and the
-                        2000-element gzip chunks      two above
-                        (with H5SNOOP_STACKS=1)
+                        and reads it again            the original's two
+  ros3-small-chunks     ROS3 reads a file of 100      small-chunks,
+                        2000-element gzip chunks      small-requests,
+                        (with H5SNOOP_STACKS=1)       one-at-a-time
   fsspec-blockcache     fsspec 8 MiB block cache      overfetch (whole
                                                       8 MiB blocks, seen
                                                       by the net layer,
@@ -44,12 +46,27 @@ names its HDF5 call (H5Dread) as the call site of its small chunks.
 Untrusted input: on every case of tests/data/good it exits 0 with valid
 JSON and text within 80 columns; on every case of tests/data/bad it
 exits 1 with one error line naming the case.
-(On the demo's 20000-element granule the original's chunks are few and
-its metadata within 3 MiB: there, small requests are the finding.)
+
+The issue's checks on the demo's granule:
+  * the original flavor's most costly finding is metadata-scattered
+    (its small metadata reads, over 6 MiB regions and more of the file),
+    with paging and a page buffer as the remedy: that remedy also serves
+    the small raw-data chunks from pages, so it saves more than
+    rechunking (small-chunks), as the demo's tuned runs measure;
+  * ROS3's tuned run of the paged, rechunked flavor has no finding that
+    costs more than 10% of its time;
+  * what-if none predicts each ROS3 run's time within 25% of its wall
+    time, at the recorded latency and at the profile's 30 ms (see
+    check_time for why the bound holds on a loaded machine);
+  * `report`'s findings section (text, csv, json) lists advise's most
+    costly findings at the recorded latency, one line each.
 """
 
+import csv
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -60,17 +77,25 @@ RULES = ("small-requests", "metadata-scattered", "paged-no-buffer",
          "one-at-a-time", "no-connection-reuse")
 STEM = "ATL06_20200811143458_07210811_006_01"
 PY = "/usr/bin/python3"
+# samples/demo.sh's default granule (checked against its --help)
+ELEMENTS = 150000
+# the s3-same-region profile's first byte (tests/servers/nginx.sh)
+PROFILE_RTT_S = 0.030
 
 # The curl tool deadlocks at start-up under a preloaded ASan runtime.
 CURL_TOOL = not os.environ.get("H5SNOOP_ASAN_RUNTIME")
 SMALL = {"small-requests", "one-at-a-time"}
+# On the demo's granule the original's small reads are 31 metadata reads
+# of 76 (45 raw-data chunks of 39 KiB): under half, so small-requests and
+# one-at-a-time stay quiet there.
+ORIGINAL = {"metadata-scattered", "small-chunks"}
 EXPECTED = {
-    "ros3-original": SMALL,
-    "ros3-paged": SMALL | {"paged-no-buffer"},
+    "ros3-original": ORIGINAL,
+    "ros3-paged": {"paged-no-buffer", "small-chunks"},
     "ros3-rechunked": SMALL | {"metadata-scattered"},
     "ros3-tuned-paged": set(),
     "ros3-tuned-pageonly": set(),
-    "ros3-twice": SMALL | {"repeated-ranges"},
+    "ros3-twice": ORIGINAL | {"repeated-ranges"},
     "ros3-small-chunks": SMALL | {"small-chunks"},
     "fsspec-blockcache": {"overfetch"},
     "fsspec-1mib-blocks": {"overfetch"},
@@ -108,8 +133,21 @@ with h5py.File(sys.argv[1], "r", driver="ros3") as f:
 """
 
 
+def demo_elements():
+    """The default --elements of samples/demo.sh, from its --help."""
+    p = t.run(["bash", os.path.join(t.source_dir(), "samples", "demo.sh"),
+               "--help"])
+    t.check(p.returncode == 0, "demo.sh --help: %r" % p.stderr)
+    m = re.search(r"--elements N .*\(default (\d+)", p.stdout.decode())
+    t.check(m, "demo.sh --help names no default --elements")
+    return int(m.group(1))
+
+
 def make_data(work):
     samples = os.path.join(t.source_dir(), "samples")
+    t.check(demo_elements() == ELEMENTS, "samples/demo.sh's default "
+            "granule is no longer %d elements: update ELEMENTS and the "
+            "README's table" % ELEMENTS)
     src = os.path.join(work, "source", STEM + ".h5")
     os.makedirs(os.path.dirname(src))
     # NOTE: no ASan runtime preloaded (a sanitized build's base_env):
@@ -117,7 +155,7 @@ def make_data(work):
     env = {k: v for k, v in t.base_env().items()
            if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
     p = t.run([PY, os.path.join(samples, "make_granule.py"), "--elements",
-               "20000", src], env=env, timeout=600)
+               str(ELEMENTS), src], env=env, timeout=600)
     t.check(p.returncode == 0, "make_granule.py: %r" % p.stderr[-2000:])
     flavors = os.path.join(work, "flavors")
     p = t.run(["bash", os.path.join(samples, "make_flavors.sh"), src,
@@ -211,9 +249,10 @@ def check_findings(doc):
         fired.setdefault(f["label"], set()).add(f["rule"])
     t.check(sorted(fired) == sorted(EXPECTED),
             "runs advised: %s, want %s" % (sorted(fired), sorted(EXPECTED)))
-    for label, want in EXPECTED.items():
-        t.check(fired[label] == want, "%s: rules %s fired, want %s"
-                % (label, sorted(fired[label]), sorted(want)))
+    wrong = ["%s: rules %s fired, want %s"
+             % (label, sorted(fired[label]), sorted(want))
+             for label, want in EXPECTED.items() if fired[label] != want]
+    t.check(not wrong, "; ".join(wrong))
     covered = set().union(*EXPECTED.values())
     if not CURL_TOOL:
         covered |= {"http-errors", "no-connection-reuse"}
@@ -224,17 +263,102 @@ def check_findings(doc):
 
 
 def check_original(doc):
-    """The original flavor's most costly finding is its many small
+    """The original flavor's most costly finding is its scattered small
     metadata reads, with paging and a page buffer as the remedy; the
-    tuned run of the paged, rechunked flavor has no finding at all
-    (checked by EXPECTED)."""
+    tuned run of the paged, rechunked flavor has no finding costing more
+    than 10% of its time (EXPECTED also wants none at all)."""
     top = [f for f in doc["findings"] if f["label"] == "ros3-original"][0]
     remedy = "\n".join(top["remedy"])
-    t.check(top["rule"] in ("small-requests", "metadata-scattered")
+    t.check(top["rule"] == "metadata-scattered"
             and "ohdr" in top["evidence"] and "btree" in top["evidence"]
             and "h5repack -S PAGE -G 8388608" in remedy
             and "page_buf_size" in remedy,
             "the original's top finding: %r" % top)
+    print("ros3-original: top finding %s, %.2f s of %.2f s"
+          % (top["rule"], top["cost_s"], top["wall_s"]))
+    for f in doc["findings"]:
+        if f["label"] == "ros3-tuned-paged":
+            t.check(f["cost_s"] <= 0.1 * f["wall_s"] and
+                    f["cost_rtt_s"] <= 0.1 * f["wall_s"],
+                    "ros3-tuned-paged: a finding costing more than 10%% "
+                    "of its %.3f s: %r" % (f["wall_s"], f))
+
+
+def check_time(traces):
+    """What-if none (one request per driver read, as HDF5 1.10's ROS3
+    makes them) predicts each ROS3 run's time within 25% of its wall
+    time, at the recorded latency and at the profile's 30 ms.
+
+    Why the bound holds on a loaded 2-core machine: the prediction is
+    requests x latency + bytes / bandwidth + the run's own time outside
+    its driver reads (recorded, so that load slowing the program down
+    is in both).  The wall time is that own time plus the driver reads,
+    each of which waited in nginx at least the profile's 30 ms, less
+    nginx's 1 ms timer resolution, plus its body over 80 MB/s (nginx.sh:
+    the sleep is slept before the first byte), plus what this machine
+    adds per request (libcurl, the loopback, waking two processes):
+    under a millisecond measured here, against the 7.5 ms on average a
+    request it would take to break the bound at 30 ms.  The recorded
+    latency, the median first byte of the run's small requests, holds
+    what the load adds to a typical request itself.  Above, the
+    prediction at 30 ms cannot pass 30/29 of the wall time."""
+    for rtt in ("0", "30ms"):
+        runs = what_if("none", traces, rtt)
+        for label in ("ros3-original", "ros3-paged", "ros3-rechunked",
+                      "ros3-tuned-paged", "ros3-tuned-pageonly",
+                      "ros3-twice"):
+            run = runs[label]
+            pred, wall = run["what_if"]["time_s"], run["wall_s"]
+            t.check(abs(pred - wall) <= 0.25 * wall,
+                    "%s: predicted %.3f s at %s, measured %.3f s: more "
+                    "than 25%% apart" % (label, pred,
+                                         rtt if rtt != "0" else
+                                         "the recorded latency", wall))
+            print("time, %s: predicted %.3f s at %s, measured %.3f s "
+                  "(%+.1f%%)" % (label, pred,
+                                 "30 ms" if rtt != "0" else
+                                 "%.1f ms" % (run["latency_s"] * 1e3),
+                                 wall, 100 * (pred - wall) / wall))
+
+
+def check_report(traces):
+    """`report`'s findings section: advise's most costly findings at
+    the recorded latency (advise --rtt 0), the first five, one line
+    each, in text, csv and json."""
+    want = json.loads(advise(["--rtt", "0", "--format", "json", traces]))
+    want = want["findings"]
+    t.check(len(want) > 5, "only %d findings" % len(want))
+    p = t.run([t.h5snoop_bin(), "report", "--by", "label,file", "-f",
+               "json", traces], timeout=300)
+    t.check(p.returncode == 0, "report -f json: %r" % p.stderr)
+    got = json.loads(p.stdout.decode())
+    t.check(got["findings_total"] == len(want) and
+            [(f["rule"], f["label"], f["file"]) for f in got["findings"]]
+            == [(f["rule"], f["label"], f["file"]) for f in want[:5]] and
+            all(abs(g["cost_s"] - w["cost_s"]) <= 1e-6 * w["cost_s"]
+                for g, w in zip(got["findings"], want)),
+            "report's findings %r, advise's %r" % (got["findings"],
+                                                   want[:5]))
+    p = t.run([t.h5snoop_bin(), "report", traces], timeout=300)
+    t.check(p.returncode == 0, "report: %r" % p.stderr)
+    text = p.stdout.decode()
+    head = "\nfindings: %d, most costly first" % len(want)
+    t.check(head in text, "no findings section in the text report")
+    lines = text[text.index(head) + 1:].splitlines()[1:6]
+    for i, (line, f) in enumerate(zip(lines, want)):
+        t.check(line.startswith("  %d. %s" % (i + 1, f["rule"])) and
+                line.endswith("%s, %s" % (f["label"], f["file"])),
+                "findings line %d: %r, want %s of %s, %s"
+                % (i + 1, line, f["rule"], f["label"], f["file"]))
+    p = t.run([t.h5snoop_bin(), "report", "-f", "csv", traces],
+              timeout=300)
+    t.check(p.returncode == 0, "report -f csv: %r" % p.stderr)
+    rows = [r for r in csv.DictReader(io.StringIO(p.stdout.decode()))
+            if r["layer"] == "finding"]
+    t.check([(r["bin"], r["group"]) for r in rows] ==
+            [(f["rule"], "%s/%s" % (f["label"], f["file"]))
+             for f in want[:5]],
+            "csv finding rows %r" % rows)
 
 
 def check_call_sites(doc):
@@ -376,6 +500,8 @@ def main():
         check_findings(doc)
         check_original(doc)
         check_what_if(traces, logs)
+        check_time(traces)
+        check_report(traces)
         check_call_sites(doc)
         check_text(advise([traces]))
         doc80 = json.loads(advise(["--rtt", "80ms", "--format", "json",

@@ -8,7 +8,9 @@ that says what was left out.
    under an address-space limit of 256 MiB (RLIMIT_AS) and succeed;
    report shows 50 groups and says that 199,950 groups (199,950
    requests) were left out and that --all lists every group.  Before
-   bounded groups this took 9 GB (one full histogram per group).
+   bounded groups this took 9 GB (one full histogram per group).  The
+   report's findings section (advise) holds the first 1,024 runs of a
+   file and counts the events of the others.
    Skipped under ASan, whose shadow memory alone reserves terabytes of
    address space (the rest of the test still runs there).
 2. --top and --all on tests/data/good/basic (three groups of 37, 12 and
@@ -96,6 +98,13 @@ def many_files(tmp):
           j["summary"]["groups_left_out"] == left and
           j["summary"]["requests_left_out"] == left,
           "json: %d groups, summary %r" % (len(j["groups"]), j["summary"]))
+    # The findings section advises the runs of the first 1,024 files
+    # (ADVISE_SUBJECTS_MAX, about 12 KiB each) and counts the events of
+    # the others; each file is read once: no finding.
+    check(j["findings"] == [] and
+          j["events_not_advised"] == FILES - 1024,
+          "json findings %r, events not advised %r"
+          % (j["findings"], j["events_not_advised"]))
     plots = os.path.join(tmp, "plots")
     limited(["plot", "-o", plots, trace])
     with open(os.path.join(plots, "read_pattern_vfd.svg"),
