@@ -16,7 +16,7 @@
 # fsspec, seed "default" or "tuned"), each run under `h5snoop record
 # --label <driver>-<params>`.  Then it prints `h5snoop report` (label by
 # flavor, ratios to the original flavor; samples/report_pivot.py) and
-# writes the plots.
+# the most costly findings of `h5snoop advise`, and writes the plots.
 #
 # Everything it writes is under OUT (default ./h5snoop-demo):
 #   data/source/   the generated granule
@@ -30,6 +30,8 @@
 #                  nginx/access.log: [log_start, log_end)), status, seconds
 #   report.txt report.csv   the full report (by label and file), as
 #                  text and CSV
+#   advise.txt     `h5snoop advise` of all the runs: every finding with
+#                  its evidence, cost and remedy
 #   plots/         the SVGs of `h5snoop plot --by label,file`
 #   report.html    the report as one page, the pictures inline
 # The data is reused when OUT already holds flavors made with the same
@@ -171,7 +173,7 @@ if [ -n "$(ls -A "$out")" ] && [ ! -e "$out/.h5snoop-demo" ]; then
 fi
 touch "$out/.h5snoop-demo"
 rm -rf "$out/traces" "$out/plots" "$out/logs" "$out/nginx" \
-    "$out/runs.tsv" "$out/report.txt" "$out/report.csv"
+    "$out/runs.tsv" "$out/report.txt" "$out/report.csv" "$out/advise.txt"
 mkdir -p "$out/logs"
 
 # ---- 1. packages and build ----
@@ -303,7 +305,8 @@ say "      $ntraces trace directories in $out/traces"
 # is the label when a run has one; report_pivot.py takes each file's
 # flavor from its name.  The baseline is ROS3 with default parameters on
 # the original flavor.
-say "[6/6] h5snoop report --by label,file (full report: report.txt)"
+say "[6/6] h5snoop report --by label,file and h5snoop advise (report.txt," \
+    "advise.txt)"
 by=(--by "label,file" --baseline "ros3-default/${urls[0]}")
 if ! { "$h5snoop" report "${by[@]}" -o "$out/report.txt" "$out/traces" &&
     "$h5snoop" report "${by[@]}" --format csv -o "$out/report.csv" \
@@ -319,9 +322,18 @@ fi
 "$h5snoop" report "${by[@]}" --format html -o "$out/report.html" \
     "$out/traces" 2>>"$out/logs/report.log" ||
     { show_tail "$out/logs/report.log"; die "h5snoop report (html) failed"; }
+"$h5snoop" advise -o "$out/advise.txt" "$out/traces" \
+    2>>"$out/logs/report.log" ||
+    { show_tail "$out/logs/report.log"; die "h5snoop advise failed"; }
 echo
 "$python" "$here/report_pivot.py" "$out/report.csv" ||
     die "report_pivot.py failed on $out/report.csv"
+# The advice's head and its three most costly findings (all of them:
+# advise.txt).
+echo
+say "h5snoop advise: what to change, most costly first (all: advise.txt)"
+echo
+awk '/^ *4  [a-z-]+: / { exit } { print }' "$out/advise.txt"
 if [ "$network" = loopback ]; then
     say "on loopback a request costs well under a millisecond; on S3 it"
     say "costs tens of milliseconds, so compare requests more than times."
@@ -335,6 +347,7 @@ say "         $out/plots/compare.svg"
 say "report:  $out/report.txt (per file, with ratios to ros3-default on" \
     "the original), report.csv and report.html (one page: tables and" \
     "pictures)"
+say "advice:  $out/advise.txt (every finding, with its evidence and remedy)"
 say "traces:  $out/traces/ (babeltrace2 reads them; see docs/trace-format.md)"
 say "nginx:   $nginx_dir/access.log (runs.tsv maps runs to its lines)"
 say "done in $(elapsed "$t_start") s"

@@ -332,7 +332,8 @@ def check_same_means(tables):
 
 
 def check_stdout(stdout, out):
-    """The demo printed the report of every group and wrote plots."""
+    """The demo printed the report of every group and the advice, and
+    wrote plots."""
     text = stdout.decode(errors="replace")
     for label in LABELS:
         t.check(label in text, "the demo's output lacks %s" % label)
@@ -340,9 +341,17 @@ def check_stdout(stdout, out):
         t.check(f in text, "the demo's output lacks %s" % f)
     t.check("driver reads (vfd layer): requests" in text,
             "the demo did not print the report's pivot")
-    for name in ("report.txt", "report.csv", "report.html"):
+    for name in ("report.txt", "report.csv", "report.html", "advise.txt"):
         t.check(os.path.getsize(os.path.join(out, name)) > 0,
                 "the demo wrote no %s" % name)
+    # the advice: its head and first findings printed, all in advise.txt
+    with open(os.path.join(out, "advise.txt")) as f:
+        advice = f.read()
+    cut = advice.find("\n 2  ")
+    head = advice if cut < 0 else advice[:cut]
+    t.check(advice.startswith("h5snoop advise: ") and head in text,
+            "the demo did not print the advice's head and first finding:"
+            "\n%s" % head)
     for name in ("compare.svg", "read_pattern_vfd.svg", "timeline.svg"):
         path = os.path.join(out, "plots", name)
         t.check(os.path.exists(path), "the demo drew no %s" % path)
