@@ -112,15 +112,16 @@ void report_findings_json(FILE *f, const struct report *r, int *first)
 	*first = 0;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct report_finding *fd = &r->findings[i];
+		const char *const text[][2] = {{"rule", fd->rule},
+					       {"title", fd->title},
+					       {"label", fd->label},
+					       {"file", fd->file}};
 
-		fprintf(f, "%s{\"rank\":%zu,\"rule\":", i ? "," : "", i + 1);
-		esc_json(f, fd->rule);
-		fputs(",\"title\":", f);
-		esc_json(f, fd->title);
-		fputs(",\"label\":", f);
-		esc_json(f, fd->label);
-		fputs(",\"file\":", f);
-		esc_json(f, fd->file);
+		fprintf(f, "%s{\"rank\":%zu", i ? "," : "", i + 1);
+		for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++) {
+			fprintf(f, ",\"%s\":", text[k][0]);
+			esc_json(f, text[k][1]);
+		}
 		fputs(",\"cost_s\":", f);
 		json_num(f, fd->cost_s);
 		fputs(",\"wall_s\":", f);
