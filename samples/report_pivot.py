@@ -92,7 +92,8 @@ def load(path):
         if "by_label" not in row or "by_file" not in row:
             raise ValueError("no by_label and by_file columns; use "
                              "h5snoop report --by label,file")
-        # rows of the whole run ("lost", "finding") are no group's
+        # rows of the whole run ("lost", "span", "finding") are no
+        # group's
         if row["layer"] not in ("vfd", "http"):
             continue
         label, flavor = row["by_label"], flavor_of(row["by_file"])

@@ -3,8 +3,9 @@
  * group, layer and bin.  The leading columns are fixed (the issue's
  * contract): group,layer,bin,requests,share,bytes,total_ns,mean_ns,
  * p50_ns,p95_ns,p99_ns; more follow, the --by values last.  Rows of
- * the whole run follow the groups' (layer "lost", then "finding": see
- * report_findings.c), so a reader of groups keeps layers vfd and http.
+ * the whole run follow the groups' (layer "lost", "span", then
+ * "finding": see report_findings.c), so a reader of groups keeps layers
+ * vfd and http.
  *
  * Must never: write a field from a trace unquoted (esc_csv).
  */

@@ -138,7 +138,8 @@ def main():
             check(p.returncode == 0, "ros3_reader %s: %s"
                   % (flavor, p.stderr.decode(errors="replace")))
             log[flavor] = ng.requests(mark)
-    # rows of the whole run (layer "lost", "finding") are no group's
+    # rows of the whole run (layer "lost", "span", "finding") are no
+    # group's
     csv_rows = [r for r in at.report_csv([traces])
                 if r["layer"] in ("vfd", "http")]
     groups = []
