@@ -1,6 +1,7 @@
 /*
  * out_html.c - the report as one self-contained web page: the summary
- * and its notes, runs by flavor, the pictures (inline SVG), every group,
+ * and its notes, runs by flavor, advise's findings, the pictures (inline
+ * SVG), every group,
  * processes, files and errors; its style inline, no script, nothing
  * fetched (a Content-Security-Policy says so to the browser as well).
  *
@@ -29,6 +30,7 @@ static const char style[] =
 	"th{background:#f3f3f3}td.name,th.name{text-align:left;"
 	"word-break:break-all;max-width:420px}"
 	".ratio{color:#666;font-size:12px}.note{color:#8a4b00}"
+	"code{background:#f3f3f3;padding:0 3px}"
 	"figure{margin:16px 0}figcaption{font-weight:bold;margin:4px 0}"
 	"figure svg{max-width:100%;height:auto;border:1px solid #eee}"
 	"nav a{margin-right:14px}";
@@ -196,6 +198,44 @@ static void pivot(FILE *f, const struct report *r,
 				   g == r->baseline);
 		}
 		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The findings section: advise's most costly findings, when the command
+ * asked for them. */
+static void findings(FILE *f, const struct report *r)
+{
+	char b[32];
+
+	if (!r->findings)
+		return;
+	fputs("<h2 id=\"findings\">Findings</h2>\n", f);
+	if (!r->n_findings) {
+		fputs("<p>h5snoop advise finds nothing to change.</p>\n", f);
+		return;
+	}
+	fprintf(f, "<p>The %zu most costly of the %zu findings of h5snoop "
+		   "advise, at each run's recorded latency (<code>h5snoop "
+		   "advise</code> gives the evidence and the remedy).</p>\n"
+		   "<table><tr><th>#</th><th class=\"name\">finding</th>"
+		   "<th class=\"name\">run</th><th class=\"name\">file</th>"
+		   "<th>cost</th><th>of the run</th></tr>\n",
+		r->n_findings, r->findings_total);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct report_finding *fd = &r->findings[i];
+
+		fprintf(f, "<tr><td>%zu</td><td class=\"name\">", i + 1);
+		text(f, fd->rule);
+		fputs(": ", f);
+		text(f, fd->title);
+		fputs("</td>", f);
+		cell(f, "td", "name", fd->label);
+		cell(f, "td", "name", fd->file);
+		cell(f, "td", NULL,
+		     units_ns(b, sizeof(b), (uint64_t)(fd->cost_s * 1e9)));
+		fprintf(f, "<td>%.0f%%</td></tr>\n",
+			fd->wall_s > 0 ? 100.0 * fd->cost_s / fd->wall_s : 0.0);
 	}
 	fputs("</table>\n", f);
 }
@@ -383,6 +423,8 @@ static enum h5snoop_status write_html(FILE *f, const struct report *r,
 		style);
 	summary(f, r);
 	fputs("<nav>", f);
+	if (r->findings)
+		fputs("<a href=\"#findings\">findings</a>", f);
 	if (r->pictures && r->pictures->n)
 		fputs("<a href=\"#pictures\">pictures</a>", f);
 	fputs("<a href=\"#groups\">groups</a>", f);
@@ -397,6 +439,7 @@ static enum h5snoop_status write_html(FILE *f, const struct report *r,
 		if (gr.n_cols > 1)
 			pivot(f, r, &gr);
 		report_grid_free(&gr);
+		findings(f, r);
 		st = pictures(f, r, err);
 		if (st == H5SNOOP_OK)
 			groups(f, r);

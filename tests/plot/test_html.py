@@ -3,7 +3,7 @@
 
   - on the traces of four runs of four flavors (make_runs_trace): one
     file with the summary, the runs x flavors table (known counts and
-    ratios), the groups, the six pictures inline, processes, files and
+    ratios), advise's findings, the groups, the six pictures inline, processes, files and
     errors; nothing that refers outside the page (no script, no src, no
     link, no url() in the style);
   - opened in headless Chromium (tests/lib/headless.py): no request
@@ -43,6 +43,7 @@ HOSTILE_FLAVORS = ["<b>original</b>", 'page"onmouseover="alert(4)',
 
 # What the page may hold: its own elements and attributes.
 TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p",
+        "code",
         "ul", "li", "b", "nav", "a", "table", "tr", "th", "td", "span",
         "figure", "figcaption", "svg", "rect", "line", "text", "path"}
 ATTRS = {"lang", "charset", "http-equiv", "content", "href", "class",
@@ -148,8 +149,9 @@ def runs(tmp, make):
            "-o", out, traces])
     page = parse(out)
     check_self_contained(page, "report.html")
-    check({"pivot", "groups", "pictures", "processes", "files",
-           "errors"} <= page.ids, "report.html sections: %r" % page.ids)
+    check({"pivot", "findings", "groups", "pictures", "processes",
+           "files", "errors"} <= page.ids,
+          "report.html sections: %r" % page.ids)
     check(page.svgs == 6, "report.html: %d pictures" % page.svgs)
     with open(out, encoding="utf-8") as f:
         text = f.read()
