@@ -14,9 +14,9 @@
 # bandwidth per connection), and reads every flavor with h5py on a
 # 2-worker Dask LocalCluster, once per driver x I/O parameters (ros3 or
 # fsspec, seed "default" or "tuned"), each run under `h5snoop record
-# --label <driver>-<params>`.  Then it prints `h5snoop report` (label by
-# flavor, ratios to the original flavor; samples/report_pivot.py) and
-# the most costly findings of `h5snoop advise`, and writes the plots.
+# --label <driver>-<params>`.  Then it prints `h5snoop report --by
+# run,flavor`'s pivot (runs by flavors, ratios to the original flavor)
+# and the most costly findings of `h5snoop advise`, and writes the plots.
 #
 # Everything it writes is under OUT (default ./h5snoop-demo):
 #   data/source/   the generated granule
@@ -28,11 +28,11 @@
 #   runs.tsv       one line per recorded run: label, driver, params,
 #                  log_start, log_end (byte offsets of the run's lines in
 #                  nginx/access.log: [log_start, log_end)), status, seconds
-#   report.txt report.csv   the full report (by label and file), as
+#   report.txt report.csv   the full report (by run and flavor), as
 #                  text and CSV
 #   advise.txt     `h5snoop advise` of all the runs: every finding with
 #                  its evidence, cost and remedy
-#   plots/         the SVGs of `h5snoop plot --by label,file`
+#   plots/         the SVGs of `h5snoop plot --by run,flavor`
 #   report.html    the report as one page, the pictures inline
 # The data is reused when OUT already holds flavors made with the same
 # --elements; everything else is made afresh on every run.  OUT must be
@@ -301,13 +301,12 @@ say "      $ntraces trace directories in $out/traces"
 
 # ---- 5. report and plots ----
 
-# NOTE: grouped by label and file, not label and flavor: h5snoop's flavor
-# is the label when a run has one; report_pivot.py takes each file's
-# flavor from its name.  The baseline is ROS3 with default parameters on
-# the original flavor.
-say "[6/6] h5snoop report --by label,file and h5snoop advise (report.txt," \
+# A flavor is the part of a file name after the granule's name
+# (ATL06_..._page-only-8mb.h5: page-only-8mb), a run the record label;
+# the baseline is the original flavor, each run against its own.
+say "[6/6] h5snoop report --by run,flavor and h5snoop advise (report.txt," \
     "advise.txt)"
-by=(--by "label,file" --baseline "ros3-default/${urls[0]}")
+by=(--by "run,flavor" --flavor-regex '_([a-z0-9-]+)\.h5$')
 if ! { "$h5snoop" report "${by[@]}" -o "$out/report.txt" "$out/traces" &&
     "$h5snoop" report "${by[@]}" --format csv -o "$out/report.csv" \
         "$out/traces"; } 2>"$out/logs/report.log"; then
@@ -326,8 +325,10 @@ fi
     2>>"$out/logs/report.log" ||
     { show_tail "$out/logs/report.log"; die "h5snoop advise failed"; }
 echo
-"$python" "$here/report_pivot.py" "$out/report.csv" ||
-    die "report_pivot.py failed on $out/report.csv"
+# The report's pivot tables, one per figure (they end where its
+# findings begin).
+awk '/^== driver reads \(vfd layer\), by run and flavor/ { on = 1 }
+     /^findings: / { exit } on { print }' "$out/report.txt"
 # The advice's head and its three most costly findings (all of them:
 # advise.txt).
 echo
@@ -344,9 +345,9 @@ fi
 say "plots:   $out/plots/ ($(find "$out/plots" -name '*.svg' |
     wc -l) SVG files; open them in a web browser), e.g."
 say "         $out/plots/compare.svg"
-say "report:  $out/report.txt (per file, with ratios to ros3-default on" \
-    "the original), report.csv and report.html (one page: tables and" \
-    "pictures)"
+say "report:  $out/report.txt (per run and flavor, each with its ratio to" \
+    "the same run's original), report.csv and report.html (one page:" \
+    "tables and pictures)"
 say "advice:  $out/advise.txt (every finding, with its evidence and remedy)"
 say "traces:  $out/traces/ (babeltrace2 reads them; see docs/trace-format.md)"
 say "nginx:   $nginx_dir/access.log (runs.tsv maps runs to its lines)"

@@ -20,7 +20,7 @@ void advise_init(struct advise *a, double rtt_s)
 	a->rtt_s = rtt_s;
 	/* RATIONALE: one subject per run and file: a label is one way of
 	 * reading (driver and settings), and the remedy is per file. */
-	a->groups.by[0] = GROUP_BY_LABEL;
+	a->groups.by[0] = GROUP_BY_RUN;
 	a->groups.by[1] = GROUP_BY_FILE;
 	a->groups.n_by = 2;
 	attrib_init(&a->attrib, &a->groups);

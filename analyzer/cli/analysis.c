@@ -14,6 +14,7 @@ void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c)
 	memcpy(an->groups.by, c->by, sizeof(c->by));
 	an->groups.n_by = c->n_by;
 	attrib_init(&an->attrib, &an->groups);
+	attrib_set_flavors(&an->attrib, &an->flavors);
 	agg_init(&an->agg, c->layer_mask);
 	for (unsigned k = 0; k < c->n_by; k++)
 		if (c->by[k] == GROUP_BY_STACK ||
@@ -55,8 +56,13 @@ enum h5snoop_status analysis_start(enum cli_command command, int argc,
 {
 	enum h5snoop_status st = cli_parse(command, argc, argv, c, err);
 
-	if (st == H5SNOOP_OK)
-		analysis_init(an, c);
+	if (st != H5SNOOP_OK)
+		return st;
+	analysis_init(an, c);
+	st = flavor_map_init(&an->flavors, c->flavor_regex,
+			     cli_command_name(command), err);
+	if (st != H5SNOOP_OK)
+		analysis_free(an);
 	return st;
 }
 
@@ -129,7 +135,10 @@ void analysis_report_init(struct report *r, const struct analysis *an,
 			  const struct h5snoop_cli_config *c,
 			  const char *command)
 {
-	struct report_options opt = {c->layer_mask, c->baseline, command};
+	struct report_options opt = {.layer_mask = c->layer_mask,
+				     .baseline = c->baseline,
+				     .span = c->span,
+				     .command = command};
 
 	report_init(r, &opt, &an->groups, &an->agg, &an->attrib,
 		    &an->summary);
@@ -140,6 +149,7 @@ void analysis_free(struct analysis *an)
 	agg_free(&an->agg);
 	attrib_free(&an->attrib);
 	group_table_free(&an->groups);
+	flavor_map_free(&an->flavors);
 }
 
 enum h5snoop_status analysis_status(enum h5snoop_status st,

@@ -9,12 +9,14 @@
 #include "aggregate.h"
 #include "attrib.h"
 #include "cli_args.h"
+#include "flavor.h"
 #include "group_key.h"
 #include "report.h"
 #include "run.h"
 
 struct analysis {
 	struct group_table groups;
+	struct flavor_map flavors; /* --flavor-regex */
 	struct attrib attrib;
 	struct agg agg;
 	struct run_summary summary;
@@ -26,7 +28,7 @@ void analysis_init(struct analysis *an, const struct h5snoop_cli_config *c);
  * What every analysis command does first: parses argv into c.  Returns
  * H5SNOOP_OK to go on (an is then initialized: analysis_free it), or the
  * status to return at once: H5SNOOP_INFO_ONLY for --help, H5SNOOP_USAGE
- * (in err).
+ * (in err; a --flavor-regex that does not compile too).
  */
 enum h5snoop_status analysis_start(enum cli_command command, int argc,
 				   char **argv,

@@ -20,17 +20,25 @@
 
 /* Options the commands share, as usage lines. */
 #define USAGE_GROUPING                                                    \
-	"  --by LIST           group by flavor, label, file, driver, process,\n" \
-	"                      host, stack, function (comma-separated;\n"    \
-	"                      default: flavor); stack and function need\n"  \
-	"                      traces recorded with H5SNOOP_STACKS\n"      \
+	"  --by LIST           group by flavor, run (or label), file, driver,\n" \
+	"                      process, host, stack, function (comma-\n"     \
+	"                      separated; default: flavor); stack and\n"    \
+	"                      function need traces recorded with\n"       \
+	"                      H5SNOOP_STACKS\n"                            \
 	"  --layers LIST       vfd, http or vfd,http (default: both)\n"      \
-	"  --baseline NAME     group to compare with (default: the first)\n"  \
+	"  --baseline NAME     the flavor (or group) to compare with\n"     \
+	"                      (default: original if there is one, else\n"  \
+	"                      the first by name)\n"                       \
+	USAGE_FLAVOR                                                      \
 	"  --depth N           frames in a stack group (default: 3)\n"     \
 	"  --top N             show the N groups with most requests, most\n" \
 	"                      first, when there are more (default: 50);\n" \
 	"                      the output says how many were left out\n"   \
 	"  --all               show every group\n"
+#define USAGE_FLAVOR                                                      \
+	"  --flavor-regex RE   a file's flavor is what RE (POSIX extended)\n" \
+	"                      matches in its name or URL, its first (group)\n" \
+	"                      if it has one (default: the name's stem)\n"
 #define USAGE_STRICT                                                      \
 	"      --strict        exit 1 when the tracer lost events or a\n"    \
 	"                      trace is truncated\n"                         \
@@ -53,10 +61,19 @@ static const char report_usage[] =
 	"Options:\n" USAGE_GROUPING
 	"  -f, --format FMT    text, csv, json or html (default: text)\n"
 	"  -o, --output FILE   write there instead of standard output\n"
+	"      --span          also show each group's span, its first\n"
+	"                      request to its last end over all processes\n"
 	USAGE_STRICT
 	"\n"
-	"A flavor is the label given at record time, else the file's name\n"
-	"without directory and extension.\n"
+	"A flavor is a variant of a file: the file's name without directory\n"
+	"and extension, or the part --flavor-regex picks (e.g.\n"
+	"'_([a-z0-9-]+)\\.h5$' turns ATL06_x_page-only-8mb.h5 into\n"
+	"page-only-8mb).  A run is the label given at record time.  Groups\n"
+	"are listed baseline first, then by name.  With --by run,flavor the\n"
+	"report also prints a pivot: runs as rows, flavors as columns, each\n"
+	"cell with its ratio to the same run's baseline flavor.  Wall time\n"
+	"is the sum over processes of each one's first request to last\n"
+	"end.\n"
 	"\n"
 	"When more groups than --top N (default: 50) have requests, the N\n"
 	"with the most are shown, most first, and a line says how many\n"
@@ -99,6 +116,7 @@ static const char export_usage[] =
 	"  -o, --output FILE   write there instead of standard output\n"
 	"  --layers LIST       vfd, http or vfd,http (default: both; file\n"
 	"                      open and close events come with vfd)\n"
+	USAGE_FLAVOR
 	"  --stacks            add each request's HDF5 API call (function)\n"
 	"                      and its symbolized call stack (stack:\n"
 	"                      innermost frame first) to its row; needs\n"
@@ -219,6 +237,11 @@ const char *cli_usage(enum cli_command command)
 	return commands[command].usage;
 }
 
+const char *cli_command_name(enum cli_command command)
+{
+	return commands[command].name;
+}
+
 /* Splits a comma list; calls add(name) for each item.  -1 on an empty
  * item or a refused one. */
 static int each_item(const char *list, int (*add)(void *, const char *),
@@ -276,6 +299,18 @@ static int add_layer(void *ctx, const char *name)
 	return -1;
 }
 
+/* A layer the shim records (shim_config.c: vfd, http, net). */
+static int check_shim_layer(void *ctx, const char *name)
+{
+	static const char *const known[] = {"vfd", "http", "net"};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(name, known[i]) == 0)
+			return 0;
+	return -1;
+}
+
 /* A number from 1 to max. */
 static int parse_count(const char *s, unsigned max, unsigned *out)
 {
@@ -328,6 +363,43 @@ static enum h5snoop_status set_layers(struct h5snoop_cli_config *c,
 				  "--layers takes vfd, http or vfd,http, not "
 				  "'%s'",
 				  v);
+	return H5SNOOP_OK;
+}
+
+/* record --layers: checked here, passed on as given (H5SNOOP_LAYERS).
+ * RATIONALE: the shim ignores an unknown layer with a warning and runs
+ * the program anyway; a typo given to record must not cost a run. */
+static enum h5snoop_status set_shim_layers(struct h5snoop_cli_config *c,
+					   const char *v,
+					   struct h5snoop_error *err)
+{
+	if (each_item(v, check_shim_layer, NULL) != 0)
+		return diag_usage(err, name_of(c),
+				  "--layers takes vfd, http and net, "
+				  "comma-separated, not '%s'",
+				  v);
+	c->shim_layers = v;
+	return H5SNOOP_OK;
+}
+
+/* record --label and --output: a label names the trace directory, an
+ * output is a directory: neither may be empty. */
+static enum h5snoop_status set_label(struct h5snoop_cli_config *c,
+				     const char *v, struct h5snoop_error *err)
+{
+	if (!v[0])
+		return diag_usage(err, name_of(c), "--label needs a name");
+	c->label = v;
+	return H5SNOOP_OK;
+}
+
+static enum h5snoop_status set_output(struct h5snoop_cli_config *c,
+				      const char *v, struct h5snoop_error *err)
+{
+	if (!v[0])
+		return diag_usage(err, name_of(c),
+				  "--output needs a file or directory");
+	c->output = v;
 	return H5SNOOP_OK;
 }
 
@@ -431,9 +503,8 @@ static enum h5snoop_status set_interval(struct h5snoop_cli_config *c,
 #define ANALYSIS (REPORT | PLOT | EXPORT)
 
 /* An option with a value to check calls its setter; a text option keeps
- * its value as given in its const char * member of the config (record
- * passes --layers to the shim, which judges it); a flag sets its int
- * member to 1. */
+ * its value as given in its const char * member of the config; a flag
+ * sets its int member to 1. */
 #define VALUE(fn) OPT_CHECKED, fn, 0
 #define TEXT(member)                                                      \
 	OPT_TEXT, NULL, offsetof(struct h5snoop_cli_config, member)
@@ -451,19 +522,21 @@ static const struct option {
 	size_t member;          /* OPT_TEXT, OPT_FLAG: offset in config */
 } options[] = {
 	{"--strict", NULL, ANALYSIS | ADVISE, FLAG(strict)},
-	{"--output", "-o", ANALYSIS | RECORD | ADVISE, TEXT(output)},
+	{"--output", "-o", ANALYSIS | RECORD | ADVISE, VALUE(set_output)},
 	/* NOTE: plot takes no format; "unknown format" says so. */
 	{"--format", "-f", ANALYSIS | ADVISE, VALUE(set_format)},
 	{"--by", NULL, REPORT | PLOT, VALUE(set_by)},
 	{"--layers", NULL, ANALYSIS, VALUE(set_layers)},
 	{"--layer", NULL, ANALYSIS, VALUE(set_layers)},
 	{"--baseline", NULL, REPORT | PLOT, TEXT(baseline)},
+	{"--flavor-regex", NULL, ANALYSIS, TEXT(flavor_regex)},
+	{"--span", NULL, REPORT, FLAG(span)},
 	{"--depth", NULL, REPORT | PLOT, VALUE(set_depth)},
 	{"--top", NULL, REPORT | PLOT, VALUE(set_top)},
 	{"--all", NULL, REPORT | PLOT, FLAG(all)},
 	{"--stacks", NULL, EXPORT, FLAG(stacks)},
-	{"--label", "-l", RECORD, TEXT(label)},
-	{"--layers", NULL, RECORD, TEXT(shim_layers)},
+	{"--label", "-l", RECORD, VALUE(set_label)},
+	{"--layers", NULL, RECORD, VALUE(set_shim_layers)},
 	{"--keep-query", NULL, RECORD, FLAG(keep_query)},
 	{"--quiet", "-q", RECORD, FLAG(quiet)},
 	{"--rtt", NULL, ADVISE, VALUE(set_rtt)},

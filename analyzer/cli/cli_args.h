@@ -29,7 +29,11 @@ struct h5snoop_cli_config {
 	enum group_by by[GROUP_BY_COUNT];
 	unsigned n_by;
 	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
-	const char *baseline;  /* group key, or NULL: the first group */
+	const char *baseline;  /* a group key or a value of the baseline
+				* field (report.h), or NULL: the default */
+	const char *flavor_regex; /* --flavor-regex: flavors of file names
+				   * (flavor.h), or NULL: their stems */
+	int span;              /* --span: also the first-to-last span */
 	const char *format;    /* -f: the name of a report_writer (report),
 				* export_format (export) or advise_writer
 				* (advise) row */
@@ -46,7 +50,7 @@ struct h5snoop_cli_config {
 	int stacks;            /* export --stacks: symbolized rows */
 	/* record */
 	const char *label;       /* -l: H5SNOOP_LABEL */
-	const char *shim_layers; /* --layers: H5SNOOP_LAYERS, as given */
+	const char *shim_layers; /* --layers: H5SNOOP_LAYERS, checked */
 	int keep_query;          /* --keep-query: H5SNOOP_KEEP_QUERY */
 	int quiet;               /* -q: H5SNOOP_QUIET */
 	/* advise */
@@ -94,5 +98,8 @@ enum h5snoop_status cli_parse(enum cli_command command, int argc,
 
 /* The usage text of a command. */
 const char *cli_usage(enum cli_command command);
+
+/* The name of a command ("report", ...). */
+const char *cli_command_name(enum cli_command command);
 
 #endif

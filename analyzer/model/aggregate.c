@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "map.h"
+
 const char *const agg_row_names[AGG_ROWS] = {
 	"<1KiB", "1-10KiB", "10-100KiB", ">100KiB", "no-body", "all",
 };
@@ -32,15 +34,48 @@ void agg_set_keep_max(struct agg *a, uint32_t max)
 	a->keep_max = max;
 }
 
+static void span_init(struct agg_span *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->first_ns = INT64_MAX;
+	s->last_end_ns = INT64_MIN;
+}
+
+/* Adds the open span of a process to the closed ones. */
+static void span_close(struct agg_span *s)
+{
+	if (s->proc)
+		s->closed_ns += agg_wall_ns(s->proc_first_ns, s->proc_end_ns);
+	s->proc = NULL;
+}
+
+static void span_add(struct agg_span *s, const void *proc, int64_t start,
+		     int64_t end)
+{
+	if (start < s->first_ns)
+		s->first_ns = start;
+	if (end > s->last_end_ns)
+		s->last_end_ns = end;
+	if (proc != s->proc || !s->procs) {
+		span_close(s);
+		s->proc = proc;
+		s->procs++;
+		s->proc_first_ns = start;
+		s->proc_end_ns = end;
+		return;
+	}
+	if (start < s->proc_first_ns)
+		s->proc_first_ns = start;
+	if (end > s->proc_end_ns)
+		s->proc_end_ns = end;
+}
+
 static void init_group(struct agg_group *g)
 {
 	memset(g, 0, sizeof(*g));
-	g->first_ns = INT64_MAX;
-	g->last_end_ns = INT64_MIN;
-	for (int l = 0; l < LAYER_COUNT; l++) {
-		g->layer[l].first_ns = INT64_MAX;
-		g->layer[l].last_end_ns = INT64_MIN;
-	}
+	span_init(&g->span);
+	for (int l = 0; l < LAYER_COUNT; l++)
+		span_init(&g->layer[l].span);
 }
 
 static enum h5snoop_status grow_groups(struct agg *a, uint32_t index,
@@ -165,11 +200,21 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 
 	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
 		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {
+			uint64_t h = map_hash_str(r->file);
+
 			if (ensure_group(a, r->group, err) != H5SNOOP_OK)
 				return H5SNOOP_ERROR;
 			t = &a->tally[r->group];
 			if (r->file_size > t->file_size)
 				t->file_size = r->file_size;
+			/* One file or more: by name, so a file opened by
+			 * several processes is one. */
+			if (!t->files) {
+				t->files = 1;
+				t->file_hash = h;
+			} else if (t->file_hash != h) {
+				t->files = 2;
+			}
 		}
 		return H5SNOOP_OK;
 	}
@@ -204,10 +249,8 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 		add_http(l, ev, r);
 	}
 	end = trace_add_ns(r->start_unix_ns, r->duration_ns);
-	if (r->start_unix_ns < l->first_ns)
-		l->first_ns = r->start_unix_ns;
-	if (end > l->last_end_ns)
-		l->last_end_ns = end;
+	span_add(&l->span, r->proc, r->start_unix_ns, end);
+	span_add(&g->span, r->proc, r->start_unix_ns, end);
 	return H5SNOOP_OK;
 }
 
@@ -225,16 +268,18 @@ enum h5snoop_status agg_finish(struct agg *a, struct h5snoop_error *err)
 			a->left_out_requests += n;
 			continue;
 		}
-		g->file_size = a->tally[i].file_size;
+		g->largest_file_size = a->tally[i].file_size;
+		g->files = a->tally[i].files;
+		/* RATIONALE: one size for a group of several files (64 and
+		 * 72 MiB) says nothing true. */
+		g->file_size = g->files == 1 ? g->largest_file_size : 0;
+		span_close(&g->span);
 		for (int l = 0; l < LAYER_COUNT; l++) {
 			struct agg_layer *al = &g->layer[l];
 			struct agg_stats *row = al->row;
 			struct agg_stats *all = &row[AGG_ROW_ALL];
 
-			if (al->first_ns < g->first_ns)
-				g->first_ns = al->first_ns;
-			if (al->last_end_ns > g->last_end_ns)
-				g->last_end_ns = al->last_end_ns;
+			span_close(&al->span);
 			hist_free(&all->latency);
 			all->requests = all->bytes = all->total_ns = 0;
 			for (int b = 0; b < AGG_ROW_ALL; b++) {

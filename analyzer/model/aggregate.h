@@ -66,6 +66,23 @@ struct agg_simple {
 	uint64_t requests, bytes, total_ns;
 };
 
+/*
+ * Time spans of a group or layer.  RATIONALE: the time a group took is
+ * the sum over processes of each one's first start to last end; the span
+ * from the first start of all to the last end of all also counts the
+ * gaps between processes run one after another (two sequential 120 ms
+ * runs of one label spanned 472 ms).  The events of a process come
+ * together (run.h: one trace at a time), so one open span suffices.
+ */
+struct agg_span {
+	int64_t first_ns;       /* Unix ns of the first start, all */
+	int64_t last_end_ns;    /* Unix ns of the last end, all */
+	uint64_t closed_ns;     /* the spans of earlier processes */
+	const void *proc;       /* the process of the open span */
+	int64_t proc_first_ns, proc_end_ns;
+	uint32_t procs;         /* processes seen */
+};
+
 struct agg_layer {
 	struct agg_stats row[AGG_ROWS];
 	struct agg_simple mem[H5SNOOP_MEM_NTYPES]; /* vfd: by mem_type */
@@ -85,20 +102,25 @@ struct agg_layer {
 	uint64_t in_reads;      /* requests made inside a driver read */
 	uint64_t reads_fetching; /* driver reads that made requests */
 	uint64_t phase_ns[AGG_PHASE_COUNT];
-	int64_t first_ns;       /* Unix ns of the first start */
-	int64_t last_end_ns;    /* Unix ns of the last end */
+	struct agg_span span;
 };
 
 struct agg_group {
 	struct agg_layer layer[LAYER_COUNT];
-	int64_t first_ns, last_end_ns; /* over both layers */
-	uint64_t file_size;            /* largest file of the group */
+	struct agg_span span;          /* over both layers */
+	uint64_t file_size;            /* its file's size when the group has
+					* one file, else 0 */
+	uint64_t largest_file_size;    /* of its files */
+	uint32_t files;                /* distinct files opened: 0, 1 or 2
+					* (two or more) */
 };
 
 /* What is counted for every group, kept or not. */
 struct agg_tally {
 	uint64_t requests[LAYER_COUNT]; /* in the layers asked for */
 	uint64_t file_size;             /* largest file of the group */
+	uint64_t file_hash;             /* of the first file's name */
+	uint32_t files;                 /* 0, 1, or 2: two or more */
 };
 
 struct agg {
@@ -182,6 +204,19 @@ static inline uint64_t agg_served_by_driver(const struct agg_group *g)
 
 /* Wall time of a group or layer (last end - first start), 0 if empty. */
 uint64_t agg_wall_ns(int64_t first_ns, int64_t last_end_ns);
+
+/* The time of a span: the sum over processes of each one's first start
+ * to last end (after agg_finish). */
+static inline uint64_t agg_span_sum_ns(const struct agg_span *s)
+{
+	return s->closed_ns;
+}
+
+/* The first start of all to the last end of all, gaps included. */
+static inline uint64_t agg_span_all_ns(const struct agg_span *s)
+{
+	return agg_wall_ns(s->first_ns, s->last_end_ns);
+}
 
 void agg_free(struct agg *a);
 

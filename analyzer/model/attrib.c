@@ -40,6 +40,11 @@ void attrib_init(struct attrib *a, struct group_table *groups)
 	a->groups = groups;
 }
 
+void attrib_set_flavors(struct attrib *a, const struct flavor_map *m)
+{
+	a->flavors = m;
+}
+
 void attrib_set_stacks(struct attrib *a, unsigned depth,
 		       const char *function)
 {
@@ -99,7 +104,7 @@ static void fill_values(struct group_values *v, const struct proc *p,
 			const char *driver)
 {
 	v->v[GROUP_BY_FLAVOR] = flavor;
-	v->v[GROUP_BY_LABEL] = p->label[0] ? p->label : "-";
+	v->v[GROUP_BY_RUN] = p->label[0] ? p->label : "-";
 	v->v[GROUP_BY_FILE] = file;
 	v->v[GROUP_BY_DRIVER] = driver;
 	v->v[GROUP_BY_PROCESS] = p->name;
@@ -109,17 +114,13 @@ static void fill_values(struct group_values *v, const struct proc *p,
 	v->v[GROUP_BY_FUNCTION] = NULL;
 }
 
-/* The flavor of a file or URL: the label, else the name's stem. */
-static char *flavor_of(char *out, size_t cap, const struct proc *p,
+/* The flavor of a file or URL (flavor.h): what the map picks, else its
+ * stem.  RATIONALE: a flavor is the file variant, whatever run read it;
+ * the run is the label (GROUP_BY_RUN). */
+static char *flavor_of(const struct attrib *a, char *out, size_t cap,
 		       const char *name)
 {
-	if (p->label[0])
-		snprintf(out, cap, "%s", p->label);
-	else
-		group_stem(out, cap, name);
-	if (!out[0])
-		snprintf(out, cap, "?");
-	return out;
+	return flavor_of_name(a->flavors, name, out, cap);
 }
 
 /* A process's key in by_pid. */
@@ -231,7 +232,9 @@ static enum h5snoop_status add_file(struct attrib *a, struct proc *p,
 {
 	const struct h5snoop_ev_file_open *o = ev->u.file_open;
 	struct file_info *f = calloc(1, sizeof(*f));
-	char flavor[256];
+	char flavor[256], name_buf[2048];
+	const char *name = flavor_file_name(ev->var[1], name_buf,
+					    sizeof(name_buf));
 	struct group_values v;
 
 	if (!f)
@@ -239,8 +242,8 @@ static enum h5snoop_status add_file(struct attrib *a, struct proc *p,
 	f->file_id = o->file_id;
 	f->size = o->size;
 	f->driver = strdup(ev->var[0]);
-	f->name = strdup(ev->var[1]);
-	f->flavor = strdup(flavor_of(flavor, sizeof(flavor), p, ev->var[1]));
+	f->name = strdup(name);
+	f->flavor = strdup(flavor_of(a, flavor, sizeof(flavor), name));
 	if (p->n_files == p->cap_files) {
 		size_t cap = p->cap_files ? p->cap_files * 2 : 8;
 		struct file_info **nf = realloc(p->files, cap * sizeof(*nf));
@@ -290,13 +293,13 @@ static enum h5snoop_status unknown_file(struct attrib *a, struct proc *p,
 		struct group_values v;
 		uint32_t g;
 
-		fill_values(&v, p, p->label[0] ? p->label : "?", "?", "?");
+		fill_values(&v, p, "?", "?", "?");
 		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
 		p->unknown_group = g;
 	}
 	r->group = (uint32_t)p->unknown_group;
-	r->flavor = p->label[0] ? p->label : "?";
+	r->flavor = "?";
 	r->file = "?";
 	r->driver = "?";
 	return H5SNOOP_OK;
@@ -314,7 +317,7 @@ static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
 
 		snprintf(p->url, sizeof(p->url), "%s", url);
 		p->url_driver = driver;
-		flavor_of(p->url_flavor, sizeof(p->url_flavor), p, url);
+		flavor_of(a, p->url_flavor, sizeof(p->url_flavor), url);
 		fill_values(&v, p, p->url_flavor, p->url, driver);
 		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;

@@ -6,8 +6,9 @@
  * process, or of its parent for a fork child).  An http_request belongs
  * to the vfd_read of its thread whose seq is its read_seq; with read_seq
  * 0 (ROS3's HEAD at open) to the file whose name is its URL in the same
- * process; otherwise to its URL alone (flavor: the label, else the URL's
- * file stem; driver "libcurl").
+ * process; otherwise to its URL alone (flavor: the URL's, see flavor.h;
+ * driver "libcurl" or "net").  A file is named by the URL or path a
+ * Python file object stands for, not its repr (flavor_file_name).
  *
  * Memory: per process, one entry per file opened (kept for the run, as
  * fork children may need their parent's); per stream of the current
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "flavor.h"
 #include "group_key.h"
 #include "stack_table.h"
 #include "trace_reader.h"
@@ -86,6 +88,7 @@ struct proc {
 
 struct attrib {
 	struct group_table *groups;
+	const struct flavor_map *flavors; /* NULL: stems */
 	/* Call stacks (attrib_set_stacks) */
 	int stacks;              /* load and resolve them */
 	int group_by_stack;      /* --by has stack or function */
@@ -108,6 +111,9 @@ struct attrib {
 
 /* Starts empty; groups are interned into `groups` (not owned). */
 void attrib_init(struct attrib *a, struct group_table *groups);
+
+/* Maps file names to flavors through m (not owned; NULL: stems). */
+void attrib_set_flavors(struct attrib *a, const struct flavor_map *m);
 
 /*
  * Turns call stacks on: each trace's stack and module events are added

@@ -17,6 +17,9 @@ const char *const group_by_names[GROUP_BY_COUNT] = {
 
 int group_by_parse(const char *name)
 {
+	/* NOTE: "label" is the record-time option's name for a run. */
+	if (strcmp(name, "label") == 0)
+		return GROUP_BY_RUN;
 	for (int i = 0; i < GROUP_BY_COUNT; i++)
 		if (strcmp(name, group_by_names[i]) == 0)
 			return i;

@@ -14,11 +14,12 @@
 #include "diag.h"
 #include "map.h"
 
-/* stack and function come from each request's call stack (stack_table.h)
- * rather than from its file. */
+/* flavor: the file variant (flavor.h); run: the label given at record
+ * time (also spelled "label").  stack and function come from each
+ * request's call stack (stack_table.h) rather than from its file. */
 #define GROUP_BY_FIELDS(X) \
 	X(FLAVOR, flavor)  \
-	X(LABEL, label)    \
+	X(RUN, run)        \
 	X(FILE, file)      \
 	X(DRIVER, driver)  \
 	X(PROCESS, process) \
@@ -50,7 +51,7 @@ struct group_table {
 	struct map index;
 };
 
-/* The group_by of `name` ("flavor", ...), or -1. */
+/* The group_by of `name` ("flavor", ...; "label" is run), or -1. */
 int group_by_parse(const char *name);
 
 /*

@@ -34,7 +34,7 @@ static uint64_t group_time_ns(const struct report *r, uint32_t g)
 {
 	const struct agg_group *ag = r->agg->g[g];
 
-	return agg_wall_ns(ag->first_ns, ag->last_end_ns);
+	return report_wall_ns(&ag->span);
 }
 
 /* Value of panel k for group g. */
@@ -179,16 +179,20 @@ static enum h5snoop_status draw(const struct plot_page *p,
 				continue;
 			for (int k = 0; k < PANELS; k++) {
 				double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
-				double bw, v, base;
+				double bw, v, base = 0;
 				char ratio[32];
+				/* Each group against its own baseline: the
+				 * same run's baseline flavor (report.h). */
+				uint32_t bg = r->base_of[g];
 
 				v = (double)value(r, k, g);
-				base = (double)value(r, k, r->baseline);
+				if (bg != REPORT_NO_BASE)
+					base = (double)value(r, k, bg);
 				bw = (pw - VALUE_W) * v / end[k];
 				svg_rect(f, x0, by, bw, BAR_H - 2,
 					 svg_color(c, col, gr.n_cols), 1.0);
 				panel_format(k)(b, sizeof(b), (uint64_t)v);
-				if (g != r->baseline)
+				if (bg != g && bg != REPORT_NO_BASE && base > 0)
 					snprintf(line, sizeof(line), "%s  %s",
 						 b,
 						 units_ratio(ratio,

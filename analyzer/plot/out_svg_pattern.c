@@ -87,8 +87,8 @@ static double panel(const struct plot_page *p, const struct report_grid *gr,
 			continue;
 		al = &p->r->agg->g[g]->layer[p->layer];
 		xmax = fmax(xmax, (double)pt->extent);
-		if (p->r->agg->g[g]->file_size > size)
-			size = p->r->agg->g[g]->file_size;
+		if (p->r->agg->g[g]->largest_file_size > size)
+			size = p->r->agg->g[g]->largest_file_size;
 		total += al->row[AGG_ROW_ALL].requests;
 		small += al->row[0].requests + al->row[1].requests;
 	}

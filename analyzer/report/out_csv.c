@@ -5,13 +5,17 @@
  * p50_ns,p95_ns,p99_ns; more follow, the --by values last.  Rows of
  * the whole run follow the groups' (layer "lost", "span", then
  * "finding": see report_findings.c), so a reader of groups keeps layers
- * vfd and http.
+ * vfd and http.  The ratios compare with the group named in the
+ * baseline column (with --by run,flavor: the same run's baseline
+ * flavor); group_wall_ns sums each process's first request to last end,
+ * group_span_ns is the first of all to the last of all.
  *
  * Must never: write a field from a trace unquoted (esc_csv).
  */
 #include "escape.h"
 #include "report.h"
 
+/* v / base, empty when there is no baseline or it is 0. */
 static void ratio(FILE *f, uint64_t v, uint64_t base)
 {
 	if (base)
@@ -24,8 +28,8 @@ static void row(FILE *f, const struct report *r, uint32_t g, int l, int b)
 {
 	const struct agg_layer *al = &r->agg->g[g]->layer[l];
 	const struct agg_stats *s = &al->row[b];
-	const struct agg_stats *base =
-		&r->agg->g[r->baseline]->layer[l].row[b];
+	const struct agg_group *bg = report_base_of(r, g);
+	const struct agg_stats *base = bg ? &bg->layer[l].row[b] : NULL;
 	uint64_t all = al->row[AGG_ROW_ALL].requests;
 	const struct agg_group *ag = r->agg->g[g];
 	char *key = r->groups->keys[g];
@@ -47,12 +51,14 @@ static void row(FILE *f, const struct report *r, uint32_t g, int l, int b)
 			(unsigned long long)s->latency.max);
 	else
 		fputs(",,,,,,", f);
-	ratio(f, s->requests, base->requests);
-	ratio(f, s->bytes, base->bytes);
-	ratio(f, s->total_ns, base->total_ns);
-	fprintf(f, ",%llu",
-		(unsigned long long)agg_wall_ns(ag->first_ns,
-						ag->last_end_ns));
+	ratio(f, s->requests, base ? base->requests : 0);
+	ratio(f, s->bytes, base ? base->bytes : 0);
+	ratio(f, s->total_ns, base ? base->total_ns : 0);
+	fprintf(f, ",%llu,%llu,",
+		(unsigned long long)report_wall_ns(&ag->span),
+		(unsigned long long)agg_span_all_ns(&ag->span));
+	if (r->base_of[g] != REPORT_NO_BASE)
+		esc_csv(f, r->groups->keys[r->base_of[g]]);
 	for (unsigned k = 0; k < r->groups->n_by; k++) {
 		putc(',', f);
 		esc_csv(f, r->groups->values[g * r->groups->n_by + k]);
@@ -69,7 +75,7 @@ static void lost_rows(FILE *f, const struct report *r)
 			continue;
 		fprintf(f, ",lost,%s,%llu", h5snoop_loss_names[i],
 			(unsigned long long)r->run->lost[i]);
-		for (unsigned k = 0; k < 13 + r->groups->n_by; k++)
+		for (unsigned k = 0; k < 15 + r->groups->n_by; k++)
 			putc(',', f);
 		putc('\n', f);
 	}
@@ -106,7 +112,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 {
 	fputs("group,layer,bin,requests,share,bytes,total_ns,mean_ns,p50_ns,"
 	      "p95_ns,p99_ns,min_ns,max_ns,requests_ratio,bytes_ratio,"
-	      "total_ns_ratio,group_wall_ns",
+	      "total_ns_ratio,group_wall_ns,group_span_ns,baseline",
 	      f);
 	/* NOTE: "by_" keeps these apart from the fixed columns. */
 	for (unsigned k = 0; k < r->groups->n_by; k++)

@@ -4,9 +4,23 @@
  *
  * Must never: write a string from a trace unescaped (esc_json).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "escape.h"
+#include "map.h"
 #include "h5snoop/trace_schema.h"
 #include "report.h"
+
+static int str_eq(uintptr_t val, const void *key)
+{
+	return strcmp((const char *)val, key) == 0;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
 
 static void key(FILE *f, int *first, const char *k)
 {
@@ -78,9 +92,9 @@ static void stats_row(FILE *f, int b, const struct agg_stats *s,
 	key(f, &first, "ratio");
 	first = 1;
 	putc('{', f);
-	ratio(f, &first, "requests", s->requests, base->requests);
-	ratio(f, &first, "bytes", s->bytes, base->bytes);
-	ratio(f, &first, "total_ns", s->total_ns, base->total_ns);
+	ratio(f, &first, "requests", s->requests, base ? base->requests : 0);
+	ratio(f, &first, "bytes", s->bytes, base ? base->bytes : 0);
+	ratio(f, &first, "total_ns", s->total_ns, base ? base->total_ns : 0);
 	fputs("}}", f);
 }
 
@@ -129,7 +143,8 @@ static void http_extra(FILE *f, int *first, const struct agg_layer *l)
 static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 {
 	const struct agg_layer *al = &r->agg->g[g]->layer[l];
-	const struct agg_layer *bl = &r->agg->g[r->baseline]->layer[l];
+	const struct agg_group *bg = report_base_of(r, g);
+	const struct agg_layer *bl = bg ? &bg->layer[l] : NULL;
 	uint64_t all = al->row[AGG_ROW_ALL].requests;
 	int first = 1;
 
@@ -137,7 +152,8 @@ static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 	num(f, &first, "requests", all);
 	num(f, &first, "bytes", al->row[AGG_ROW_ALL].bytes);
 	num(f, &first, "busy_ns", al->row[AGG_ROW_ALL].total_ns);
-	num(f, &first, "wall_ns", agg_wall_ns(al->first_ns, al->last_end_ns));
+	num(f, &first, "wall_ns", report_wall_ns(&al->span));
+	num(f, &first, "span_ns", agg_span_all_ns(&al->span));
 	key(f, &first, "rows");
 	putc('[', f);
 	for (int b = 0; b < AGG_ROWS; b++) {
@@ -145,7 +161,7 @@ static void layer(FILE *f, const struct report *r, uint32_t g, int l)
 			continue;
 		if (b)
 			putc(',', f);
-		stats_row(f, b, &al->row[b], &bl->row[b], all);
+		stats_row(f, b, &al->row[b], bl ? &bl->row[b] : NULL, all);
 	}
 	putc(']', f);
 	num(f, &first, "failed", al->failed);
@@ -184,7 +200,7 @@ static void reads_and_requests(FILE *f, int *first, const struct report *r,
 static void group(FILE *f, const struct report *r, uint32_t g)
 {
 	const struct agg_group *ag = r->agg->g[g];
-	const struct agg_group *base = r->agg->g[r->baseline];
+	const struct agg_group *base = report_base_of(r, g);
 	int first = 1, in = 1;
 
 	putc('{', f);
@@ -197,13 +213,26 @@ static void group(FILE *f, const struct report *r, uint32_t g)
 		esc_json(f, r->groups->values[g * r->groups->n_by + k]);
 	}
 	putc('}', f);
-	num(f, &first, "wall_ns", agg_wall_ns(ag->first_ns, ag->last_end_ns));
+	/* wall_ns: each process's first request to last end, summed;
+	 * span_ns: the first of all to the last of all. */
+	num(f, &first, "wall_ns", report_wall_ns(&ag->span));
+	num(f, &first, "span_ns", agg_span_all_ns(&ag->span));
+	num(f, &first, "processes", ag->span.procs);
 	key(f, &first, "first_unix_ns");
-	fprintf(f, "%lld", (long long)ag->first_ns);
-	num(f, &first, "file_size", ag->file_size);
-	ratio(f, &first, "wall_ratio",
-	      agg_wall_ns(ag->first_ns, ag->last_end_ns),
-	      agg_wall_ns(base->first_ns, base->last_end_ns));
+	fprintf(f, "%lld", (long long)ag->span.first_ns);
+	/* The size of its file; null when it has several (or none). */
+	key(f, &first, "file_size");
+	if (ag->file_size)
+		fprintf(f, "%llu", (unsigned long long)ag->file_size);
+	else
+		fputs("null", f);
+	key(f, &first, "baseline");
+	if (base)
+		esc_json(f, r->groups->keys[r->base_of[g]]);
+	else
+		fputs("null", f);
+	ratio(f, &first, "wall_ratio", report_wall_ns(&ag->span),
+	      base ? report_wall_ns(&base->span) : 0);
 	reads_and_requests(f, &first, r, ag);
 	key(f, &first, "layers");
 	in = 1;
@@ -240,6 +269,126 @@ static void processes(FILE *f, const struct attrib *a)
 	putc(']', f);
 }
 
+/* The values of field k over r->order, each once, in that order (sorted
+ * by the caller). */
+static enum h5snoop_status field_values(const struct report *r, unsigned k,
+					const char ***out, uint32_t *n,
+					struct h5snoop_error *err)
+{
+	const char **v = malloc((r->n_order ? r->n_order : 1) * sizeof(*v));
+	struct map seen = {0};
+
+	*out = v;
+	*n = 0;
+	if (!v)
+		return diag_nomem(err);
+	for (uint32_t i = 0; i < r->n_order; i++) {
+		const char *s =
+			r->groups->values[(size_t)r->order[i] * 2 + k];
+		uint64_t h = map_hash_str(s);
+
+		if (map_find(&seen, h, str_eq, s))
+			continue;
+		if (map_set(&seen, h, str_eq, s, (uintptr_t)s) != 0) {
+			map_free(&seen);
+			return diag_nomem(err);
+		}
+		v[(*n)++] = s;
+	}
+	map_free(&seen);
+	return H5SNOOP_OK;
+}
+
+static void strings(FILE *f, const char *const *v, uint32_t n)
+{
+	putc('[', f);
+	for (uint32_t i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		esc_json(f, v[i]);
+	}
+	putc(']', f);
+}
+
+/*
+ * With two fields, one the baseline's: {"rows": field, "columns":
+ * field, "row_values", "column_values" (baseline first), "cells": per
+ * row, per column, the key of the group there or null}.  Each group's
+ * figures and ratios (to its row's baseline) are in "groups".
+ */
+static enum h5snoop_status pivot(FILE *f, const struct report *r,
+				 struct h5snoop_error *err)
+{
+	unsigned ck = (unsigned)r->base_field, rk = 1u - ck;
+	const char **rows = NULL, **cols = NULL;
+	uint32_t n_rows = 0, n_cols = 0;
+	enum h5snoop_status st = field_values(r, rk, &rows, &n_rows, err);
+	int first = 1;
+
+	if (st == H5SNOOP_OK)
+		st = field_values(r, ck, &cols, &n_cols, err);
+	if (st != H5SNOOP_OK) {
+		free(rows);
+		free(cols);
+		return st;
+	}
+	/* Columns: the baseline value first, then by name; rows by name. */
+	for (uint32_t i = 0; i < n_cols; i++)
+		if (strcmp(cols[i], r->base_value) == 0) {
+			const char *b = cols[i];
+
+			memmove(cols + 1, cols, i * sizeof(*cols));
+			cols[0] = b;
+			break;
+		}
+	qsort(cols + 1, n_cols ? n_cols - 1 : 0, sizeof(*cols), str_cmp);
+	qsort(rows, n_rows, sizeof(*rows), str_cmp);
+	putc('{', f);
+	key(f, &first, "rows");
+	esc_json(f, group_by_names[r->groups->by[rk]]);
+	key(f, &first, "columns");
+	esc_json(f, group_by_names[r->groups->by[ck]]);
+	key(f, &first, "row_values");
+	strings(f, rows, n_rows);
+	key(f, &first, "column_values");
+	strings(f, cols, n_cols);
+	key(f, &first, "cells");
+	putc('[', f);
+	for (uint32_t i = 0; i < n_rows; i++) {
+		fputs(i ? ",[" : "[", f);
+		for (uint32_t j = 0; j < n_cols; j++) {
+			const char *v[2];
+			char stack[1024], *k = stack;
+			size_t len = strlen(rows[i]) + strlen(cols[j]) + 2;
+			long g;
+
+			v[rk] = rows[i];
+			v[ck] = cols[j];
+			if (len > sizeof(stack))
+				k = malloc(len);
+			if (!k) {
+				free(rows);
+				free(cols);
+				return diag_nomem(err);
+			}
+			snprintf(k, len, "%s/%s", v[0], v[1]);
+			g = group_table_find(r->groups, k);
+			fputs(j ? "," : "", f);
+			if (g >= 0 && agg_group_of(r->agg, (uint32_t)g) &&
+			    agg_requests(r->agg, (uint32_t)g))
+				esc_json(f, k);
+			else
+				fputs("null", f);
+			if (k != stack)
+				free(k);
+		}
+		putc(']', f);
+	}
+	fputs("]}", f);
+	free(rows);
+	free(cols);
+	return H5SNOOP_OK;
+}
+
 static enum h5snoop_status write_report(FILE *f, const struct report *r,
 					  struct h5snoop_error *err)
 {
@@ -262,6 +411,21 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		esc_json(f, r->groups->keys[r->baseline]);
 	else
 		fputs("null", f);
+	key(f, &first, "baseline_field");
+	if (r->n_order && r->base_field >= 0)
+		esc_json(f, group_by_names[r->groups->by[r->base_field]]);
+	else
+		fputs("null", f);
+	key(f, &first, "baseline_value");
+	if (r->n_order && r->base_field >= 0)
+		esc_json(f, r->base_value);
+	else
+		fputs("null", f);
+	if (r->n_order && r->groups->n_by == 2 && r->base_field >= 0) {
+		key(f, &first, "pivot");
+		if (pivot(f, r, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+	}
 	key(f, &first, "summary");
 	putc('{', f);
 	num(f, &in, "traces", s->traces);

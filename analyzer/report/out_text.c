@@ -3,10 +3,13 @@
  *
  * Must never: write a control character taken from a trace (esc_text).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
+#include "map.h"
 #include "report.h"
+#include "text_table.h"
 #include "units.h"
 
 #define COL 11 /* width of a number column */
@@ -164,13 +167,18 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 	fputs("\n== ", f);
 	esc_text(f, r->groups->keys[g]);
 	fputs(" ==\n", f);
-	fprintf(f, "  wall time %s (first request to last end)",
-		units_ns(b1, sizeof(b1),
-			 agg_wall_ns(ag->first_ns, ag->last_end_ns)));
+	fprintf(f, "  wall time %s (each process's first request to last "
+		   "end, summed over %u process%s)",
+		units_ns(b1, sizeof(b1), report_wall_ns(&ag->span)),
+		ag->span.procs, ag->span.procs == 1 ? "" : "es");
 	if (ag->file_size)
 		fprintf(f, "; file size %s",
 			units_bytes(b2, sizeof(b2), ag->file_size));
 	putc('\n', f);
+	if (r->opt.span)
+		fprintf(f, "  span %s (first request of all to last end of "
+			   "all)\n",
+			units_ns(b1, sizeof(b1), agg_span_all_ns(&ag->span)));
 	for (int l = 0; l < LAYER_COUNT; l++) {
 		const struct agg_layer *al = &ag->layer[l];
 		uint64_t n = al->row[AGG_ROW_ALL].requests;
@@ -181,8 +189,7 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 			layer_names[l], (unsigned long long)n,
 			l == LAYER_VFD ? "reads" : "requests",
 			units_ns(b1, sizeof(b1), report_busy_ns(r, g, l)),
-			units_ns(b2, sizeof(b2),
-				 agg_wall_ns(al->first_ns, al->last_end_ns)));
+			units_ns(b2, sizeof(b2), report_wall_ns(&al->span)));
 	}
 	reads_and_requests(f, r, ag);
 	for (int l = 0; l < LAYER_COUNT; l++) {
@@ -206,14 +213,14 @@ static void group_section(FILE *f, const struct report *r, uint32_t g)
 	}
 }
 
-/* One ratio column pair: value and value / baseline. */
-static void ratio_cells(FILE *f, char *(*fmt)(char *, size_t, uint64_t),
-			uint64_t v, uint64_t base)
+/* A cell: v formatted, and its ratio to base when there is a base. */
+static void fill(struct text_cell *c, char *(*fmt)(char *, size_t, uint64_t),
+		 uint64_t v, const uint64_t *base)
 {
-	char b[32];
-
-	cell(f, fmt(b, sizeof(b), v), COL, 0);
-	cell(f, units_ratio(b, sizeof(b), (double)v, (double)base), 8, 0);
+	fmt(c->value, sizeof(c->value), v);
+	if (base && *base)
+		units_ratio(c->ratio, sizeof(c->ratio), (double)v,
+			    (double)*base);
 }
 
 static char *plain(char *buf, size_t cap, uint64_t v)
@@ -222,54 +229,290 @@ static char *plain(char *buf, size_t cap, uint64_t v)
 	return buf;
 }
 
-static void comparison(FILE *f, const struct report *r)
+static char *percent(char *buf, size_t cap, uint64_t per_mille)
 {
-	const struct agg_group *base = r->agg->g[r->baseline];
-	size_t width = 5;
+	snprintf(buf, cap, "%.0f%%", (double)per_mille / 10.0);
+	return buf;
+}
 
-	for (uint32_t i = 0; i < r->n_order; i++) {
-		size_t w = esc_width(r->groups->keys[r->order[i]]);
+/* The figures compared between groups. */
+enum measure {
+	M_VFD_REQS, M_VFD_SMALL, M_VFD_BYTES, M_VFD_TIME,
+	M_HTTP_REQS, M_HTTP_BYTES, M_HTTP_TIME, M_WALL, M_SPAN, M_COUNT
+};
 
-		width = w > width ? w : width;
+static const struct {
+	int layer;          /* LAYER_COUNT: both */
+	int ratio;          /* compared with the baseline */
+	const char *head;   /* in the comparison table */
+	const char *title;  /* of a pivot table */
+	char *(*fmt)(char *, size_t, uint64_t);
+} measures[M_COUNT] = {
+	[M_VFD_REQS] = {LAYER_VFD, 1, "vfd reqs",
+			"driver reads (vfd layer)", plain},
+	[M_VFD_SMALL] = {LAYER_VFD, 0, "vfd <10KiB",
+			 "share of driver reads under 10 KiB", percent},
+	[M_VFD_BYTES] = {LAYER_VFD, 1, "vfd bytes",
+			 "bytes asked by driver reads", units_bytes},
+	[M_VFD_TIME] = {LAYER_VFD, 1, "vfd time",
+			"time inside driver reads", units_ns},
+	[M_HTTP_REQS] = {LAYER_HTTP, 1, "http reqs",
+			 "HTTP requests (http and net layers)", plain},
+	[M_HTTP_BYTES] = {LAYER_HTTP, 1, "http bytes",
+			  "bytes of HTTP requests", units_bytes},
+	[M_HTTP_TIME] = {LAYER_HTTP, 1, "http time",
+			 "time inside HTTP requests", units_ns},
+	[M_WALL] = {LAYER_COUNT, 1, "wall",
+		    "wall time (each process's first request to last end, "
+		    "summed)", units_ns},
+	[M_SPAN] = {LAYER_COUNT, 1, "span",
+		    "span (first request of all to last end of all)",
+		    units_ns},
+};
+
+static uint64_t measure_of(const struct agg_group *g, enum measure m)
+{
+	const struct agg_stats *v = g->layer[LAYER_VFD].row;
+	const struct agg_stats *h = g->layer[LAYER_HTTP].row;
+
+	switch (m) {
+	case M_VFD_REQS:
+		return v[AGG_ROW_ALL].requests;
+	case M_VFD_SMALL:
+		return v[AGG_ROW_ALL].requests
+			       ? (v[0].requests + v[1].requests) * 1000u /
+					 v[AGG_ROW_ALL].requests
+			       : 0;
+	case M_VFD_BYTES:
+		return v[AGG_ROW_ALL].bytes;
+	case M_VFD_TIME:
+		return v[AGG_ROW_ALL].total_ns;
+	case M_HTTP_REQS:
+		return h[AGG_ROW_ALL].requests;
+	case M_HTTP_BYTES:
+		return h[AGG_ROW_ALL].bytes;
+	case M_HTTP_TIME:
+		return h[AGG_ROW_ALL].total_ns;
+	case M_WALL:
+		return report_wall_ns(&g->span);
+	case M_SPAN:
+	default:
+		return agg_span_all_ns(&g->span);
 	}
+}
+
+/* Whether measure m is shown: its layer has requests, --span. */
+static int measure_shown(const struct report *r, enum measure m)
+{
+	if (m == M_SPAN)
+		return r->opt.span;
+	return measures[m].layer == LAYER_COUNT ||
+	       report_layer_shown(r, (enum layer)measures[m].layer);
+}
+
+/* The cell of group g for measure m, with its ratio to g's baseline. */
+static void measure_cell(const struct report *r, uint32_t g, enum measure m,
+			 struct text_cell *c)
+{
+	const struct agg_group *ag = r->agg->g[g];
+	const struct agg_group *base = report_base_of(r, g);
+	uint64_t bv = base ? measure_of(base, m) : 0;
+	int layer = measures[m].layer;
+
+	if (layer != LAYER_COUNT &&
+	    ag->layer[layer].row[AGG_ROW_ALL].requests == 0)
+		return; /* "-" */
+	fill(c, measures[m].fmt, measure_of(ag, m),
+	     measures[m].ratio && base ? &bv : NULL);
+}
+
+/* Every group against its baseline: a row per group, a column per
+ * measure. */
+static enum h5snoop_status comparison(FILE *f, const struct report *r,
+				      struct h5snoop_error *err)
+{
+	struct text_table t;
+	unsigned n_cols = 0;
+	enum measure cols[M_COUNT];
+	enum h5snoop_status st;
+
+	for (int m = 0; m < M_COUNT; m++)
+		if (m != M_VFD_SMALL && measure_shown(r, (enum measure)m))
+			cols[n_cols++] = (enum measure)m;
 	fputs("\n== comparison with baseline '", f);
-	esc_text(f, r->groups->keys[r->baseline]);
-	fputs("' ==\n  ", f);
-	cell(f, "group", width, 1);
-	for (int l = 0; l < LAYER_COUNT; l++) {
-		char h[32];
-
-		if (!report_layer_shown(r, (enum layer)l))
-			continue;
-		snprintf(h, sizeof(h), "%s reqs", layer_names[l]);
-		cell(f, h, COL + 8, 0);
-		snprintf(h, sizeof(h), "%s bytes", layer_names[l]);
-		cell(f, h, COL + 8, 0);
-		snprintf(h, sizeof(h), "%s time", layer_names[l]);
-		cell(f, h, COL + 8, 0);
+	if (r->base_field < 0 || r->groups->n_by == 1) {
+		esc_text(f, r->groups->keys[r->baseline]);
+		fputs("' ==\n", f);
+	} else {
+		esc_text(f, r->base_value);
+		fprintf(f, "' (%s) ==\n",
+			group_by_names[r->groups->by[r->base_field]]);
 	}
-	cell(f, "wall", COL + 8, 0);
-	putc('\n', f);
+	st = text_table_init(&t, "group", r->n_order, n_cols, err);
+	for (unsigned c = 0; st == H5SNOOP_OK && c < n_cols; c++)
+		t.head[c] = measures[cols[c]].head;
+	for (uint32_t i = 0; st == H5SNOOP_OK && i < r->n_order; i++) {
+		t.names[i] = r->groups->keys[r->order[i]];
+		for (unsigned c = 0; c < n_cols; c++)
+			measure_cell(r, r->order[i], cols[c],
+				     text_table_cell(&t, i, c));
+	}
+	if (st == H5SNOOP_OK)
+		st = text_table_write(f, &t, err);
+	text_table_free(&t);
+	return st;
+}
+
+/* The distinct values of one field, with their index. */
+struct values {
+	const char **v;
+	uint32_t n;
+	struct map index; /* value -> its index + 1 */
+};
+
+struct value_probe {
+	const struct values *vs;
+	const char *s;
+};
+
+static int value_eq(uintptr_t val, const void *key)
+{
+	const struct value_probe *p = key;
+
+	return strcmp(p->vs->v[val - 1], p->s) == 0;
+}
+
+/* The index of s in vs, or UINT32_MAX. */
+static uint32_t value_find(const struct values *vs, const char *s)
+{
+	struct value_probe p = {vs, s};
+	uintptr_t i = map_find(&vs->index, map_hash_str(s), value_eq, &p);
+
+	return i ? (uint32_t)(i - 1) : UINT32_MAX;
+}
+
+/* The values of field k over r->order, each once, in that order. */
+static enum h5snoop_status values_of(const struct report *r, unsigned k,
+				     struct values *vs,
+				     struct h5snoop_error *err)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->v = malloc((r->n_order ? r->n_order : 1) * sizeof(*vs->v));
+	if (!vs->v)
+		return diag_nomem(err);
 	for (uint32_t i = 0; i < r->n_order; i++) {
-		const struct agg_group *g = r->agg->g[r->order[i]];
+		const char *s = r->groups->values[(size_t)r->order[i] *
+							  r->groups->n_by +
+						  k];
+		struct value_probe p = {vs, s};
 
-		fputs("  ", f);
-		cell(f, r->groups->keys[r->order[i]], width, 1);
-		for (int l = 0; l < LAYER_COUNT; l++) {
-			const struct agg_stats *a = &g->layer[l].row[AGG_ROW_ALL];
-			const struct agg_stats *b =
-				&base->layer[l].row[AGG_ROW_ALL];
-
-			if (!report_layer_shown(r, (enum layer)l))
-				continue;
-			ratio_cells(f, plain, a->requests, b->requests);
-			ratio_cells(f, units_bytes, a->bytes, b->bytes);
-			ratio_cells(f, units_ns, a->total_ns, b->total_ns);
-		}
-		ratio_cells(f, units_ns, agg_wall_ns(g->first_ns, g->last_end_ns),
-			    agg_wall_ns(base->first_ns, base->last_end_ns));
-		putc('\n', f);
+		if (value_find(vs, s) != UINT32_MAX)
+			continue;
+		vs->v[vs->n] = s;
+		if (map_set(&vs->index, map_hash_str(s), value_eq, &p,
+			    (uintptr_t)vs->n + 1) != 0)
+			return diag_nomem(err);
+		vs->n++;
 	}
+	return H5SNOOP_OK;
+}
+
+static void values_free(struct values *vs)
+{
+	free(vs->v);
+	map_free(&vs->index);
+}
+
+/* NOTE: qsort has no context; one report is written at a time. */
+static const char *sort_base;
+
+/* The baseline value (when not NULL) first, then by name. */
+static int column_cmp(const void *x, const void *y)
+{
+	const char *a = *(const char *const *)x, *b = *(const char *const *)y;
+	int ab = sort_base && strcmp(a, sort_base) == 0;
+	int bb = sort_base && strcmp(b, sort_base) == 0;
+
+	return ab != bb ? bb - ab : strcmp(a, b);
+}
+
+/* Sorts vs's values with column_cmp and indexes them again. */
+static enum h5snoop_status values_sort(struct values *vs, const char *base,
+				       struct h5snoop_error *err)
+{
+	sort_base = base;
+	qsort(vs->v, vs->n, sizeof(*vs->v), column_cmp);
+	map_free(&vs->index);
+	memset(&vs->index, 0, sizeof(vs->index));
+	for (uint32_t i = 0; i < vs->n; i++) {
+		struct value_probe p = {vs, vs->v[i]};
+
+		if (map_set(&vs->index, map_hash_str(vs->v[i]), value_eq, &p,
+			    (uintptr_t)i + 1) != 0)
+			return diag_nomem(err);
+	}
+	return H5SNOOP_OK;
+}
+
+/*
+ * With two fields, one of them the baseline's: one table per measure,
+ * the other field's values as rows, the baseline field's as columns
+ * (baseline first), each cell with its ratio to the same row's baseline
+ * (the notebook's pivot, runs by flavors).
+ */
+static enum h5snoop_status pivot(FILE *f, const struct report *r,
+				 struct h5snoop_error *err)
+{
+	unsigned ck = (unsigned)r->base_field, rk = 1u - ck;
+	const struct group_table *gt = r->groups;
+	struct values rows, cols;
+	enum h5snoop_status st = values_of(r, rk, &rows, err);
+
+	memset(&cols, 0, sizeof(cols));
+	if (st == H5SNOOP_OK)
+		st = values_of(r, ck, &cols, err);
+	/* Columns: baseline first, then by name; rows by name. */
+	if (st == H5SNOOP_OK)
+		st = values_sort(&cols, r->base_value, err);
+	if (st == H5SNOOP_OK)
+		st = values_sort(&rows, NULL, err);
+	for (int m = 0; st == H5SNOOP_OK && m < M_COUNT; m++) {
+		struct text_table t;
+
+		if (!measure_shown(r, (enum measure)m))
+			continue;
+		fprintf(f, "\n== %s, by %s and %s", measures[m].title,
+			group_by_names[gt->by[rk]],
+			group_by_names[gt->by[ck]]);
+		if (measures[m].ratio) {
+			fputs(", ratio to ", f);
+			esc_text(f, r->base_value);
+		}
+		fputs(" ==\n", f);
+		st = text_table_init(&t, group_by_names[gt->by[rk]], rows.n,
+				     cols.n, err);
+		for (uint32_t c = 0; st == H5SNOOP_OK && c < cols.n; c++)
+			t.head[c] = cols.v[c];
+		for (uint32_t i = 0; st == H5SNOOP_OK && i < rows.n; i++)
+			t.names[i] = rows.v[i];
+		for (uint32_t i = 0; st == H5SNOOP_OK && i < r->n_order;
+		     i++) {
+			uint32_t g = r->order[i];
+			uint32_t row = value_find(
+				&rows, gt->values[(size_t)g * 2 + rk]);
+			uint32_t col = value_find(
+				&cols, gt->values[(size_t)g * 2 + ck]);
+
+			measure_cell(r, g, (enum measure)m,
+				     text_table_cell(&t, row, col));
+		}
+		if (st == H5SNOOP_OK)
+			st = text_table_write(f, &t, err);
+		text_table_free(&t);
+	}
+	values_free(&rows);
+	values_free(&cols);
+	return st;
 }
 
 /* Which span each trace cut to its bound covers, and which end of its
@@ -364,8 +607,13 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		fputs("no requests in the layers asked for\n", f);
 	for (uint32_t i = 0; i < r->n_order; i++)
 		group_section(f, r, r->order[i]);
-	if (r->n_order > 1)
-		comparison(f, r);
+	if (r->n_order > 1 && r->groups->n_by == 2 && r->base_field >= 0 &&
+	    pivot(f, r, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
+	else if (r->n_order > 1 && !(r->groups->n_by == 2 &&
+				     r->base_field >= 0) &&
+		 comparison(f, r, err) != H5SNOOP_OK)
+		return H5SNOOP_ERROR;
 	report_findings_text(f, r);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the report");

@@ -35,7 +35,9 @@ struct report_pictures {
 /* What the command line asks of a report. */
 struct report_options {
 	unsigned layer_mask;   /* 1 << LAYER_VFD | 1 << LAYER_HTTP */
-	const char *baseline;  /* group key, or NULL: the first group */
+	const char *baseline;  /* a group key, a value of the baseline
+				* field, or NULL: the default */
+	int span;              /* --span: show first-to-last spans too */
 	const char *command;   /* "report" or "plot": names a usage error */
 };
 
@@ -66,7 +68,16 @@ struct report {
 	uint32_t *order;  /* groups shown: kept, with requests in the
 			   * layers asked for */
 	uint32_t n_order;
-	uint32_t baseline; /* a group index (valid when n_order > 0) */
+	uint32_t baseline; /* a baseline group, the first in order (valid
+			    * when n_order > 0) */
+	/* The field whose value names the baseline (flavor when grouped by
+	 * it, else the last field), or -1 when --baseline named one group,
+	 * the baseline of all; and that value. */
+	int base_field;
+	const char *base_value;
+	uint32_t *base_of; /* per group index: its baseline group, or
+			    * REPORT_NO_BASE (no group with the baseline
+			    * value and the same other values) */
 	int layer_shown[LAYER_COUNT]; /* see report_layer_shown */
 	/* For the writers that want them (report_writer.wants_extras),
 	 * else NULL: */
@@ -79,21 +90,39 @@ struct report {
 	uint64_t findings_left_out; /* events of runs advise left out */
 };
 
+#define REPORT_NO_BASE UINT32_MAX
+
 /* A report over an aggregated run (order not yet prepared). */
 void report_init(struct report *r, const struct report_options *opt,
 		 const struct group_table *groups, const struct agg *agg,
 		 const struct attrib *attrib, const struct run_summary *run);
 
 /*
- * Fills order and baseline: the groups kept by the aggregation, in order
- * of appearance, or most requests first when grouped by stack or
- * function or when groups were left out (agg.left_out).  Returns
- * H5SNOOP_OK, H5SNOOP_USAGE when --baseline names no group, or
- * H5SNOOP_ERROR out of memory.  r->order is malloc'ed: report_free.
+ * Fills order and baselines.  Order: the groups kept by the aggregation,
+ * by their values field by field, the baseline value first in its field,
+ * the others by name; most requests first when grouped by stack or
+ * function or when groups were left out (agg.left_out).  Baseline: the
+ * group --baseline names, else the value --baseline names in the
+ * baseline field (flavor if grouped by it, else the last field), else
+ * "original" when some group has it there, else the first value by
+ * name; each group's baseline is the group with that value and its own
+ * other values.  Returns H5SNOOP_OK, H5SNOOP_USAGE when --baseline names
+ * neither a group nor a value, or H5SNOOP_ERROR out of memory.
+ * r->order and r->base_of are malloc'ed: report_free.
  */
 enum h5snoop_status report_prepare(struct report *r,
 				   struct h5snoop_error *err);
 void report_free(struct report *r);
+
+/* The statistics of group g's baseline group, or NULL when it has
+ * none. */
+const struct agg_group *report_base_of(const struct report *r, uint32_t g);
+
+/* The time of a group or layer span: the sum of per-process spans. */
+static inline uint64_t report_wall_ns(const struct agg_span *s)
+{
+	return agg_span_sum_ns(s);
+}
 
 /* 1 when the layer was asked for and has requests in some group shown
  * (after report_prepare; constant time). */

@@ -217,9 +217,11 @@ def bad_case(case):
 def hostile():
     """Text from the trace survives every format intact."""
     label = 'lab,"el"<b>&\\x'
-    rows = at.report_csv([os.path.join(DATA, "good", "hostile")])
+    rows = at.report_csv([os.path.join(DATA, "good", "hostile")],
+                         ["--by", "run"])
     check(rows[0]["group"] == label, "csv group %r" % rows[0]["group"])
-    j = at.report_json([os.path.join(DATA, "good", "hostile")])
+    j = at.report_json([os.path.join(DATA, "good", "hostile")],
+                       ["--by", "run"])
     check(j["groups"][0]["group"] == label, "json group")
     ev = at.parse_jsonl(at.ok(["export", "-f", "jsonl", os.path.join(
         DATA, "good", "hostile")]), "jsonl")
@@ -230,6 +232,34 @@ def hostile():
     rows = at.parse_csv(at.ok(["export", os.path.join(
         DATA, "good", "hostile")]), "csv export")
     check(rows[2]["url"] == urls[0], "csv url %r" % rows[2]["url"])
+
+
+def record_refuses():
+    """record judges its options and values as report does: exit 2
+    naming the option, and the command never runs (it would leave a
+    file)."""
+    work = tempfile.mkdtemp(prefix="h5snoop-record-")
+    try:
+        ran = os.path.join(work, "ran")
+        for opts, named in ((["--layers", "foo"], "--layers"),
+                            (["--layers", "vfd,,http"], "--layers"),
+                            (["--layers=vfd,curl"], "--layers"),
+                            (["--label", ""], "--label"),
+                            (["-o", ""], "--output"),
+                            (["--keep-query=1"], "--keep-query"),
+                            (["--frobnicate"], "--frobnicate")):
+            rc, out, err = at.h5snoop(["record"] + opts + ["--", "touch",
+                                                           ran], cwd=work)
+            check(rc == 2 and named in err and "Try 'h5snoop record" in err,
+                  "record %s: exit %d\n%s" % (" ".join(opts), rc, err))
+            check(not os.path.exists(ran), "record %s ran its command"
+                  % " ".join(opts))
+        rc, out, err = at.h5snoop(["record", "-o", work + "/t", "--layers",
+                                   "vfd,net", "--", "touch", ran], cwd=work)
+        check(rc == 0 and os.path.exists(ran), "record --layers vfd,net: "
+              "exit %d\n%s" % (rc, err))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def exit_codes():
@@ -247,9 +277,12 @@ def exit_codes():
               % (" ".join(args), rc, want, err))
         if want == 2:
             check("Try 'h5snoop" in err, "usage error without a hint")
-    rc, out, err = at.h5snoop(["report", "--baseline", "page-8mb",
+    rc, out, err = at.h5snoop(["report", "--baseline", "ATL06_page",
                                "good/basic"], cwd=DATA)
-    check(rc == 0 and "baseline 'page-8mb'" in out, "--baseline")
+    check(rc == 0 and "baseline 'ATL06_page'" in out, "--baseline")
+    rc, out, err = at.h5snoop(["report", "--by", "label", "--baseline",
+                               "page-8mb", "good/basic"], cwd=DATA)
+    check(rc == 0 and "baseline 'page-8mb'" in out, "--by label --baseline")
 
 
 def main():
@@ -261,6 +294,7 @@ def main():
     fifo_argument()
     hostile()
     exit_codes()
+    record_refuses()
     print("ok")
 
 

@@ -129,14 +129,14 @@ def top_and_all():
     lines = out.splitlines()
     check(lines[1] == left_out_line(1, 1, 2), "line: %r" % lines[1])
     check([l for l in lines if l.startswith("== ")][:2] ==
-          ["== ATL06_original ==", "== page-8mb =="],
+          ["== ATL06_original ==", "== ATL06_page =="],
           "top 2 by requests:\n" + out)
     check("== ATL06_missing ==" not in out, "left-out group shown")
     # A --baseline outside the top is shown too.
     out = at.ok(["report", "--top", "1", "--baseline", "ATL06_missing",
                  basic])
     check("baseline 'ATL06_missing'" in out and
-          "== ATL06_missing ==" in out and "== page-8mb ==" not in out,
+          "== ATL06_missing ==" in out and "== ATL06_page ==" not in out,
           "--top 1 --baseline:\n" + out)
     rc, _, err = at.h5snoop(["report", "--top", "0", basic])
     check(rc == 2 and "--top takes" in err, "--top 0: %d %s" % (rc, err))

@@ -12,9 +12,10 @@ babeltrace2 reads them:
   * the traces of all Dask worker processes are there, one per worker
     that read a flavor (the pids run_experiment.py printed), and each
     holds the reads of exactly the flavors that worker read;
-  * `h5snoop report --by label,file` lists every driver x params x
-    flavor (file) and merges the workers' traces: its counts equal
-    those of the events of all trace directories together;
+  * `h5snoop report --by run,flavor` lists every driver x params x
+    flavor and merges the workers' traces: its counts equal those of
+    the events of all trace directories together, and the pivot the
+    demo prints (runs by flavors) holds nginx's request counts;
   * its request counts equal nginx's: the http requests are every logged
     request, one for one (method, range, status, bytes), seen by libcurl
     for ROS3 and by the net layer for fsspec (aiohttp); for ROS3 the vfd
@@ -174,18 +175,42 @@ def read_log(out, runs):
 
 
 def read_report(out):
-    """`h5snoop report --by label,file --format csv`, bin 'all' rows, as
-    {(label, flavor, layer): requests}; flavors from the file names."""
-    p = t.run([t.h5snoop_bin(), "report", "--by", "label,file", "--format",
+    """`h5snoop report --by run,flavor --format csv`, bin 'all' rows, as
+    {(label, flavor, layer): requests}."""
+    p = t.run([t.h5snoop_bin(), "report", "--by", "run,flavor",
+               "--flavor-regex", r"_([a-z0-9-]+)\.h5$", "--format",
                "csv", os.path.join(out, "traces")])
     t.check(p.returncode == 0, "h5snoop report fails: %s"
             % p.stderr.decode(errors="replace"))
     counts = Counter()
     for row in csv.DictReader(io.StringIO(p.stdout.decode())):
         if row["bin"] == "all":
-            counts[(row["by_label"], flavor_of(row["by_file"]),
+            t.check(row["baseline"] == row["by_run"] + "/original",
+                    "%s compares with %r" % (row["group"], row["baseline"]))
+            counts[(row["by_run"], row["by_flavor"],
                     row["layer"])] += int(row["requests"])
     return counts
+
+
+def check_pivot(stdout, logged):
+    """The pivot the demo printed: its HTTP table holds, per run and
+    flavor, the requests nginx logged, original first."""
+    text = stdout.decode(errors="replace")
+    m = re.search(r"== HTTP requests[^\n]*, by run and flavor, ratio to "
+                  r"original ==\n(.*?)\n(?:\n|$)", text, re.S)
+    t.check(m, "the demo printed no HTTP pivot")
+    lines = m.group(1).splitlines()
+    flavors = lines[0].split()[1:]
+    t.check(flavors == sorted(FLAVORS, key=lambda f: (f != "original", f)),
+            "pivot columns %s" % flavors)
+    for line in lines[1:]:
+        cells = line.split()
+        label, values = cells[0], [c for c in cells[1:]
+                                   if not c.endswith("x")]
+        for f, v in zip(flavors, values):
+            t.check(int(v) == len(logged[(label, f)]),
+                    "pivot %s/%s: %s requests, nginx logged %d"
+                    % (label, f, v, len(logged[(label, f)])))
 
 
 def blocks_touched(reads):
@@ -339,8 +364,9 @@ def check_stdout(stdout, out):
         t.check(label in text, "the demo's output lacks %s" % label)
     for f in FLAVORS:
         t.check(f in text, "the demo's output lacks %s" % f)
-    t.check("driver reads (vfd layer): requests" in text,
-            "the demo did not print the report's pivot")
+    t.check("== driver reads (vfd layer), by run and flavor, ratio to "
+            "original ==" in text, "the demo did not print the report's "
+            "pivot")
     for name in ("report.txt", "report.csv", "report.html", "advise.txt"):
         t.check(os.path.getsize(os.path.join(out, name)) > 0,
                 "the demo wrote no %s" % name)
@@ -436,6 +462,7 @@ def main():
             for f in FLAVORS}
         report = read_report(out)
         check_counts(report, events, logged, flavor_bytes)
+        check_pivot(p.stdout, logged)
         check_effects(events, logged, out)
         check_network(out, events, logged)
         print("%d worker traces merged; %d requests logged by nginx"
