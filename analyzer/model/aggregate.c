@@ -167,6 +167,24 @@ static void count_status(struct agg_layer *l, uint16_t code)
 	l->status_count[l->n_status++] = 1;
 }
 
+/* Counts `code` in a table of distinct codes (codes[], counts[], *n),
+ * past AGG_MAX_STATUS in *other. */
+static void count_code(int32_t code, int32_t *codes, uint64_t *counts,
+		       unsigned *n, uint64_t *other)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (codes[i] == code) {
+			counts[i]++;
+			return;
+		}
+	if (*n == AGG_MAX_STATUS) {
+		(*other)++;
+		return;
+	}
+	codes[*n] = code;
+	counts[(*n)++] = 1;
+}
+
 static void add_http(struct agg_layer *l, const struct trace_event *ev,
 		     const struct resolved *r)
 {
@@ -174,8 +192,20 @@ static void add_http(struct agg_layer *l, const struct trace_event *ev,
 	uint64_t known = h->dns_ns + h->connect_ns + h->tls_ns + h->ttfb_ns;
 
 	count_status(l, h->http_status);
-	l->curl_errors += h->curl_code > 0; /* -1: result not observed */
-	l->http_errors += h->http_status >= 400;
+	l->net_requests += h->seen_by != H5SNOOP_SEEN_BY_CURL;
+	/* NOTE: an HTTP error status is the cause, named as such; libcurl
+	 * then says 22 (fail on error), which adds nothing. */
+	if (r->probe) {
+		l->probes[r->probe]++;
+	} else if (h->http_status >= 400) {
+		l->http_errors++;
+		count_code(h->http_status, l->error_code, l->error_count,
+			   &l->n_error, &l->error_other);
+	} else if (h->curl_code > 0) { /* -1: result not observed */
+		l->curl_errors++;
+		count_code(h->curl_code, l->curl_code, l->curl_count,
+			   &l->n_curl, &l->curl_other);
+	}
 	l->bytes_fetched += h->bytes;
 	l->bytes_asked += r->asked_bytes;
 	l->in_reads += r->in_read;

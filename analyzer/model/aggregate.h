@@ -88,8 +88,23 @@ struct agg_layer {
 	struct agg_simple mem[H5SNOOP_MEM_NTYPES]; /* vfd: by mem_type */
 	uint64_t failed;        /* vfd: status < 0; http: errors */
 	/* http */
-	uint64_t curl_errors;   /* curl_code != 0 */
-	uint64_t http_errors;   /* status >= 400 */
+	uint64_t curl_errors;   /* curl_code > 0, no HTTP error status */
+	uint64_t http_errors;   /* status >= 400, probes left out */
+	/* curl_code of the errors, each distinct code counted (more go to
+	 * curl_other) */
+	int32_t curl_code[AGG_MAX_STATUS];
+	uint64_t curl_count[AGG_MAX_STATUS];
+	unsigned n_curl;
+	uint64_t curl_other;
+	/* HTTP status of the errors (status >= 400, probes left out) */
+	int32_t error_code[AGG_MAX_STATUS];
+	uint64_t error_count[AGG_MAX_STATUS];
+	unsigned n_error;
+	uint64_t error_other;
+	uint64_t probes[ATTRIB_PROBE_COUNT]; /* routine probes, by kind */
+	/* Requests the net layer saw: it measures no DNS, connect or TLS
+	 * time (only libcurl's requests have them). */
+	uint64_t net_requests;
 	uint16_t status_code[AGG_MAX_STATUS];
 	uint64_t status_count[AGG_MAX_STATUS];
 	unsigned n_status;

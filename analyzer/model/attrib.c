@@ -330,6 +330,48 @@ static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
 	return H5SNOOP_OK;
 }
 
+/* s ends with suffix, ignoring case. */
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	if (n < k)
+		return 0;
+	for (size_t i = 0; i < k; i++) {
+		char c = s[n - k + i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != suffix[i])
+			return 0;
+	}
+	return 1;
+}
+
+enum attrib_probe attrib_probe_of(const char *method, unsigned status,
+				  const char *url)
+{
+	static const char *const sidecars[] = {".aux", ".aux.xml", ".ovr",
+					       ".msk", ".xml"};
+	const char *scheme = strstr(url, "://");
+	const char *path = scheme ? strchr(scheme + 3, '/') : url;
+	size_t n;
+
+	if (status != 403 && status != 404)
+		return ATTRIB_PROBE_NONE;
+	if (!path)
+		path = "/"; /* "http://host": its root */
+	n = strcspn(path, "?#");
+	if (n > 0 && path[n - 1] == '/')
+		return ATTRIB_PROBE_LISTING;
+	if (strcmp(method, "HEAD") != 0)
+		return ATTRIB_PROBE_NONE;
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++)
+		if (ends_with(path, n, sidecars[i]))
+			return ATTRIB_PROBE_SIDECAR;
+	return ATTRIB_PROBE_NONE;
+}
+
 uint64_t attrib_http_size(const struct h5snoop_ev_http_request *h)
 {
 	int64_t lo = h->range_start, hi = h->range_end;
@@ -373,7 +415,13 @@ static enum h5snoop_status resolve_http(struct attrib *a, struct proc *p,
 	 * removes finished multi handles directly); judge by the status. */
 	r->failed = h->curl_code > 0 || h->http_status >= 400 ||
 		    (h->curl_code < 0 && h->http_status == 0);
-	r->no_body = r->failed ||
+	r->probe = r->failed && h->curl_code <= 0
+			   ? (int)attrib_probe_of(ev->var[0], h->http_status,
+						  url)
+			   : 0;
+	if (r->probe)
+		r->failed = 0;
+	r->no_body = r->failed || r->probe ||
 		     (ev->var_len[0] == 4 && memcmp(ev->var[0], "HEAD", 4) == 0);
 	if (r->no_body)
 		r->size = h->bytes; /* what came back, not what was asked */
@@ -505,6 +553,7 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 	r->size = 0;
 	r->no_body = 0;
 	r->failed = 0;
+	r->probe = 0;
 	r->asked_bytes = 0;
 	r->in_read = 0;
 	r->first_of_read = 0;

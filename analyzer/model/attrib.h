@@ -30,6 +30,22 @@ enum layer { LAYER_VFD, LAYER_HTTP, LAYER_COUNT, LAYER_NONE = LAYER_COUNT };
 
 extern const char *const layer_names[LAYER_COUNT];
 
+/*
+ * Requests that fail by design: GDAL asks whether sidecar files exist
+ * (HEAD of x.aux, x.aux.xml, x.ovr: 404) and lists the directory (GET
+ * of ".../": 403).  Not errors of the program: counted apart.
+ */
+enum attrib_probe {
+	ATTRIB_PROBE_NONE,
+	ATTRIB_PROBE_SIDECAR,  /* 403/404 on HEAD of a sidecar file */
+	ATTRIB_PROBE_LISTING,  /* 403/404 on a directory listing */
+	ATTRIB_PROBE_COUNT
+};
+
+/* The probe an http request is, from its method, status and URL. */
+enum attrib_probe attrib_probe_of(const char *method, unsigned status,
+				  const char *url);
+
 /* Reads remembered per stream for http_request.read_seq (power of 2). */
 #define ATTRIB_RING 1024u
 
@@ -48,7 +64,10 @@ struct resolved {
 	uint64_t size;         /* the request's size (see below) */
 	uint64_t duration_ns;
 	int no_body;           /* http: HEAD or failed: not binned */
-	int failed;            /* vfd status < 0; http curl or HTTP error */
+	int failed;            /* vfd status < 0; http curl or HTTP error,
+				* routine probes (probe) left out */
+	int probe;             /* http: a routine probe that failed as
+				* expected (enum attrib_probe), else 0 */
 	uint64_t asked_bytes;  /* http: the size of its vfd_read, counted
 				* for the first request of that read only */
 	int in_read;           /* http: made inside a driver read */

@@ -46,6 +46,10 @@ const char *flavor_file_name(const char *name, char *out, size_t cap)
 		p = between(name, " name='", "'>", &len);
 		if (!p)
 			p = between(name, " name=\"", "\">", &len);
+	} else if (strncmp(name, "/vsicurl/", 9) == 0 && strstr(name, "://")) {
+		/* GDAL: "/vsicurl/URL" is the URL its requests name. */
+		p = name + 9;
+		len = strlen(p);
 	}
 	if (!p || len == 0)
 		return name;

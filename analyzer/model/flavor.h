@@ -15,8 +15,8 @@
 /*
  * The URL or path a driver's file name stands for: h5py names a Python
  * file object by its repr, "<File-like object HTTPFileSystem, URL>"
- * (fsspec) or "<_io.BufferedReader name='PATH'>"; any other name is
- * itself.  Returns `name` or `out` (NUL-terminated, cut to cap).
+ * (fsspec) or "<_io.BufferedReader name='PATH'>"; GDAL names it
+ * "/vsicurl/URL"; any other name is itself.  Returns `name` or `out` (NUL-terminated, cut to cap).
  * Thread-safe, no allocation.
  */
 const char *flavor_file_name(const char *name, char *out, size_t cap);

@@ -130,13 +130,56 @@ static void http_extra(FILE *f, int *first, const struct agg_layer *l)
 	num(f, first, "errors", l->failed);
 	num(f, first, "curl_errors", l->curl_errors);
 	num(f, first, "http_errors", l->http_errors);
+	/* The errors named: per curl code (with libcurl's text) and per
+	 * HTTP status; routine probes apart, by kind. */
+	key(f, first, "curl_error_codes");
+	putc('[', f);
+	for (unsigned i = 0; i < l->n_curl; i++) {
+		const char *name = report_curl_error_name(l->curl_code[i]);
+
+		fprintf(f, "%s{\"code\":%d,\"name\":", i ? "," : "",
+			(int)l->curl_code[i]);
+		if (name)
+			esc_json(f, name);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"count\":%llu}",
+			(unsigned long long)l->curl_count[i]);
+	}
+	putc(']', f);
+	key(f, first, "http_error_statuses");
+	in = 1;
+	putc('{', f);
+	for (unsigned i = 0; i < l->n_error; i++) {
+		char code[16];
+
+		snprintf(code, sizeof(code), "%d", (int)l->error_code[i]);
+		num(f, &in, code, l->error_count[i]);
+	}
+	putc('}', f);
+	key(f, first, "probes");
+	in = 1;
+	putc('{', f);
+	num(f, &in, "sidecar_not_found", l->probes[ATTRIB_PROBE_SIDECAR]);
+	num(f, &in, "listing_refused", l->probes[ATTRIB_PROBE_LISTING]);
+	putc('}', f);
 	num(f, first, "bytes_fetched", l->bytes_fetched);
 	num(f, first, "bytes_asked", l->bytes_asked);
+	/* dns, connect and tls: null when no request had them measured
+	 * (the net layer does not). */
+	num(f, first, "net_layer_requests", l->net_requests);
 	key(f, first, "phases_ns");
 	in = 1;
 	putc('{', f);
-	for (int p = 0; p < AGG_PHASE_COUNT; p++)
+	for (int p = 0; p < AGG_PHASE_COUNT; p++) {
+		if (p < AGG_PHASE_FIRST_BYTE &&
+		    l->net_requests >= l->row[AGG_ROW_ALL].requests) {
+			key(f, &in, agg_phase_names[p]);
+			fputs("null", f);
+			continue;
+		}
 		num(f, &in, agg_phase_names[p], l->phase_ns[p]);
+	}
 	putc('}', f);
 }
 

@@ -14,13 +14,17 @@
 
 #define COL 11 /* width of a number column */
 
-/* s right-aligned (or left) in `width` terminal columns. */
+/* s right-aligned (or left) in `width` terminal columns; a value wider
+ * than its column still gets a space before it, so that two never run
+ * together. */
 static void cell(FILE *f, const char *s, size_t width, int left)
 {
 	size_t w = esc_width(s);
 
 	if (left)
 		esc_text(f, s);
+	if (!left && w >= width)
+		putc(' ', f);
 	for (; w < width; w++)
 		putc(' ', f);
 	if (!left)
@@ -103,6 +107,83 @@ static void vfd_extra(FILE *f, const struct agg_layer *l)
 			(unsigned long long)l->failed);
 }
 
+/* The errors, named: curl's error text, the HTTP status; routine probes
+ * apart, as what they are. */
+static void errors(FILE *f, const struct agg_layer *l)
+{
+	const char *sep = " (";
+	uint64_t probes = 0;
+
+	fprintf(f, "  errors: %llu", (unsigned long long)l->failed);
+	for (unsigned i = 0; i < l->n_curl; i++) {
+		const char *name = report_curl_error_name(l->curl_code[i]);
+
+		fprintf(f, "%scurl %d%s%s%s x%llu", sep, (int)l->curl_code[i],
+			name ? " \"" : "", name ? name : "", name ? "\"" : "",
+			(unsigned long long)l->curl_count[i]);
+		sep = ", ";
+	}
+	if (l->curl_other) {
+		fprintf(f, "%sother curl errors x%llu", sep,
+			(unsigned long long)l->curl_other);
+		sep = ", ";
+	}
+	for (unsigned i = 0; i < l->n_error; i++) {
+		fprintf(f, "%sHTTP %d x%llu", sep, (int)l->error_code[i],
+			(unsigned long long)l->error_count[i]);
+		sep = ", ";
+	}
+	if (l->error_other)
+		fprintf(f, "%sother HTTP errors x%llu", sep,
+			(unsigned long long)l->error_other);
+	if (l->failed > l->curl_errors + l->http_errors)
+		fprintf(f, "%sno answer x%llu", sep,
+			(unsigned long long)(l->failed - l->curl_errors -
+					     l->http_errors));
+	fputs(l->failed ? ")\n" : "\n", f);
+	for (int p = 1; p < ATTRIB_PROBE_COUNT; p++)
+		probes += l->probes[p];
+	if (!probes)
+		return;
+	fprintf(f, "  routine probes, not errors: %llu",
+		(unsigned long long)probes);
+	sep = " (";
+	for (int p = 1; p < ATTRIB_PROBE_COUNT; p++)
+		if (l->probes[p]) {
+			fprintf(f, "%s%s x%llu", sep, report_probe_names[p],
+				(unsigned long long)l->probes[p]);
+			sep = ", ";
+		}
+	fputs(")\n", f);
+}
+
+/* Where HTTP time went.  DNS, connect and TLS are measured by libcurl
+ * only: for the net layer's requests they are not measured, not 0. */
+static void phases(FILE *f, const struct agg_layer *l)
+{
+	uint64_t all = l->row[AGG_ROW_ALL].requests;
+	uint64_t curl = all > l->net_requests ? all - l->net_requests : 0;
+	char b[32];
+
+	fputs("\n  time in:", f);
+	for (int p = 0; p < AGG_PHASE_COUNT; p++) {
+		int measured = p >= AGG_PHASE_FIRST_BYTE || curl > 0;
+
+		fprintf(f, " %s %s%s", agg_phase_names[p],
+			measured ? units_ns(b, sizeof(b), l->phase_ns[p])
+				 : "not measured",
+			p + 1 < AGG_PHASE_COUNT ? "," : "");
+	}
+	if (l->net_requests && curl)
+		fprintf(f, " (dns, connect and tls of libcurl's %llu "
+			   "requests; not measured for the net layer's %llu)",
+			(unsigned long long)curl,
+			(unsigned long long)l->net_requests);
+	else if (l->net_requests)
+		fputs(" (the net layer measures no dns, connect or tls)", f);
+	putc('\n', f);
+}
+
 static void http_extra(FILE *f, const struct agg_layer *l)
 {
 	char b1[32], b2[32];
@@ -115,10 +196,8 @@ static void http_extra(FILE *f, const struct agg_layer *l)
 	if (l->status_other)
 		fprintf(f, " other x%llu",
 			(unsigned long long)l->status_other);
-	fprintf(f, "\n  errors: %llu (curl %llu, HTTP >= 400 %llu)\n",
-		(unsigned long long)l->failed,
-		(unsigned long long)l->curl_errors,
-		(unsigned long long)l->http_errors);
+	putc('\n', f);
+	errors(f, l);
 	fprintf(f, "  fetched over HTTP: %s for %s asked by HDF5 reads",
 		units_bytes(b1, sizeof(b1), l->bytes_fetched),
 		units_bytes(b2, sizeof(b2), l->bytes_asked));
@@ -126,11 +205,7 @@ static void http_extra(FILE *f, const struct agg_layer *l)
 		fprintf(f, " (%s)",
 			units_ratio(b1, sizeof(b1), (double)l->bytes_fetched,
 				    (double)l->bytes_asked));
-	fputs("\n  time in:", f);
-	for (int p = 0; p < AGG_PHASE_COUNT; p++)
-		fprintf(f, " %s %s%s", agg_phase_names[p],
-			units_ns(b1, sizeof(b1), l->phase_ns[p]),
-			p + 1 < AGG_PHASE_COUNT ? "," : "\n");
+	phases(f, l);
 }
 
 /*

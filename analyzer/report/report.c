@@ -310,3 +310,46 @@ void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
 		to->total_ns += l->mem[m].total_ns;
 	}
 }
+
+const char *const report_probe_names[ATTRIB_PROBE_COUNT] = {
+	"none",
+	"HEAD of a sidecar file (.aux, .aux.xml, .ovr...), not found",
+	"directory listing, refused",
+};
+
+const char *report_curl_error_name(int32_t code)
+{
+	/* libcurl's own wording (curl_easy_strerror) of the codes a
+	 * reader meets; the analyzer does not link libcurl. */
+	static const struct {
+		int32_t code;
+		const char *name;
+	} names[] = {
+		{1, "Unsupported protocol"},
+		{3, "URL using bad/illegal format or missing URL"},
+		{5, "Could not resolve proxy name"},
+		{6, "Could not resolve host name"},
+		{7, "Could not connect to server"},
+		{18, "Transferred a partial file"},
+		{22, "HTTP response code said error"},
+		{23, "Failed writing received data to disk/application"},
+		{26, "Failed to open/read local data from file/application"},
+		{27, "Out of memory"},
+		{28, "Timeout was reached"},
+		{33, "Requested range was not delivered by the server"},
+		{35, "SSL connect error"},
+		{42, "Operation was aborted by an application callback"},
+		{47, "Number of redirects hit maximum amount"},
+		{52, "Server returned nothing (no headers, no data)"},
+		{55, "Failed sending data to the peer"},
+		{56, "Failure when receiving data from the peer"},
+		{60, "SSL peer certificate or SSH remote key was not OK"},
+		{61, "Unrecognized or bad HTTP Content or Transfer-Encoding"},
+		{92, "Stream error in the HTTP/2 framing layer"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return NULL;
+}

@@ -139,6 +139,13 @@ report_row(const struct report *r, uint32_t group, enum layer l, int row)
 uint64_t report_busy_ns(const struct report *r, uint32_t group,
 			enum layer l);
 
+/* libcurl's name of a CURLcode ("Could not resolve host"), or NULL for
+ * one this table lacks. */
+const char *report_curl_error_name(int32_t code);
+
+/* The names of enum attrib_probe (index 0: none). */
+extern const char *const report_probe_names[ATTRIB_PROBE_COUNT];
+
 /* Metadata (every mem_type but draw) and raw data of a vfd layer. */
 void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
 		     struct agg_simple *raw);
