@@ -84,8 +84,8 @@ static void lost_rows(FILE *f, const struct report *r)
 /* One row per trace cut to its bound: the trace as the group, layer
  * "span", what it kept as the bin (most_recent: H5SNOOP_MODE=ring;
  * first: stopped at the bound), the events kept as requests, the span as
- * total_ns and group_wall_ns, its first and last event's start (Unix ns)
- * as min_ns and max_ns. */
+ * total_ns, group_wall_ns and group_span_ns, its first and last event's
+ * start (Unix ns) as min_ns and max_ns. */
 static void span_rows(FILE *f, const struct report *r)
 {
 	const struct run_summary *s = r->run;
@@ -96,11 +96,11 @@ static void span_rows(FILE *f, const struct report *r)
 			sp->last_unix_ns, sp->first_unix_ns);
 
 		esc_csv(f, sp->trace);
-		fprintf(f, ",span,%s,%llu,,,%llu,,,,,%lld,%lld,,,,%llu",
+		fprintf(f, ",span,%s,%llu,,,%llu,,,,,%lld,%lld,,,,%llu,%llu,",
 			sp->ring ? "most_recent" : "first",
 			(unsigned long long)sp->events, span,
 			(long long)sp->first_unix_ns,
-			(long long)sp->last_unix_ns, span);
+			(long long)sp->last_unix_ns, span, span);
 		for (unsigned k = 0; k < r->groups->n_by; k++)
 			putc(',', f);
 		putc('\n', f);

@@ -172,7 +172,7 @@ static void http_extra(FILE *f, int *first, const struct agg_layer *l)
 	in = 1;
 	putc('{', f);
 	for (int p = 0; p < AGG_PHASE_COUNT; p++) {
-		if (p < AGG_PHASE_FIRST_BYTE &&
+		if (p < AGG_PHASE_FIRST_BYTE && l->net_requests &&
 		    l->net_requests >= l->row[AGG_ROW_ALL].requests) {
 			key(f, &in, agg_phase_names[p]);
 			fputs("null", f);
