@@ -78,7 +78,7 @@ static uint64_t group_time_ns(const struct report *r, uint32_t g)
 {
 	const struct agg_group *ag = r->agg->g[g];
 
-	return agg_wall_ns(ag->first_ns, ag->last_end_ns);
+	return report_wall_ns(&ag->span);
 }
 
 static void summary(FILE *f, const struct report *r)
