@@ -18,6 +18,11 @@
  *                                          after each, the main thread
  *                                          fetches the same range itself
  *                                          (curl_easy_perform)
+ *   host_curl full URL N                   one transfer of URL, bytes
+ *                                          0-99, through the multi
+ *                                          interface; then N idle easy
+ *                                          handles made (and kept); then
+ *                                          the same transfer again
  *   host_curl errno                        sets errno to 0 and calls
  *                                          curl_easy_init first thing;
  *                                          prints errno after it
@@ -113,6 +118,26 @@ static int run_multi(int argc, char **argv)
 	}
 	curl_multi_cleanup(m);
 	return 0;
+}
+
+/* ---- full: many live handles, then a transfer ---- */
+
+static int run_full(const char *url, long n)
+{
+	CURL **idle = calloc((size_t)(n > 0 ? n : 1), sizeof(*idle));
+	char *argv[4] = {"host_curl", "multi", (char *)url, "0-99"};
+	int rc;
+
+	if (!idle)
+		return 1;
+	rc = run_multi(4, argv);
+	for (long i = 0; i < n; i++)
+		idle[i] = curl_easy_init();
+	rc |= run_multi(4, argv);
+	for (long i = 0; i < n; i++)
+		curl_easy_cleanup(idle[i]);
+	free(idle);
+	return rc;
 }
 
 /* ---- cross: added on one thread, finished on another ---- */
@@ -261,6 +286,8 @@ int main(int argc, char **argv)
 		rc = run_easy(argc, argv);
 	else if (argc >= 4 && strcmp(argv[1], "multi") == 0)
 		rc = run_multi(argc, argv);
+	else if (argc == 4 && strcmp(argv[1], "full") == 0)
+		rc = run_full(argv[2], atol(argv[3]));
 	else if (argc == 4 && strcmp(argv[1], "cross") == 0)
 		rc = run_cross(argv[2], atol(argv[3]));
 	else

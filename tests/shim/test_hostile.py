@@ -9,6 +9,7 @@ host_curl: they know nothing of h5snoop) with and without the shim.
 """
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -217,6 +218,43 @@ def case_curl_cross_thread(work):
     t.check(got == want, "the events' ranges are not the transfers'")
 
 
+def case_curl_table_full(work):
+    """A multi transfer, then more live curl handles than the shim's
+    handle table holds (the size is read from its warning), then the same
+    transfer again: the host runs as without the shim, the first transfer
+    is an event, the second, which the shim could not note, is a counted
+    loss (curl_table, exactly one), warned about once, and the report
+    shows it."""
+    n = 5000
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, "blob"), "wb") as f:
+        f.write(bytes(range(256)) * 4)
+    with t.Nginx(www) as nginx:
+        cmd = curl_host("full", nginx.url("blob"), n)
+        plain = t.run(cmd)
+        t.check(plain.returncode == 0, "the host fails without the shim")
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out)
+        t.same_behaviour(plain, traced, "%d live curl handles" % n)
+    warn = re.findall(rb"h5snoop: warning: more than (\d+) live curl "
+                      rb"handles", traced.stderr)
+    t.check(len(warn) == 1, "want one table warning, stderr:\n%s"
+            % traced.stderr.decode(errors="replace"))
+    if warn:
+        t.check(int(warn[0]) < n, "the table holds %s >= %d handles"
+                % (warn[0].decode(), n))
+    events = t.all_events(out)
+    t.check(len(t.by_name(events, "http_request")) == 1,
+            "want the first transfer's http_request only")
+    lost = max([e.get("lost_curl_table", 0) for e in events] or [0])
+    t.check(lost == 1, "curl_table losses: %d, want 1" % lost)
+    rep = report(out)
+    t.check(b"NOTE: lost curl_table:" in rep.stdout,
+            "the report does not show the loss:\n"
+            + rep.stdout.decode(errors="replace"))
+
+
 def case_curl_errno(work):
     """errno after a successful first curl_easy_init is what libcurl left,
     not what the shim's own work left."""
@@ -394,6 +432,7 @@ def case_curl_copies(work):
 
 
 CASES = {
+    "curl_table_full": case_curl_table_full,
     "family": case_family,
     "curl_copies": case_curl_copies,
     "two_hdf5": case_two_hdf5,
