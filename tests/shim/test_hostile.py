@@ -186,6 +186,15 @@ def case_many_files(work):
             % (len(files_read), n))
 
 
+def served_dir(work, name, data):
+    """A directory for nginx to serve, holding one file `name`."""
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    with open(os.path.join(www, name), "wb") as f:
+        f.write(data)
+    return www
+
+
 def curl_host(*args):
     return [t.sample_bin("host_curl")] + [str(a) for a in args]
 
@@ -196,10 +205,7 @@ def case_curl_cross_thread(work):
     one is an http_request event (the adding thread is never left inside
     an operation, none of its held events is lost), in stream order."""
     n = 301
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    with open(os.path.join(www, "blob"), "wb") as f:
-        f.write(bytes(range(256)) * 40)
+    www = served_dir(work, "blob", bytes(range(256)) * 40)
     with t.Nginx(www) as nginx:
         cmd = curl_host("cross", nginx.url("blob"), n)
         plain = t.run(cmd)
@@ -226,10 +232,7 @@ def case_curl_table_full(work):
     loss (curl_table, exactly one), warned about once, and the report
     shows it."""
     n = 5000
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    with open(os.path.join(www, "blob"), "wb") as f:
-        f.write(bytes(range(256)) * 4)
+    www = served_dir(work, "blob", bytes(range(256)) * 4)
     with t.Nginx(www) as nginx:
         cmd = curl_host("full", nginx.url("blob"), n)
         plain = t.run(cmd)
@@ -269,10 +272,7 @@ def case_curl_cancel(work):
     """A thread with a cancel pending makes the process's first curl call
     and dies at a cancellation point inside it: later curl calls of other
     threads go on (no lock of the shim is left held)."""
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    with open(os.path.join(www, "blob"), "wb") as f:
-        f.write(b"x" * 1000)
+    www = served_dir(work, "blob", b"x" * 1000)
     with t.Nginx(www) as nginx:
         cmd = curl_host("cancel", nginx.url("blob"))
         plain = t.run(cmd, timeout=120)
@@ -396,10 +396,7 @@ def case_curl_copies(work):
     transfers are each one http_request with its range (nginx's log is the
     reference), and the seventeenth's are passed on to its own libcurl
     untraced, with one warning, never recorded as another copy's."""
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    with open(os.path.join(www, "data.bin"), "wb") as f:
-        f.write(bytes(range(256)) * 80)
+    www = served_dir(work, "data.bin", bytes(range(256)) * 80)
     n, kept = 17, 16
     ranges = [(i * 1000, i * 1000 + i + 9) for i in range(n)]
     cmd = [t.sample_bin("host_curl_copies"),
