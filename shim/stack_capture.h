@@ -29,8 +29,9 @@ extern unsigned stack_capture_every;
  * carry the id.  Thread-safe (a lock is taken only for stacks never seen
  * before); keeps errno; not async-signal-safe.
  */
-__attribute__((cold)) uint32_t stack_capture_slow(enum stack_layer layer,
-						   uint64_t ts);
+/* NOTE: not cold: with stacks on it runs for every event (the branch
+ * below keeps it off the straight path when they are off). */
+uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts);
 
 static inline uint32_t stack_capture(enum stack_layer layer, uint64_t ts)
 {

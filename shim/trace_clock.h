@@ -55,10 +55,9 @@ static inline uint64_t trace_clock_start(int *tsc)
 
 /* Slow path of trace_clock_span: clock_gettime readings, calibration,
  * re-anchoring. */
-__attribute__((cold)) void trace_clock_span_slow(int tsc, uint64_t t0,
-						 uint64_t t1,
-						 uint64_t *start_ns,
-						 uint64_t *duration_ns);
+/* NOTE: not cold: where the TSC is not used it runs for every read. */
+void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
+			   uint64_t *start_ns, uint64_t *duration_ns);
 
 /* This thread's conversion: CLOCK_MONOTONIC ns `ns` at TSC `tsc`; owned by
  * trace_clock.c. */
