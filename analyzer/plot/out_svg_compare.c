@@ -2,8 +2,8 @@
  * out_svg_compare.c - the notebook's chart, as a scientist compares
  * runs: a row per run, in it a bar per flavor (colored by flavor), for
  * the time, and beside it the requests and the bytes that the time comes
- * from; each value with its ratio to the baseline group, whose value is
- * a dashed line in each panel.
+ * from; each value with its ratio to its baseline group (the same run's
+ * baseline flavor), whose value is a dashed line across the row.
  *
  * Must never: write trace text unescaped; draw a bar for a layer that
  * was not recorded.
@@ -101,6 +101,45 @@ static double legend(FILE *f, const struct report_grid *gr, double y)
 	return y + 22;
 }
 
+/* The baseline value's short name: its column's, as the legend says it
+ * (the value itself when the baseline group is not in the grid). */
+static const char *base_column_name(const struct report_grid *gr,
+				    const struct report *r)
+{
+	for (size_t i = 0; i < (size_t)gr->n_rows * gr->n_cols; i++)
+		if (gr->cell[i] == r->baseline)
+			return gr->short_cols.name[i % gr->n_cols];
+	return r->base_value;
+}
+
+/* The dashed line of a row's baseline in each panel, over the height of
+ * the row's bars: the baseline of the row's first group, which every
+ * group of the row shares (the same run's baseline flavor, or one group
+ * that --baseline named for all), so ratios and line always agree. */
+static void row_baseline(FILE *f, const struct report *r,
+			 const struct report_grid *gr, uint32_t row,
+			 double y0, double y1, double pw, const double *end)
+{
+	uint32_t bg = REPORT_NO_BASE;
+
+	for (uint32_t col = 0; col < gr->n_cols && bg == REPORT_NO_BASE;
+	     col++) {
+		uint32_t g = gr->cell[(size_t)row * gr->n_cols + col];
+
+		if (g != REPORT_NO_GROUP)
+			bg = r->base_of[g];
+	}
+	if (bg == REPORT_NO_BASE)
+		return;
+	for (int k = 0; k < PANELS; k++) {
+		double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
+		double bx = x0 + (pw - VALUE_W) * (double)value(r, k, bg) /
+					 end[k];
+
+		svg_line(f, bx, y0 - 3, bx, y1 + 3, "#d00", 1.5, 1);
+	}
+}
+
 static enum h5snoop_status draw(const struct plot_page *p,
 				struct h5snoop_error *err)
 {
@@ -130,13 +169,19 @@ static enum h5snoop_status draw(const struct plot_page *p,
 		  gr.n_cols > 1 ? "Time, requests and bytes of each run, by "
 				  "flavor"
 				: "Time, requests and bytes of each group");
-	snprintf(
-		line, sizeof(line),
-		"ratios to the baseline, %s (dashed line); requests and bytes "
-		"of the %s layer",
-		report_grid_name(&gr, r->groups->keys[r->baseline],
-				 r->baseline, b, sizeof(b)),
-		layer_names[counted_layer(r)]);
+	if (r->base_field < 0 || r->groups->n_by == 1)
+		snprintf(line, sizeof(line),
+			 "ratios to the baseline, %s (dashed line); requests "
+			 "and bytes of the %s layer",
+			 report_grid_name(&gr, r->groups->keys[r->baseline],
+					  r->baseline, b, sizeof(b)),
+			 layer_names[counted_layer(r)]);
+	else
+		snprintf(line, sizeof(line),
+			 "ratios to each row's baseline, %s (dashed line); "
+			 "requests and bytes of the %s layer",
+			 base_column_name(&gr, r),
+			 layer_names[counted_layer(r)]);
 	svg_fit(f, PLOT_WIDTH / 2, 46, "middle", 12, PLOT_WIDTH - 40, line);
 	y = plot_left_out(f, r, 64);
 	y = legend(f, &gr, y + 8);
@@ -205,15 +250,8 @@ static enum h5snoop_status draw(const struct plot_page *p,
 			}
 			by += BAR_H;
 		}
+		row_baseline(f, r, &gr, row, y, y + h, pw, end);
 		y += h + ROW_GAP;
-	}
-	for (int k = 0; k < PANELS; k++) {
-		double x0 = PLOT_LEFT + k * (pw + PANEL_GAP);
-		double bx = x0 + (pw - VALUE_W) *
-					 (double)value(r, k, r->baseline) /
-					 end[k];
-
-		svg_line(f, bx, top - 4, bx, y, "#d00", 1.5, 1);
 	}
 	svg_text(f, PLOT_WIDTH - PLOT_RIGHT, y + 44, "end", 11,
 		 gr.n_cols > 1

@@ -53,17 +53,21 @@ static void num_cell(FILE *f, uint64_t v)
 	fprintf(f, "<td>%llu</td>", (unsigned long long)v);
 }
 
-/* A value and, unless it is the baseline's own, its ratio to base. */
-static void ratio_cell(FILE *f, const char *value, double v, double base,
-		       int is_base)
+/* A value and, unless g is its own baseline or has none, its ratio to
+ * the value base_value gives for g's baseline group: each group is
+ * compared with its own baseline (report.h), as the text report does. */
+static void ratio_cell(FILE *f, const struct report *r, uint32_t g,
+		       const char *value, double v,
+		       double (*base_value)(const struct report *, uint32_t))
 {
+	uint32_t bg = r->base_of[g];
 	char b[32];
 
 	fputs("<td>", f);
 	text(f, value);
-	if (!is_base)
+	if (bg != g && bg != REPORT_NO_BASE)
 		fprintf(f, " <span class=\"ratio\">%s</span>",
-			units_ratio(b, sizeof(b), v, base));
+			units_ratio(b, sizeof(b), v, base_value(r, bg)));
 	fputs("</td>", f);
 }
 
@@ -81,6 +85,27 @@ static uint64_t group_time_ns(const struct report *r, uint32_t g)
 	return report_wall_ns(&ag->span);
 }
 
+/* The figures a ratio cell compares, each as a double of group g. */
+static double time_of(const struct report *r, uint32_t g)
+{
+	return (double)group_time_ns(r, g);
+}
+
+static double requests_of(const struct report *r, uint32_t g)
+{
+	return (double)r->agg->g[g]->layer[counted(r)]
+		.row[AGG_ROW_ALL]
+		.requests;
+}
+
+static double bytes_of(const struct report *r, uint32_t g)
+{
+	const struct agg_layer *al = &r->agg->g[g]->layer[counted(r)];
+
+	return (double)(counted(r) == LAYER_HTTP ? al->bytes_fetched
+						 : al->row[AGG_ROW_ALL].bytes);
+}
+
 static void summary(FILE *f, const struct report *r)
 {
 	const struct run_summary *s = r->run;
@@ -92,10 +117,18 @@ static void summary(FILE *f, const struct report *r)
 		fputs(i ? "/" : "", f);
 		text(f, group_by_names[r->groups->by[i]]);
 	}
-	if (r->n_order) {
+	if (r->n_order && (r->base_field < 0 || r->groups->n_by == 1)) {
 		fputs("; baseline <b>", f);
 		text(f, r->groups->keys[r->baseline]);
 		fputs("</b>", f);
+	} else if (r->n_order) {
+		/* Each group is compared with the group that has the
+		 * baseline value in this field and its own other values. */
+		fputs("; baseline <b>", f);
+		text(f, r->base_value);
+		fputs("</b> (", f);
+		text(f, group_by_names[r->groups->by[r->base_field]]);
+		fputs(", each group against its own)", f);
 	}
 	fputs(".</p>\n<ul class=\"note\">\n", f);
 	if (s->discarded)
@@ -145,7 +178,6 @@ static void pivot(FILE *f, const struct report *r,
 		  const struct report_grid *gr)
 {
 	enum layer l = counted(r);
-	const struct agg_group *base = r->agg->g[r->baseline];
 	char b[64];
 
 	fputs("<h2 id=\"pivot\">Runs by flavor</h2>\n<p>", f);
@@ -154,7 +186,7 @@ static void pivot(FILE *f, const struct report *r,
 	text(f, gr->row_field);
 	fputs(") on each flavor (columns: ", f);
 	text(f, gr->col_field);
-	fputs("), with the ratio to the baseline.", f);
+	fputs("), with the ratio to the same row's baseline.", f);
 	for (int k = 0; k < 2; k++) {
 		const char *c = k ? gr->short_cols.common
 				  : gr->short_rows.common;
@@ -189,13 +221,9 @@ static void pivot(FILE *f, const struct report *r,
 			n = r->agg->g[g]->layer[l].row[AGG_ROW_ALL].requests;
 			t = group_time_ns(r, g);
 			snprintf(b, sizeof(b), "%llu", (unsigned long long)n);
-			ratio_cell(f, b, (double)n,
-				   (double)base->layer[l].row[AGG_ROW_ALL]
-					   .requests,
-				   g == r->baseline);
-			ratio_cell(f, units_ns(b, sizeof(b), t), (double)t,
-				   (double)group_time_ns(r, r->baseline),
-				   g == r->baseline);
+			ratio_cell(f, r, g, b, (double)n, requests_of);
+			ratio_cell(f, r, g, units_ns(b, sizeof(b), t),
+				   (double)t, time_of);
 		}
 		fputs("</tr>\n", f);
 	}
@@ -255,8 +283,6 @@ static void groups(FILE *f, const struct report *r)
 		uint32_t g = r->order[i];
 		const struct agg_layer *al = &r->agg->g[g]->layer[l];
 		const struct agg_stats *all = &al->row[AGG_ROW_ALL];
-		const struct agg_layer *bl =
-			&r->agg->g[r->baseline]->layer[l];
 		uint64_t bytes = l == LAYER_HTTP ? al->bytes_fetched
 						 : all->bytes;
 
@@ -274,15 +300,11 @@ static void groups(FILE *f, const struct report *r)
 							 al->row[1].requests) /
 						(double)all->requests
 				      : 0.0);
-		ratio_cell(f, units_bytes(b, sizeof(b), bytes), (double)bytes,
-			   (double)(l == LAYER_HTTP
-					    ? bl->bytes_fetched
-					    : bl->row[AGG_ROW_ALL].bytes),
-			   g == r->baseline);
-		ratio_cell(f, units_ns(b, sizeof(b), group_time_ns(r, g)),
-			   (double)group_time_ns(r, g),
-			   (double)group_time_ns(r, r->baseline),
-			   g == r->baseline);
+		ratio_cell(f, r, g, units_bytes(b, sizeof(b), bytes),
+			   (double)bytes, bytes_of);
+		ratio_cell(f, r, g,
+			   units_ns(b, sizeof(b), group_time_ns(r, g)),
+			   (double)group_time_ns(r, g), time_of);
 		cell(f, "td", NULL,
 		     all->requests ? units_ns(b, sizeof(b),
 					      hist_quantile(&all->latency,

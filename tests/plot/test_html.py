@@ -147,6 +147,19 @@ def runs(tmp, make):
     at.ok(["report", "--by", "label,file", "--baseline",
            "%s/%s" % (RUNS[0], URL % FLAVORS[0]), "--format", "html",
            "-o", out, traces])
+    check_runs_page(out, lambda r: 10)
+    # A baseline value, not a group: each run against its own baseline
+    # file, as the text report's pivot does.
+    out = os.path.join(tmp, "report-per-run.html")
+    at.ok(["report", "--by", "label,file", "--baseline",
+           URL % FLAVORS[0], "--format", "html", "-o", out, traces])
+    check_runs_page(out, lambda r: 10 + r)
+    check_in_chromium(out, "report.html", 8)
+
+
+def check_runs_page(out, base):
+    """The page's sections, and its runs x flavors table, whose requests
+    are 10 + 5 v + r; base(r) gives the requests of run r's baseline."""
     page = parse(out)
     check_self_contained(page, "report.html")
     check({"pivot", "findings", "groups", "pictures", "processes",
@@ -166,8 +179,9 @@ def runs(tmp, make):
         # Columns: the baseline's file first, then by name (by URL:
         # "..._rechunked-2mb-paged.h5" before "..._rechunked-2mb.h5").
         order = [0] + sorted(range(1, 4), key=lambda v: URL % FLAVORS[v])
-        want = [(str(10 + 5 * v + r), "" if (r, v) == (0, 0)
-                 else "%.2f" % ((10 + 5 * v + r) / 10.0))
+        want = [(str(10 + 5 * v + r),
+                 "" if 10 + 5 * v + r == base(r) and v == 0
+                 else "%.2f" % ((10 + 5 * v + r) / base(r)))
                 for v in order]
         check(counts == want, "pivot row %s: %r, want %r"
               % (run, counts, want))
@@ -177,7 +191,6 @@ def runs(tmp, make):
     check(procs.count("<tr>") == 1 + 4, "processes table rows")
     files = text[text.index('id="files"'):text.index('id="errors"')]
     check(files.count("<tr>") == 1 + 4, "files table rows")
-    check_in_chromium(out, "report.html", 8)
 
 
 def hostile(tmp, make):
