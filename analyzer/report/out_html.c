@@ -388,6 +388,58 @@ static enum h5snoop_status rows(FILE *f, const char *id, const char *title,
 	return H5SNOOP_OK;
 }
 
+/* Group g's HTTP errors, named as the text report names them: curl's
+ * code and text, the HTTP status, and requests that got no answer. */
+static void named_errors(FILE *f, const struct agg_layer *l)
+{
+	const char *sep = "";
+	char b[160];
+
+	for (unsigned i = 0; i < l->n_curl; i++) {
+		const char *name = report_curl_error_name(l->curl_code[i]);
+
+		snprintf(b, sizeof(b), "%scurl %d%s%s%s x%llu", sep,
+			 (int)l->curl_code[i], name ? " \"" : "",
+			 name ? name : "", name ? "\"" : "",
+			 (unsigned long long)l->curl_count[i]);
+		text(f, b);
+		sep = ", ";
+	}
+	if (l->curl_other)
+		fprintf(f, "%sother curl errors x%llu", sep,
+			(unsigned long long)l->curl_other),
+			sep = ", ";
+	for (unsigned i = 0; i < l->n_error; i++)
+		fprintf(f, "%sHTTP %d x%llu", sep, (int)l->error_code[i],
+			(unsigned long long)l->error_count[i]),
+			sep = ", ";
+	if (l->error_other)
+		fprintf(f, "%sother HTTP errors x%llu", sep,
+			(unsigned long long)l->error_other),
+			sep = ", ";
+	if (l->failed > l->curl_errors + l->http_errors)
+		fprintf(f, "%sno answer x%llu", sep,
+			(unsigned long long)(l->failed - l->curl_errors -
+					     l->http_errors));
+}
+
+/* Routine probes (a sidecar's HEAD 404, a directory listing's 403),
+ * shown apart: they are what a client does, not failures. */
+static uint64_t probes(FILE *f, const struct agg_layer *l)
+{
+	uint64_t n = 0;
+
+	for (int p = 1; p < ATTRIB_PROBE_COUNT; p++)
+		if (l->probes[p]) {
+			if (f)
+				fprintf(f, "%s%s x%llu", n ? ", " : "",
+					report_probe_names[p],
+					(unsigned long long)l->probes[p]);
+			n += l->probes[p];
+		}
+	return n;
+}
+
 static void errors(FILE *f, const struct report *r)
 {
 	int any = 0;
@@ -398,30 +450,25 @@ static void errors(FILE *f, const struct report *r)
 		const struct agg_layer *vl = &r->agg->g[g]->layer[LAYER_VFD];
 		const struct agg_layer *hl = &r->agg->g[g]->layer[LAYER_HTTP];
 
-		if (!vl->failed && !hl->failed)
+		if (!vl->failed && !hl->failed && !probes(NULL, hl))
 			continue;
 		if (!any)
 			fputs("<table><tr><th class=\"name\">group</th>"
 			      "<th>failed driver reads</th>"
 			      "<th>HTTP requests failed</th>"
-			      "<th>curl errors</th><th>HTTP &gt;= 400</th>"
-			      "<th class=\"name\">status codes</th></tr>\n",
+			      "<th class=\"name\">errors</th>"
+			      "<th class=\"name\">routine probes, not "
+			      "errors</th></tr>\n",
 			      f);
 		any = 1;
 		fputs("<tr>", f);
 		cell(f, "td", "name", r->groups->keys[g]);
 		num_cell(f, vl->failed);
 		num_cell(f, hl->failed);
-		num_cell(f, hl->curl_errors);
-		num_cell(f, hl->http_errors);
 		fputs("<td class=\"name\">", f);
-		for (unsigned k = 0; k < hl->n_status; k++)
-			fprintf(f, "%s%u x%llu", k ? ", " : "",
-				hl->status_code[k],
-				(unsigned long long)hl->status_count[k]);
-		if (hl->status_other)
-			fprintf(f, ", other x%llu",
-				(unsigned long long)hl->status_other);
+		named_errors(f, hl);
+		fputs("</td><td class=\"name\">", f);
+		probes(f, hl);
 		fputs("</td></tr>\n", f);
 	}
 	fputs(any ? "</table>\n" : "<p>No driver read or HTTP request "

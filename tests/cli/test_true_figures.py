@@ -17,6 +17,7 @@ Checks:
 Exit 0 pass, 1 fail, 77 skipped (tools missing).
 """
 
+import html
 import os
 import re
 import shutil
@@ -92,6 +93,29 @@ def check_gdal(ng, work):
     text = at.ok(["report", "--by", "run", traces])
     t.check("routine probes, not errors: %d" % len(probes) in text and
             "errors: 0\n" in text, "text:\n" + text)
+    # The HTML page shows them apart too: no failure, the probes named.
+    row = html_errors_row(traces, work, "gdal")
+    names = (("sidecar_not_found", "HEAD of a sidecar file (.aux, "
+              ".aux.xml, .ovr...), not found"),
+             ("listing_refused", "directory listing, refused"))
+    t.check(row[1:3] == ["0", "0"] and row[3] == "" and
+            row[4] == ", ".join("%s x%d" % (name, want[k])
+                                for k, name in names if want[k]),
+            "html errors row %r, probes %r" % (row, want))
+
+
+def html_errors_row(traces, work, run):
+    """The cells of run's row in report.html's errors table."""
+    out = os.path.join(work, run + ".html")
+    at.ok(["report", "--by", "run", "--format", "html", "-o", out,
+           traces])
+    with open(out, encoding="utf-8") as f:
+        page = f.read()
+    table = page[page.index('id="errors"'):]
+    m = re.search(r'<tr><td class="name">%s</td>(.*?)</tr>' % run, table)
+    t.check(m, "html: no errors row for %s" % run)
+    return [run] + [html.unescape(c) for c in
+                    re.findall(r"<td[^>]*>(.*?)</td>", m.group(1))]
 
 
 READ_ROS3 = """
@@ -122,6 +146,10 @@ def check_named_errors(ng, work):
     t.check(re.search(r'errors: \d+ \(curl 7 "Could not connect to '
                       r'server" x\d+, HTTP 404 x\d+\)', text),
             "errors not named:\n" + text)
+    row = html_errors_row(traces, work, "errors")
+    t.check(re.fullmatch(r'curl 7 "Could not connect to server" x\d+, '
+                         r'HTTP 404 x\d+', row[3]),
+            "html errors not named: %r" % row)
 
 
 READ_FSSPEC = """
