@@ -106,6 +106,16 @@ static double bytes_of(const struct report *r, uint32_t g)
 						 : al->row[AGG_ROW_ALL].bytes);
 }
 
+/* One note, as an item of the notes list. */
+static void html_note(void *ctx, const char *note)
+{
+	FILE *f = ctx;
+
+	fputs("<li>", f);
+	text(f, note);
+	fputs(".</li>\n", f);
+}
+
 static void summary(FILE *f, const struct report *r)
 {
 	const struct run_summary *s = r->run;
@@ -131,45 +141,11 @@ static void summary(FILE *f, const struct report *r)
 		fputs(", each group against its own)", f);
 	}
 	fputs(".</p>\n<ul class=\"note\">\n", f);
-	if (s->discarded)
-		fprintf(f, "<li>The tracer discarded %llu events; counts are "
-			   "low.</li>\n",
-			(unsigned long long)s->discarded);
-	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
-		if (s->lost[i]) {
-			fputs("<li>Lost ", f);
-			text(f, h5snoop_loss_names[i]);
-			fprintf(f, ": %llu %s.</li>\n",
-				(unsigned long long)s->lost[i],
-				h5snoop_loss_drops[i] ? "events not recorded"
-						      : "events recorded "
-							"without this detail");
-		}
+	report_notes(r, html_note, f);
 	if (s->truncated)
 		fprintf(f, "<li>%zu stream file%s cut short: read up to the "
 			   "last complete event.</li>\n",
 			s->truncated, s->truncated == 1 ? "" : "s");
-	if (r->agg->left_out)
-		fprintf(f, "<li>%u more groups (%llu requests) left out: "
-			   "these are the %u with the most requests; --all "
-			   "lists every group.</li>\n",
-			r->agg->left_out,
-			(unsigned long long)r->agg->left_out_requests,
-			r->n_order);
-	if (run_unparsed_total(s)) {
-		fprintf(f, "<li>The net layer left %llu connection(s) "
-			   "unparsed, their requests not counted:",
-			(unsigned long long)run_unparsed_total(s));
-		for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
-			if (s->net_unparsed[i]) {
-				fputc(' ', f);
-				text(f, run_unparsed_names[i]);
-				fprintf(f, " %llu",
-					(unsigned long long)
-						s->net_unparsed[i]);
-			}
-		fputs(".</li>\n", f);
-	}
 	fputs("</ul>\n", f);
 }
 

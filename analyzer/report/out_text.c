@@ -592,38 +592,14 @@ static enum h5snoop_status pivot(FILE *f, const struct report *r,
 
 /* Which span each trace cut to its bound covers, and which end of its
  * process's events it kept. */
-static void span_notes(FILE *f, const struct run_summary *s)
+/* One note, as a line of its own; its trace path escaped. */
+static void text_note(void *ctx, const char *note)
 {
-	size_t n = s->partial_traces < RUN_SPANS_MAX ? s->partial_traces
-						     : RUN_SPANS_MAX;
-	char from[64], to[64], len[32];
+	FILE *f = ctx;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct run_span *sp = &s->spans[i];
-
-		fprintf(f, "NOTE: %s holds the %s events: ", sp->trace,
-			sp->ring ? "most recent" : "first");
-		if (sp->events)
-			fprintf(f, "%llu, from %s to %s (%s); ",
-				(unsigned long long)sp->events,
-				units_unix_time(from, sizeof(from),
-						sp->first_unix_ns),
-				units_unix_time(to, sizeof(to),
-						sp->last_unix_ns),
-				units_ns(len, sizeof(len),
-					 (uint64_t)trace_diff_ns(
-						 sp->last_unix_ns,
-						 sp->first_unix_ns)));
-		else
-			fputs("none; ", f);
-		fprintf(f, "%llu %s\n", (unsigned long long)sp->lost,
-			sp->ring ? "older ones overwritten (H5SNOOP_MODE=ring)"
-				 : "later ones not recorded "
-				   "(H5SNOOP_MAX_SIZE)");
-	}
-	if (s->partial_traces > n)
-		fprintf(f, "NOTE: %zu more traces cut to their bound\n",
-			s->partial_traces - n);
+	fputs("NOTE: ", f);
+	esc_text(f, note);
+	putc('\n', f);
 }
 
 static enum h5snoop_status write_report(FILE *f, const struct report *r,
@@ -640,44 +616,7 @@ static enum h5snoop_status write_report(FILE *f, const struct report *r,
 		fprintf(f, "%s%s", i ? "/" : "",
 			group_by_names[r->groups->by[i]]);
 	putc('\n', f);
-	if (s->discarded)
-		fprintf(f, "NOTE: the tracer discarded %llu events; counts "
-			   "are low\n",
-			(unsigned long long)s->discarded);
-	for (int i = 0; i < H5SNOOP_LOSS_COUNT; i++)
-		if (s->lost[i])
-			fprintf(f, "NOTE: lost %s: %llu %s\n",
-				h5snoop_loss_names[i],
-				(unsigned long long)s->lost[i],
-				h5snoop_loss_drops[i]
-					? "events not recorded"
-					: "events recorded without this "
-					  "detail");
-	span_notes(f, s);
-	if (r->agg->left_out)
-		fprintf(f, "NOTE: %u more groups (%llu requests) left out: "
-			   "these are the %u with the most requests, most "
-			   "first; --all lists every group\n",
-			r->agg->left_out,
-			(unsigned long long)r->agg->left_out_requests,
-			r->n_order);
-	if (run_unparsed_total(s)) {
-		const char *sep = "";
-
-		fprintf(f, "NOTE: the net layer left %llu connection%s "
-			   "unparsed, their requests not counted (",
-			(unsigned long long)run_unparsed_total(s),
-			run_unparsed_total(s) == 1 ? "" : "s");
-		for (unsigned i = 0; i <= H5SNOOP_UNPARSED_MAX; i++)
-			if (s->net_unparsed[i]) {
-				fprintf(f, "%s%s %llu", sep,
-					run_unparsed_names[i],
-					(unsigned long long)
-						s->net_unparsed[i]);
-				sep = ", ";
-			}
-		fputs(")\n", f);
-	}
+	report_notes(r, text_note, f);
 	if (r->n_order == 0)
 		fputs("no requests in the layers asked for\n", f);
 	for (uint32_t i = 0; i < r->n_order; i++)

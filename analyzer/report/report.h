@@ -150,6 +150,12 @@ extern const char *const report_probe_names[ATTRIB_PROBE_COUNT];
 void report_meta_raw(const struct agg_layer *l, struct agg_simple *meta,
 		     struct agg_simple *raw);
 
+/* The notes before a report's figures (report_notes.c): emit is called
+ * once per note, a sentence without a final period or newline, which
+ * may hold a trace's path (escape it). */
+typedef void (*report_note_fn)(void *ctx, const char *note);
+void report_notes(const struct report *r, report_note_fn emit, void *ctx);
+
 /* The findings section of each format (report_findings.c): the text
  * lines; one csv row each (layer "finding", bin the rule, total_ns the
  * cost, group_wall_ns the run's time); the json members "findings" and
