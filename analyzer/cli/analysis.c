@@ -66,18 +66,9 @@ enum h5snoop_status analysis_start(enum cli_command command, int argc,
 	return st;
 }
 
-static enum h5snoop_status agg_event(void *ctx, const struct trace *t,
-				     const struct trace_event *ev,
-				     const struct resolved *r,
-				     struct h5snoop_error *err)
-{
-	(void)t;
-	return agg_add(ctx, ev, r, err);
-}
-
 struct run_sink analysis_agg_sink(struct analysis *an)
 {
-	return (struct run_sink){.ctx = &an->agg, .event = agg_event};
+	return agg_sink(&an->agg);
 }
 
 /* Whether the first pass left out groups that must be shown: more

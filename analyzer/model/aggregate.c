@@ -425,3 +425,17 @@ void agg_free(struct agg *a)
 	free(a->keep);
 	memset(a, 0, sizeof(*a));
 }
+
+static enum h5snoop_status sink_event(void *ctx, const struct trace *t,
+				      const struct trace_event *ev,
+				      const struct resolved *r,
+				      struct h5snoop_error *err)
+{
+	(void)t;
+	return agg_add(ctx, ev, r, err);
+}
+
+struct run_sink agg_sink(struct agg *a)
+{
+	return (struct run_sink){.ctx = a, .event = sink_event};
+}

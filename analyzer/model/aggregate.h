@@ -24,6 +24,7 @@
 #include "attrib.h"
 #include "diag.h"
 #include "histogram.h"
+#include "run.h"
 
 /* The size bins: [0, 1 KiB), [1, 10 KiB), [10, 100 KiB), [100 KiB, inf).
  * A choice of the report (the seed's edges), not of the trace format:
@@ -200,6 +201,9 @@ enum h5snoop_status agg_select(struct agg *a, long also,
 enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 			    const struct resolved *r,
 			    struct h5snoop_error *err);
+
+/* A run sink that adds every event to a (agg_add). */
+struct run_sink agg_sink(struct agg *a);
 
 /* Fills requests and total_ns of every row, the AGG_ROW_ALL rows, the
  * groups' first and last times and file sizes, and left_out; call once

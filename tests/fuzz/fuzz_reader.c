@@ -71,15 +71,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static enum h5snoop_status agg_event(void *ctx, const struct trace *t,
-				     const struct trace_event *ev,
-				     const struct resolved *r,
-				     struct h5snoop_error *err)
-{
-	(void)t;
-	return agg_add(ctx, ev, r, err);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t zero[16];
@@ -92,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum trace_meta_kind kind;
 	struct attrib a;
 	struct agg agg;
-	struct run_sink sink = {.ctx = &agg, .event = agg_event};
+	struct run_sink sink = agg_sink(&agg);
 	struct run_summary sum;
 	char *args[] = {dir, NULL};
 
