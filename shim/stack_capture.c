@@ -151,7 +151,8 @@ static int match_module(struct dl_phdr_info *info, size_t size, void *arg)
 			if (lo + ph->p_memsz > m->end)
 				m->end = lo + ph->p_memsz;
 		} else if (ph->p_type == PT_NOTE && !m->build_id_len) {
-			read_build_id(m, (const char *)lo, ph->p_memsz);
+			read_build_id(m, (const char *)(uintptr_t)lo,
+				      ph->p_memsz);
 		}
 	}
 	m->found = 1;

@@ -144,14 +144,14 @@ static uint64_t ratio(const struct trace_clock_anchor *from,
 	    ticks / (ns / 1000000u + 1u) < TSC_MIN_HZ / 1000u ||
 	    ticks / (ns / 1000000u + 1u) > TSC_MAX_HZ / 1000u)
 		return 0;
-	return (uint64_t)(((unsigned __int128)ns << 32) / ticks);
+	return wide_shl32_div(ns, ticks);
 }
 
 static uint64_t ticks_to_ns(uint64_t ticks)
 {
 	uint64_t m = __atomic_load_n(&trace_clock_mult, __ATOMIC_RELAXED);
 
-	return (uint64_t)(((unsigned __int128)ticks * m) >> 32);
+	return wide_mul_shr32(ticks, m);
 }
 
 /* Gives the TSC up for good: operations started from now on use
@@ -176,8 +176,7 @@ static void calibrate(const struct trace_clock_anchor *now)
 	__atomic_store_n(&trace_clock_mult, m, __ATOMIC_RELAXED);
 	if (!__atomic_load_n(&trace_clock_reanchor_ticks, __ATOMIC_RELAXED))
 		__atomic_store_n(&trace_clock_reanchor_ticks,
-				 (uint64_t)(((unsigned __int128)REANCHOR_NS
-					     << 32) / m),
+				 wide_shl32_div(REANCHOR_NS, m),
 				 __ATOMIC_RELAXED);
 }
 
@@ -215,8 +214,7 @@ static void calibrate_first(uint64_t now_ns)
 	diff = first > second ? first - second : second - first;
 	if (!first || !second || diff > second / CALIBRATE_AGREE_PARTS) {
 		fall_back("does not keep one rate against",
-			  (uint64_t)(((unsigned __int128)diff *
-				      (end.tsc - middle.tsc)) >> 32),
+			  wide_mul_shr32(diff, end.tsc - middle.tsc),
 			  end.ns - middle.ns);
 		return;
 	}

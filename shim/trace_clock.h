@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "trace_tls_clock.h"
+#include "wide_mul.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
@@ -89,12 +90,8 @@ static inline void trace_clock_span(int tsc, uint64_t t0, uint64_t t1,
 		uint64_t m = __atomic_load_n(&trace_clock_mult,
 					     __ATOMIC_RELAXED);
 
-		*start_ns = a->ns + (uint64_t)(((unsigned __int128)(t0 -
-								      a->tsc) *
-						 m) >>
-						32);
-		*duration_ns =
-			(uint64_t)(((unsigned __int128)(t1 - t0) * m) >> 32);
+		*start_ns = a->ns + wide_mul_shr32(t0 - a->tsc, m);
+		*duration_ns = wide_mul_shr32(t1 - t0, m);
 		return;
 	}
 	trace_clock_span_slow(tsc, t0, t1, start_ns, duration_ns);

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang llvm libclang-rt-14-dev time curl
+  build-essential gcc-multilib cmake pkg-config clang llvm libclang-rt-14-dev
+  time curl
   procps util-linux strace debootstrap debian-archive-keyring
   libhdf5-dev hdf5-tools libcurl4-openssl-dev libunwind-dev libncurses-dev
   nginx-light libnginx-mod-http-lua babeltrace2 gdal-bin librsvg2-bin libxml2-utils

@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,25 @@ static void pause_for(double s)
 		;
 }
 
+/*
+ * snprintf for the table's cells and lines.  NOTE: a cell or line longer
+ * than its buffer is cut, on purpose: a table line is at most
+ * TOP_LINE_MAX bytes (a terminal row), so a watched root longer than that
+ * shows cut in the header.  Through vsnprintf because GCC's
+ * -Wformat-truncation, on some targets (32-bit), flags those cuts.
+ */
+static void cell_format(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void cell_format(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+}
+
 static void rate(char *buf, size_t cap, uint64_t n, uint64_t ns)
 {
 	snprintf(buf, cap, "%.1f", ns ? (double)n * 1e9 / (double)ns : 0.0);
@@ -72,7 +92,7 @@ static void byte_rate(char *buf, size_t cap, uint64_t n, uint64_t ns)
 	units_bytes(b, sizeof(b), ns ? (uint64_t)((double)n * 1e9 /
 						  (double)ns)
 				     : 0);
-	snprintf(buf, cap, "%s/s", b);
+	cell_format(buf, cap, "%s/s", b);
 }
 
 static void header_line(char *line, size_t cap, const struct top *t)
@@ -81,10 +101,10 @@ static void header_line(char *line, size_t cap, const struct top *t)
 
 	for (size_t i = 0; i < t->n_procs; i++)
 		alive += t->procs[i].alive != 0;
-	snprintf(line, cap,
-		 "h5snoop top: %s: %zu traced processes (%zu alive), "
-		 "interval %.2f s",
-		 t->root, t->n_procs, alive, (double)t->interval_ns / 1e9);
+	cell_format(line, cap,
+		    "h5snoop top: %s: %zu traced processes (%zu alive), "
+		    "interval %.2f s",
+		    t->root, t->n_procs, alive, (double)t->interval_ns / 1e9);
 }
 
 static const char column_line[] =
@@ -103,9 +123,9 @@ static void row_line(char *line, size_t cap, const struct top *t,
 	char rq[32], by[32], sm[16], p50[16], p95[16], er[32];
 
 	if (layer < 0) {
-		snprintf(line, cap, "%-8lld %-16.16s %-6s %s", p->meta.pid,
-			 label, state,
-			 p->failed ? p->error : "-     (no request yet)");
+		cell_format(line, cap, "%-8lld %-16.16s %-6s %s",
+			    p->meta.pid, label, state,
+			    p->failed ? p->error : "-     (no request yet)");
 		return;
 	}
 	l = &p->layer[layer];

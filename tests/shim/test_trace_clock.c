@@ -133,8 +133,7 @@ static void check_fall_back(void)
 {
 	struct trace_clock_anchor a = trace_clock_tls_anchor, b;
 
-	b.tsc = a.tsc + (uint64_t)(((unsigned __int128)REANCHOR_NS << 32) /
-				   trace_clock_mult);
+	b.tsc = a.tsc + wide_shl32_div(REANCHOR_NS, trace_clock_mult);
 	b.ns = a.ns + REANCHOR_NS;
 	check_anchor(&a, &b);
 	CHECK(strcmp(trace_clock_mode(), "tsc") == 0,
