@@ -89,6 +89,9 @@ struct ssl_api {
 
 static struct ssl_api api;
 static pthread_once_t api_once = PTHREAD_ONCE_INIT;
+/* The first caller's return address: set once, by whichever thread calls
+ * first (a compare-and-swap from NULL), and read by resolve_api; never
+ * changed after. */
 static const void *api_caller;
 
 #define RESOLVE(field, name)                                               \
@@ -96,7 +99,8 @@ static const void *api_caller;
 
 static void resolve_api(void)
 {
-	struct link_map *caller = shim_real_object_of(api_caller);
+	struct link_map *caller = shim_real_object_of(
+		__atomic_load_n(&api_caller, __ATOMIC_ACQUIRE));
 
 	RESOLVE(write, "SSL_write");
 	RESOLVE(write_ex, "SSL_write_ex");
@@ -113,8 +117,15 @@ static void resolve_api(void)
  * interpose_curl.c's lib_for_owner. */
 static const struct ssl_api *ssl_api(const void *ret)
 {
-	if (!api_caller)
-		api_caller = ret;
+	const void *none = NULL;
+
+	/* NOTE: threads whose first SSL calls meet race here: one caller
+	 * wins, atomically, before any of them runs resolve_api, which
+	 * pthread_once runs once and orders before every return. */
+	if (!__atomic_load_n(&api_caller, __ATOMIC_ACQUIRE))
+		__atomic_compare_exchange_n(&api_caller, &none, ret, 0,
+					    __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
 	pthread_once(&api_once, resolve_api);
 	return &api;
 }
