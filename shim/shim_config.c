@@ -38,7 +38,7 @@ static unsigned parse_layers(const char *s)
 		else if (n == 3 && strncmp(s, "net", 3) == 0)
 			layers |= SHIM_LAYER_NET;
 		else if (n > 0)
-			shim_warn_once(SHIM_WARN_CONFIG,
+			shim_warn_once(SHIM_WARN_CONFIG_LAYERS,
 				       "ignoring unknown layer in "
 				       "H5SNOOP_LAYERS (known: vfd, http, net)");
 		s += n;
@@ -106,7 +106,7 @@ static unsigned parse_stacks(void)
 		return 0;
 	n = strtoul(v, &end, 10);
 	if (*end != '\0' || n > 1000000000ul) {
-		shim_warn_once(SHIM_WARN_CONFIG,
+		shim_warn_once(SHIM_WARN_CONFIG_STACKS,
 			       "ignoring H5SNOOP_STACKS='%s' (want 0, 1 or N "
 			       "for one event in N)",
 			       v);
@@ -125,7 +125,7 @@ static int parse_clock_monotonic(void)
 		return 0;
 	if (strcmp(v, "monotonic") == 0)
 		return 1;
-	shim_warn_once(SHIM_WARN_CONFIG,
+	shim_warn_once(SHIM_WARN_CONFIG_CLOCK,
 		       "ignoring H5SNOOP_CLOCK='%s' (want auto or monotonic)",
 		       v);
 	return 0;
@@ -157,7 +157,7 @@ static unsigned long long parse_max_size(void)
 		}
 	}
 	if (end == v || *end || v[0] == '-' || n > (1ull << 50) / scale) {
-		shim_warn_once(SHIM_WARN_CONFIG,
+		shim_warn_once(SHIM_WARN_CONFIG_MAX_SIZE,
 			       "ignoring H5SNOOP_MAX_SIZE='%s' (want bytes or "
 			       "a size such as 512M)",
 			       v);
@@ -175,14 +175,14 @@ static int parse_mode(unsigned long long bound)
 	if (!v || !*v || strcmp(v, "stop") == 0)
 		return 0;
 	if (strcmp(v, "ring") != 0) {
-		shim_warn_once(SHIM_WARN_CONFIG,
+		shim_warn_once(SHIM_WARN_CONFIG_MODE,
 			       "ignoring H5SNOOP_MODE='%s' (want stop or "
 			       "ring)",
 			       v);
 		return 0;
 	}
 	if (!bound) {
-		shim_warn_once(SHIM_WARN_CONFIG,
+		shim_warn_once(SHIM_WARN_CONFIG_MODE,
 			       "H5SNOOP_MODE=ring needs H5SNOOP_MAX_SIZE; "
 			       "recording without a bound");
 		return 0;

@@ -14,7 +14,9 @@
 
 #include "shim_config.h"
 
+/* One bit per cause (enum shim_warning). */
 static atomic_uint warned_mask;
+_Static_assert(SHIM_WARN_COUNT <= 32, "one bit of warned_mask per cause");
 
 static void emit_line(const char *prefix, const char *fmt, va_list ap)
 {

@@ -14,7 +14,13 @@ enum shim_warning {
 	SHIM_WARN_HDF5_VERSION, /* HDF5 build we cannot hook safely */
 	SHIM_WARN_HDF5_SLOTS,   /* too many driver classes */
 	SHIM_WARN_SYMBOL,       /* a real symbol is missing */
-	SHIM_WARN_CONFIG,       /* bad H5SNOOP_* value */
+	/* A bad H5SNOOP_* value: one cause per variable, so that each bad
+	 * setting is told, however many there are. */
+	SHIM_WARN_CONFIG_LAYERS,   /* H5SNOOP_LAYERS */
+	SHIM_WARN_CONFIG_STACKS,   /* H5SNOOP_STACKS */
+	SHIM_WARN_CONFIG_CLOCK,    /* H5SNOOP_CLOCK */
+	SHIM_WARN_CONFIG_MAX_SIZE, /* H5SNOOP_MAX_SIZE */
+	SHIM_WARN_CONFIG_MODE,     /* H5SNOOP_MODE */
 	SHIM_WARN_DISCARDED,    /* events dropped, said at exit */
 	SHIM_WARN_CURL_TABLE,   /* too many live curl handles */
 	SHIM_WARN_STACKS,       /* stack capture unavailable or full */

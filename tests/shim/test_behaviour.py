@@ -281,6 +281,50 @@ def case_environment(work):
         t.check(mode == 0o600, "%s has mode %o" % (f, mode))
 
 
+def case_config_warnings(work):
+    """Bad values in several H5SNOOP_* variables at once: each variable's
+    warning is printed, once (an unknown layer named twice is still one
+    line), the defaults hold, and the program runs as without the shim.
+    Then H5SNOOP_MODE=ring without a bound, with a bad H5SNOOP_CLOCK:
+    both told."""
+    _, path = data_file(work)
+    cmd = ["h5dump", "-H", path]
+    plain = t.run(cmd)
+    bad = {"H5SNOOP_LAYERS": "vfd,bogus,http,other",
+           "H5SNOOP_STACKS": "many",
+           "H5SNOOP_CLOCK": "wall",
+           "H5SNOOP_MAX_SIZE": "lots",
+           "H5SNOOP_MODE": "circle"}
+    out = os.path.join(work, "tr")
+    traced = t.run(cmd, env=t.shim_env(out, extra=bad))
+    t.same_behaviour(plain, traced, "bad configuration")
+    lines = [l for l in traced.stderr.decode().splitlines()
+             if l.startswith("h5snoop:")]
+    for var, value in sorted(bad.items()):
+        said = [l for l in lines if var in l]
+        t.check(len(said) == 1 and "warning" in said[0],
+                "want one warning naming %s, got %s" % (var, lines))
+        t.check(var == "H5SNOOP_LAYERS" or "'%s'" % value in said[0],
+                "the %s warning does not name the value: %s"
+                % (var, said[0]))
+    t.check(len(lines) == len(bad), "want %d warnings, got %s"
+            % (len(bad), lines))
+    t.check(t.by_name(t.all_events(out), "file_open"),
+            "nothing recorded with the defaults in force")
+
+    ring = {"H5SNOOP_MODE": "ring", "H5SNOOP_CLOCK": "tsc"}
+    out = os.path.join(work, "tr2")
+    traced = t.run(cmd, env=t.shim_env(out, extra=ring))
+    t.same_behaviour(plain, traced, "ring without a bound")
+    lines = [l for l in traced.stderr.decode().splitlines()
+             if l.startswith("h5snoop:")]
+    t.check(len(lines) == 2
+            and any("H5SNOOP_MODE=ring needs H5SNOOP_MAX_SIZE" in l
+                    for l in lines)
+            and any("H5SNOOP_CLOCK='tsc'" in l for l in lines),
+            "want the ring and the clock warnings, got %s" % lines)
+
+
 def case_install(work):
     """`cmake --install` lays out bin/ and lib/ so that the installed
     h5snoop record finds the installed shim."""
@@ -407,6 +451,7 @@ CASES = {
     "old_hdf5": case_old_hdf5,
     "disk_full": case_disk_full,
     "environment": case_environment,
+    "config_warnings": case_config_warnings,
     "install": case_install,
     "threads": case_threads,
     "fork": case_fork,
