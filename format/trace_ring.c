@@ -112,6 +112,7 @@ int trace_ring_next_chunk(struct trace_stream *s, uint64_t *bound_left)
 	s->ino = ino;
 	s->chunk_seq++;
 	s->file_bytes = 0;
+	s->restate_due = 1;
 	/* From now on the packets count what this chunk meets. */
 	s->chunk_events = s->events;
 	s->chunk_discarded = s->discarded;

@@ -11,7 +11,9 @@
  * context counts the losses met while it was being written, plus those of
  * the chunks deleted to make room for it (so a reader that sums the
  * largest count of each file still sums every loss once), and the events
- * a deleted chunk held are counted as ring_overwritten.
+ * a deleted chunk held are counted as ring_overwritten.  Each chunk starts
+ * with the definitions its events may name (the stream's chunk hook, see
+ * trace_stream_set_chunk_hook), so that it reads alone.
  *
  * Everything here runs under trace_stream.c's packet lock, on the stream
  * of the calling thread; only deleting touches other threads' files, and

@@ -36,8 +36,18 @@
 #define FD_FLOOR_MARGIN 64
 
 static pthread_mutex_t packet_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Writes what a new ring chunk restates (trace_stream_set_chunk_hook). */
+static void (*chunk_hook)(struct trace_stream *s, uint64_t ts,
+			  size_t keep_bytes);
 /* Bytes packets may still take (H5SNOOP_MAX_SIZE); under packet_lock. */
 static uint64_t bound_left = UINT64_MAX;
+
+void trace_stream_set_chunk_hook(void (*hook)(struct trace_stream *s,
+					      uint64_t ts,
+					      size_t keep_bytes))
+{
+	chunk_hook = hook;
+}
 
 void trace_stream_set_bound(uint64_t bytes, int ring)
 {
@@ -112,6 +122,7 @@ int trace_stream_open(struct trace_stream *s, const char *dir,
 	s->tid = tid;
 	memcpy(s->uuid, uuid, sizeof(s->uuid));
 	s->packet_bytes = packet_bytes;
+	s->restate_due = trace_ring_chunk_bytes() != 0;
 	return 0;
 }
 
@@ -358,7 +369,7 @@ static void *drop_event(struct trace_stream *s, enum h5snoop_loss why)
  * lock held and every other thread's next packet hung.
  */
 static int start_packet(struct trace_stream *s, uint64_t ts,
-			enum h5snoop_loss *why)
+			size_t keep_bytes, enum h5snoop_loss *why)
 {
 	size_t bytes = s->packet_bytes;
 	int saved_errno = errno, cancel_state;
@@ -384,6 +395,29 @@ static int start_packet(struct trace_stream *s, uint64_t ts,
 	s->used_bytes = sizeof(struct h5snoop_packet_header);
 	s->packet_seq++;
 	s->file_bytes += bytes;
+	/* RATIONALE: in a ring, the chunk holding a definition (a file's
+	 * open, a stack) may be deleted while later chunks still name it:
+	 * each chunk restates what is still defined, first of all. */
+	if (__builtin_expect(s->restate_due, 0) && !s->bound_reached) {
+		s->restate_due = 0;
+		if (chunk_hook)
+			chunk_hook(s, ts > s->last_ts ? ts : s->last_ts,
+				   keep_bytes);
+	}
+	return 0;
+}
+
+int trace_stream_put_restated(struct trace_stream *s, const void *ev,
+			      size_t len, uint64_t ts, size_t keep_bytes)
+{
+	if (!s->packet || s->used_bytes + len + keep_bytes > s->packet_bytes)
+		return -1;
+	memcpy(s->packet + s->used_bytes, ev, len);
+	memcpy(s->packet + s->used_bytes +
+		       offsetof(struct h5snoop_event_header, timestamp),
+	       &ts, sizeof(ts));
+	trace_stream_commit(s, len, ts);
+	s->events--; /* not the program's: see trace_stream.h */
 	return 0;
 }
 
@@ -401,7 +435,7 @@ void *trace_stream_reserve_slow(struct trace_stream *s, size_t len,
 		s->retry_countdown--;
 		return drop_event(s, s->retry_why);
 	}
-	if (start_packet(s, ts, &why) != 0) {
+	if (start_packet(s, ts, len, &why) != 0) {
 		s->retry_countdown = RETRY_AFTER_EVENTS;
 		s->retry_why = why;
 		return drop_event(s, why);
@@ -428,7 +462,7 @@ void trace_stream_count_loss(struct trace_stream *s, enum h5snoop_loss why,
 		s->discarded += n;
 	s->lost[why] += n;
 	if (!s->packet && s->path[0] && s->retry_countdown == 0 &&
-	    start_packet(s, ts, &failed) != 0) {
+	    start_packet(s, ts, 0, &failed) != 0) {
 		s->retry_countdown = RETRY_AFTER_EVENTS;
 		s->retry_why = failed;
 	}

@@ -62,6 +62,7 @@ struct trace_stream {
 	uint64_t chunk_events;    /* events before this chunk */
 	uint64_t chunk_discarded;
 	uint64_t chunk_lost[H5SNOOP_LOSS_COUNT];
+	int restate_due;          /* a chunk began: restate before events */
 };
 
 /*
@@ -172,6 +173,28 @@ void trace_stream_close(struct trace_stream *s);
  * (and in a fork child, for its own trace).  Thread-safe.
  */
 void trace_stream_set_bound(uint64_t bytes, int ring);
+
+/*
+ * Ring mode: `hook` runs on the stream's own thread at the start of each
+ * chunk file (the first included), once its first packet that can take
+ * events is mapped and before the event that started it: it writes the
+ * definitions the chunk's events may name (trace_stream_put_restated),
+ * leaving `keep_bytes` free for that event.  Set once, before the first
+ * packet; NULL: none.  Not thread-safe.
+ */
+void trace_stream_set_chunk_hook(void (*hook)(struct trace_stream *s,
+					      uint64_t ts,
+					      size_t keep_bytes));
+
+/*
+ * Writes restated definition `ev` (`len` bytes, header first) at time `ts`
+ * into the current packet, when it fits with `keep_bytes` left free;
+ * never starts a packet.  The event is no event of the program: it is not
+ * counted (nor later as ring_overwritten).  Returns 0, or -1 when it does
+ * not fit.  Not thread-safe for the same stream.
+ */
+int trace_stream_put_restated(struct trace_stream *s, const void *ev,
+			      size_t len, uint64_t ts, size_t keep_bytes);
 
 /* The thread of stream `s` is done: in ring mode its last chunk may now
  * be deleted to make room.  Thread-safe for distinct streams. */

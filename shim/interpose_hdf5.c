@@ -37,6 +37,7 @@
 #include "shim_real.h"
 #include "stack_capture.h"
 #include "trace_clock.h"
+#include "trace_restate.h"
 #include "trace_session.h"
 
 #define SLOT_COUNT 32
@@ -201,6 +202,9 @@ static struct shim_h5fd *slot_open(int slot, const char *name,
 			 redact_string(clean, sizeof(clean), name,
 				       shim_config()->keep_query));
 	memcpy(buf, &ev, sizeof(ev));
+	/* A ring restates the open files at each chunk (trace_restate.h). */
+	if (file)
+		trace_restate_file_open(ev.file_id, buf, len);
 	trace_op_end(buf, len);
 	errno = saved_errno;
 	return file;
@@ -223,6 +227,7 @@ static shim_herr_t slot_close(int slot, struct shim_h5fd *file)
 	rc = d->real_close(file);
 	saved_errno = errno;
 	file_id_remove(file);
+	trace_restate_file_close(id);
 	memset(&ev, 0, sizeof(ev));
 	ev.h.id = H5SNOOP_EV_file_close;
 	ev.h.timestamp = t0;

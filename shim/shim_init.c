@@ -13,6 +13,7 @@
 #include "shim_config.h"
 #include "stack_capture.h"
 #include "trace_clock.h"
+#include "trace_restate.h"
 #include "trace_session.h"
 
 static void prepare_fork(void)
@@ -20,10 +21,12 @@ static void prepare_fork(void)
 	interpose_curl_prepare_fork();
 	net_conn_prepare_fork();
 	trace_session_prepare_fork();
+	trace_restate_prepare_fork();
 }
 
 static void parent_after_fork(void)
 {
+	trace_restate_parent_after_fork();
 	trace_session_parent_after_fork();
 	net_conn_parent_after_fork();
 	interpose_curl_parent_after_fork();
@@ -31,6 +34,7 @@ static void parent_after_fork(void)
 
 static void child_after_fork(void)
 {
+	trace_restate_child_after_fork();
 	trace_session_child_after_fork();
 	net_conn_child_after_fork();
 	interpose_net_child_after_fork();
@@ -47,6 +51,7 @@ __attribute__((constructor)) static void shim_start(void)
 {
 	shim_config_load();
 	trace_session_init();
+	trace_restate_init();
 	trace_clock_init();
 	stack_capture_init();
 	interpose_net_init();

@@ -34,6 +34,7 @@
 #include "shim_config.h"
 #include "shim_log.h"
 #include "shim_real.h"
+#include "trace_restate.h"
 #include "trace_session.h"
 
 #define STACK_TABLE_SIZE 8192u /* power of two */
@@ -210,6 +211,7 @@ static void note_module(const void *pc, uint64_t ts)
 	memcpy(buf + len, m.build_id, m.build_id_len);
 	len += m.build_id_len;
 	memcpy(buf, &ev, sizeof(ev));
+	trace_restate_module(buf, len);
 	trace_emit(buf, len);
 }
 
@@ -220,6 +222,7 @@ static void emit_stack(uint32_t id, void *const *frames, int n, uint64_t ts)
 	uint8_t buf[sizeof(struct h5snoop_ev_stack) +
 		    STACK_MAX_FRAMES * sizeof(uint64_t)];
 	struct h5snoop_ev_stack ev;
+	size_t len = sizeof(ev) + (size_t)n * sizeof(uint64_t);
 
 	memset(&ev, 0, sizeof(ev));
 	ev.h.id = H5SNOOP_EV_stack;
@@ -233,7 +236,8 @@ static void emit_stack(uint32_t id, void *const *frames, int n, uint64_t ts)
 		memcpy(buf + sizeof(ev) + (size_t)i * sizeof(pc), &pc,
 		       sizeof(pc));
 	}
-	trace_emit(buf, sizeof(ev) + (size_t)n * sizeof(uint64_t));
+	trace_restate_stack(id, buf, len);
+	trace_emit(buf, len);
 }
 
 /* The id of a stack: found, or claimed and recorded (modules first). */

@@ -229,7 +229,10 @@ enum h5snoop_status agg_add(struct agg *a, const struct trace_event *ev,
 	int64_t end;
 
 	if (r->layer == LAYER_NONE || !(a->layer_mask & (1u << r->layer))) {
-		if (ev->id == H5SNOOP_EV_file_open && a->layer_mask) {
+		/* A restated open (ring) tallies as its file_open, which
+		 * may be gone: both only raise the same maxima. */
+		if (h5snoop_event_original(ev->id) == H5SNOOP_EV_file_open &&
+		    a->layer_mask) {
 			uint64_t h = map_hash_str(r->file);
 
 			if (ensure_group(a, r->group, err) != H5SNOOP_OK)

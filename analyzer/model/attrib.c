@@ -19,6 +19,7 @@ struct file_info {
 	char *name;
 	char *driver;
 	char *flavor;
+	int restated; /* known from a file_restated only (ring) */
 };
 
 struct seq_slot {
@@ -203,8 +204,9 @@ enum h5snoop_status attrib_read(struct attrib *a,
 				const struct trace_event *ev,
 				struct h5snoop_error *err)
 {
-	if (!a->stacks || (ev->id != H5SNOOP_EV_stack &&
-			   ev->id != H5SNOOP_EV_module))
+	unsigned id = h5snoop_event_original(ev->id);
+
+	if (!a->stacks || (id != H5SNOOP_EV_stack && id != H5SNOOP_EV_module))
 		return H5SNOOP_OK;
 	a->stacks_read++;
 	return stack_table_add_event(&a->cur->stacks, ev, err);
@@ -282,6 +284,51 @@ static void from_file(struct resolved *r, const struct file_info *f)
 	r->file = f->name;
 	r->driver = f->driver;
 	r->file_size = f->size;
+}
+
+/*
+ * A file still open when a ring chunk began (file_restated, the layout of
+ * file_open): defines the file when its file_open was deleted with an
+ * older chunk, else must agree with it.  No operation: r stays without a
+ * layer.
+ * RATIONALE: a file_id is unique within a process, so a restatement that
+ * names another file or size is a damaged or forged trace, not a rule to
+ * pick a winner by.
+ */
+static enum h5snoop_status restated_file(struct attrib *a, struct proc *p,
+					 const struct trace *t,
+					 const struct trace_event *ev,
+					 struct resolved *r,
+					 struct h5snoop_error *err)
+{
+	const struct h5snoop_ev_file_open *o = ev->u.file_open;
+	struct file_info *f = find_id(p, o->file_id);
+	char name_buf[2048];
+
+	if (!f) {
+		if (o->status < 0 || o->file_id == 0)
+			return diag_fail(err, "%s: offset %llu: file_restated "
+					 "of no open file (file_id %u, "
+					 "status %d)",
+					 t->streams[ev->stream].path,
+					 (unsigned long long)ev->file_offset,
+					 o->file_id, o->status);
+		if (add_file(a, p, ev, &f, err) != H5SNOOP_OK)
+			return H5SNOOP_ERROR;
+		f->restated = 1;
+	} else if (f->size != o->size || strcmp(f->driver, ev->var[0]) ||
+		   strcmp(f->name, flavor_file_name(ev->var[1], name_buf,
+						    sizeof(name_buf)))) {
+		return diag_fail(err, "%s: offset %llu: file_restated "
+				 "disagrees with file_id %u opened before "
+				 "(%s %s, %llu bytes)",
+				 t->streams[ev->stream].path,
+				 (unsigned long long)ev->file_offset,
+				 o->file_id, f->driver, f->name,
+				 (unsigned long long)f->size);
+	}
+	from_file(r, f);
+	return H5SNOOP_OK;
 }
 
 /* Group of reads whose file_id no file_open of this process names. */
@@ -597,10 +644,20 @@ enum h5snoop_status attrib_resolve(struct attrib *a, const struct trace *t,
 		r->duration_ns = ev->u.file_open->duration_ns;
 		if (ev->u.file_open->status < 0)
 			return by_url(a, p, ev->var[1], "libcurl", r, err);
+		/* Restated already (a ring chunk began while it opened). */
+		f = find_id(p, ev->u.file_open->file_id);
+		if (f && f->restated && f->size == ev->u.file_open->size &&
+		    strcmp(f->driver, ev->var[0]) == 0) {
+			f->restated = 0;
+			from_file(r, f);
+			return H5SNOOP_OK;
+		}
 		if (add_file(a, p, ev, &f, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
 		from_file(r, f);
 		return H5SNOOP_OK;
+	case H5SNOOP_EV_file_restated:
+		return restated_file(a, p, t, ev, r, err);
 	case H5SNOOP_EV_file_close:
 		r->duration_ns = ev->u.file_close->duration_ns;
 		f = find_id(p, ev->u.file_close->file_id);

@@ -192,7 +192,7 @@ static enum h5snoop_status trace_events(struct pass *p, struct trace *t,
 	const int stacks = a->stacks;
 	enum h5snoop_status st = H5SNOOP_OK;
 	uint64_t first_ts = 0, last_ts = 0;
-	int end = 0, got = 0;
+	int end = 0, got = 0, got_first = 0;
 
 	while (st == H5SNOOP_OK) {
 		const struct trace_event *ev = NULL;
@@ -214,9 +214,12 @@ static enum h5snoop_status trace_events(struct pass *p, struct trace *t,
 				end = 1;
 				continue;
 			}
-			if (t->events == 1)
+			if (t->events == 1 && !got_first) {
 				first_ts = ev->ts;
-			last_ts = ev->ts;
+				got_first = 1;
+			}
+			if (!h5snoop_event_restated(ev->id))
+				last_ts = ev->ts;
 			if (stacks) {
 				st = stacked_read(p, ev, &held, err);
 				if (st != H5SNOOP_OK || held)

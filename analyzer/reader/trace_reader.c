@@ -125,7 +125,9 @@ int trace_next(struct trace *t, const struct trace_event **ev,
 	}
 	if (!t->cur)
 		return 0;
-	t->events++;
+	/* A restated definition (ring) is no event of the program. */
+	if (!h5snoop_event_restated(t->cur->ev.id))
+		t->events++;
 	*ev = &t->cur->ev;
 	return 1;
 }

@@ -26,7 +26,8 @@ struct trace {
 	struct stream_in *cur;  /* stream of the last event returned */
 	uint64_t limit;         /* smallest timestamp of the others */
 	int started;
-	uint64_t events;        /* returned so far */
+	uint64_t events;        /* returned so far, restated definitions
+				 * (ring chunks) excepted */
 };
 
 /*

@@ -194,7 +194,11 @@ enum h5snoop_status stack_table_add_event(struct stack_table *t,
 					  const struct trace_event *ev,
 					  struct h5snoop_error *err)
 {
-	if (ev->id == H5SNOOP_EV_stack) {
+	/* A restated stack or module (ring chunks) defines as the
+	 * original: a stack_id defined twice keeps its first frames. */
+	unsigned id = h5snoop_event_original(ev->id);
+
+	if (id == H5SNOOP_EV_stack) {
 		uint64_t pcs[UINT8_MAX];
 		uint32_t n = ev->var_len[0];
 
@@ -204,9 +208,13 @@ enum h5snoop_status stack_table_add_event(struct stack_table *t,
 		memcpy(pcs, ev->var[0], n * sizeof(*pcs));
 		return stack_table_add(t, ev->u.stack->stack_id, pcs, n, err);
 	}
-	if (ev->id == H5SNOOP_EV_module) {
+	if (id == H5SNOOP_EV_module) {
 		const struct h5snoop_ev_module *m = ev->u.module;
 
+		if (ev->id == H5SNOOP_EV_module_restated &&
+		    sym_modules_has(&t->modules, m->base, m->start, m->end,
+				    ev->var[0]))
+			return H5SNOOP_OK;
 		return stack_table_add_module(t, m->base, m->start, m->end,
 					      ev->var[0],
 					      (const uint8_t *)ev->var[1],

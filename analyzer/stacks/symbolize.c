@@ -611,6 +611,19 @@ struct sym_module *sym_modules_find(const struct sym_modules *m, uint64_t pc)
 	return NULL;
 }
 
+int sym_modules_has(const struct sym_modules *m, uint64_t base,
+		    uint64_t start, uint64_t end, const char *path)
+{
+	for (size_t i = m->n; i-- > 0;) {
+		const struct sym_module *v = &m->v[i];
+
+		if (v->base == base && v->start == start && v->end == end &&
+		    strcmp(v->path, path) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void sym_modules_free(struct sym_modules *m)
 {
 	for (size_t i = 0; i < m->n; i++)

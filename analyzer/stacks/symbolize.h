@@ -90,6 +90,12 @@ enum h5snoop_status sym_modules_add(struct sym_modules *m, uint64_t base,
 struct sym_module *sym_modules_find(const struct sym_modules *m,
 				    uint64_t pc);
 
+/* Whether m itself (not its parent) holds a module of exactly these
+ * base, start, end and path: a restated one (ring chunks) is then not
+ * added again.  Pure. */
+int sym_modules_has(const struct sym_modules *m, uint64_t base,
+		    uint64_t start, uint64_t end, const char *path);
+
 /* Frees the modules (not the files they use: the symbolizer owns those). */
 void sym_modules_free(struct sym_modules *m);
 

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define H5SNOOP_TRACE_VERSION 6
+#define H5SNOOP_TRACE_VERSION 7
 #define H5SNOOP_VERSION_STRING "0.1.0"
 #define H5SNOOP_TRACER_NAME "h5snoop"
 #define H5SNOOP_CTF_MAGIC 0xC1FC1FC1u
@@ -102,6 +102,39 @@ struct __attribute__((packed)) h5snoop_event_header {
 	}                            \
 	;
 #include "h5snoop/trace_schema.def"
+
+/*
+ * Restated definitions (ring chunks): file_restated, stack_restated and
+ * module_restated have the layout of file_open, stack and module; they
+ * define, and are no operation of the program.  The original's id, or
+ * `id` itself when it restates nothing.
+ */
+static inline unsigned h5snoop_event_original(unsigned id)
+{
+	switch (id) {
+	case H5SNOOP_EV_file_restated:
+		return H5SNOOP_EV_file_open;
+	case H5SNOOP_EV_stack_restated:
+		return H5SNOOP_EV_stack;
+	case H5SNOOP_EV_module_restated:
+		return H5SNOOP_EV_module;
+	default:
+		return id;
+	}
+}
+
+static inline int h5snoop_event_restated(unsigned id)
+{
+	return h5snoop_event_original(id) != id;
+}
+
+_Static_assert(sizeof(struct h5snoop_ev_file_restated) ==
+		       sizeof(struct h5snoop_ev_file_open) &&
+	       sizeof(struct h5snoop_ev_stack_restated) ==
+		       sizeof(struct h5snoop_ev_stack) &&
+	       sizeof(struct h5snoop_ev_module_restated) ==
+		       sizeof(struct h5snoop_ev_module),
+	       "a restated event has its original's layout");
 
 /* Name of each loss reason, and whether it drops events, by id. */
 extern const char *const h5snoop_loss_names[H5SNOOP_LOSS_COUNT];

@@ -498,6 +498,40 @@ static void bad_cases(void)
 	file_text("bad", "garbage/README",
 		  "300 bytes of garbage as a stream file.\n");
 
+	/* A file restated (as a ring chunk does) under another name than
+	 * its open's: the second file_open becomes a file_restated. */
+	{
+		struct h5snoop_trace_env env;
+		struct trace_stream s;
+		struct tgen g;
+		uint8_t restated = H5SNOOP_EV_file_restated;
+		off_t off = (off_t)(sizeof(struct h5snoop_packet_header) +
+				    sizeof(struct h5snoop_ev_file_open) +
+				    sizeof("sec2") +
+				    sizeof("/data/simple.h5"));
+
+		tgen_default_env(&env, 30, NULL);
+		start(&g, "bad", "restated_conflict", &env);
+		must(tgen_stream(&g, &s, 300, PACKET) == 0, "stream");
+		must(tgen_file_open(&s, 1000, 1, 1000000, 100, "sec2",
+				    "/data/simple.h5") == 0,
+		     "open");
+		must(tgen_file_open(&s, 1500, 1, 1000000, 100, "sec2",
+				    "/data/other.h5") == 0,
+		     "restated");
+		must(tgen_vfd_read(&s, 2000, 1, 1, 3, 0, 1000, 50) == 0,
+		     "read");
+		trace_stream_close(&s);
+		tgen_close(&g);
+		snprintf(path, sizeof(path),
+			 "%s/bad/restated_conflict/stream_300", data);
+		poke(path, off, &restated, sizeof(restated));
+		file_text("bad", "restated_conflict/README",
+			  "file_id 1 opened as /data/simple.h5, then "
+			  "restated (file_restated)\nas /data/other.h5: a "
+			  "file_id names one file in a process.\n");
+	}
+
 	/* A foreign CTF trace, and a directory with no trace. */
 	snprintf(path, sizeof(path), "%s/bad/foreign", data);
 	mkdir(path, 0755);

@@ -14,6 +14,14 @@ covers and that older events were overwritten, in text, CSV and JSON,
 and fails with --strict; `h5snoop top --once` reads it.  The program
 behaves as without the shim and h5snoop prints no warning (overwriting
 is what was asked).
+
+Each chunk restates what its events may name: the file, opened once
+before the ring wraps several times, keeps its name for every read kept
+(`h5snoop report --by file` has no `?`), with call stacks on too (every
+read kept names a stack its trace holds); restated definitions are no
+events, so kept + overwritten is still the unbounded count.  A second
+reader opens two files at different times and closes the first before
+the ring wraps: only the second is restated.
 """
 
 import csv
@@ -51,6 +59,106 @@ phase(2)
 f.close()
 print("sum %.1f" % total)
 """
+
+
+TWO_FILES = r"""
+import sys
+import h5py
+
+first, second, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+total = 0.0
+with h5py.File(first, "r", rdcc_nbytes=0) as f:
+    d = f["grp/v0"]
+    for i in range(20):
+        total += float(d[i * d.chunks[0]])
+with h5py.File(second, "r", rdcc_nbytes=0) as f:
+    d = f["grp/v0"]
+    chunks = d.shape[0] // d.chunks[0]
+    for i in range(n):
+        total += float(d[(i * 7) % chunks * d.chunks[0]])
+print("sum %.1f" % total)
+"""
+
+RESTATED = ("file_restated", "stack_restated", "module_restated")
+
+
+def program_events(events):
+    """The program's events: restated definitions are none."""
+    return [e for e in events if e["event"] not in RESTATED]
+
+
+def by_file(out, extra=()):
+    """{file: driver reads} from `h5snoop report --by file -f json`."""
+    rep = t.run([t.h5snoop_bin(), "report", "--by", "file", "-f", "json"]
+                + list(extra) + [out])
+    t.check(rep.returncode == 0, "report --by file fails: %s"
+            % rep.stderr.decode(errors="replace"))
+    groups = json.loads(rep.stdout)["groups"]
+    return ({g["by"]["file"]: g["reads_and_requests"]["driver_reads"]
+             for g in groups}, rep.stderr.decode(errors="replace"))
+
+
+def check_names(out, path, reads, what, extra=()):
+    """Every read kept groups under the file's name, none under `?`."""
+    files, err = by_file(out, extra)
+    t.check(files.get(path) == len(reads) and "?" not in files,
+            "%s: reads kept by file %s, want all %d under %s"
+            % (what, files, len(reads), path))
+    return err
+
+
+def ring_with_stacks(cmd, path, work):
+    """Call stacks on: each chunk restates modules and stacks too."""
+    out = os.path.join(work, "ring-stacks")
+    traced = t.record(cmd, out, extra_env={"H5SNOOP_MAX_SIZE": "256K",
+                                           "H5SNOOP_MODE": "ring",
+                                           "H5SNOOP_STACKS": "1"})
+    t.check(traced.returncode == 0, "the reader fails with stacks: %s"
+            % traced.stderr.decode(errors="replace"))
+    events = t.babeltrace(t.trace_dirs(out)[0])
+    reads = t.by_name(events, "vfd_read")
+    lost = ring_lost(out)
+    t.check(lost > 0 and t.by_name(events, "stack_restated") and
+            t.by_name(events, "module_restated"),
+            "the ring with stacks restated no stack or module (%d "
+            "overwritten)" % lost)
+    defined = {e["stack_id"] for e in events
+               if e["event"] in ("stack", "stack_restated")}
+    t.check(all(e["stack_id"] in defined for e in reads),
+            "kept reads name stacks their trace does not hold")
+    err = check_names(out, path, reads, "stacks on")
+    t.check("does not hold" not in err, "report: %s" % err)
+
+
+def ring_lost(out):
+    rep = t.run([t.h5snoop_bin(), "report", "-f", "json", out])
+    t.check(rep.returncode == 0, "report fails: %s" % rep.stderr)
+    return json.loads(rep.stdout)["summary"]["lost"]["ring_overwritten"]
+
+
+def two_files(work):
+    """The file closed before the ring wraps is not restated; the one
+    still open is, and all its reads kept name it."""
+    first = os.path.join(work, "first.h5")
+    second = os.path.join(work, "second.h5")
+    t.make_h5(first, datasets=1, elements=20000, chunk=50)
+    t.make_h5(second, datasets=1, elements=100000, chunk=50)
+    cmd = ["/usr/bin/python3", "-c", TWO_FILES, first, second,
+           str(READS)]
+    out = os.path.join(work, "two")
+    traced = t.record(cmd, out, extra_env={"H5SNOOP_MAX_SIZE": "256K",
+                                           "H5SNOOP_MODE": "ring"})
+    t.check(traced.returncode == 0, "the two-file reader fails: %s"
+            % traced.stderr.decode(errors="replace"))
+    t.check(ring_lost(out) > 0, "the two-file ring never wrapped")
+    events = t.babeltrace(t.trace_dirs(out)[0])
+    restated = t.by_name(events, "file_restated")
+    t.check(restated and all(e["name"] == second for e in restated),
+            "restated files: %s, want only %s"
+            % (sorted({e["name"] for e in restated}), second))
+    t.check(not any(e["event"] == "file_open" and e["name"] == first
+                    for e in events), "the first file's open survived")
+    check_names(out, second, t.by_name(events, "vfd_read"), "two files")
 
 
 def dir_bytes(d):
@@ -112,15 +220,20 @@ def main():
     t.check(rep.returncode == 0, "report fails: %s" % rep.stderr)
     summary = json.loads(rep.stdout)["summary"]
     lost = summary["lost"]["ring_overwritten"]
-    t.check(len(events) + lost == len(all_events),
+    t.check(not t.by_name(events, "file_open") and
+            t.by_name(events, "file_restated"),
+            "the open was not overwritten, or not restated")
+    check_names(out, path, reads, "ring")
+    t.check(len(program_events(events)) + lost == len(all_events),
             "%d events kept + %d overwritten != %d events unbounded"
-            % (len(events), lost, len(all_events)))
+            % (len(program_events(events)), lost, len(all_events)))
     t.check(summary["discarded_events"] == lost,
             "discarded_events %d, ring_overwritten %d"
             % (summary["discarded_events"], lost))
     t.check(summary["partial_traces"] == 1 and len(summary["spans"]) == 1,
             "want one span: %s" % summary["spans"])
     span = summary["spans"][0]
+    events = program_events(events)
     t.check(span["kept"] == "most_recent" and span["events"] == len(events)
             and span["lost"] == lost
             and span["last_unix_ns"] - span["first_unix_ns"]
@@ -130,7 +243,8 @@ def main():
     exp = t.run([t.h5snoop_bin(), "export", "--format", "jsonl", out])
     t.check(exp.returncode == 0, "export fails: %s" % exp.stderr)
     rows = [json.loads(l) for l in exp.stdout.decode().splitlines()]
-    times = [r["time_unix_ns"] for r in rows]
+    times = [r["time_unix_ns"] for r in rows
+             if r["event"] not in RESTATED]
     t.check(len(times) == len(events) and min(times) ==
             span["first_unix_ns"] and max(times) == span["last_unix_ns"],
             "the span %s is not that of the %d events exported"
@@ -157,6 +271,8 @@ def main():
                  out])
     t.check(top.returncode == 0 and b" gone " in top.stdout,
             "top --once on the ring: %s %s" % (top.stdout, top.stderr))
+    ring_with_stacks(cmd, path, work)
+    two_files(work)
     print("ring of 256 KiB: %d bytes, %d of %d events kept, %d "
           "overwritten" % (size, len(events), len(all_events), lost))
     return 0

@@ -1,0 +1,50 @@
+/*
+ * trace_restate.h - what each chunk of a ring restates (H5SNOOP_MODE=ring):
+ * the driver files still open, and the modules and stacks of the process,
+ * so that a chunk file names what its events refer to even after the
+ * chunk that held a file's open or a stack's first sighting is deleted.
+ *
+ * Interposers hand over a copy of each definition as they record it (cold
+ * paths only: an open, a close, a new stack or module); at the start of
+ * every chunk (format/trace_stream's chunk hook) they are written again as
+ * file_restated, module_restated and stack_restated events, within a
+ * quarter of the chunk's first packet: files first, then modules, then
+ * the newest stacks.  Off, with nothing kept or allocated, unless the ring
+ * is on.
+ *
+ * Must never: write an event while it holds its lock, allocate with
+ * malloc, or cost anything on the event path.
+ */
+#ifndef H5SNOOP_TRACE_RESTATE_H
+#define H5SNOOP_TRACE_RESTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads the configuration (shim_config) and, for a ring, reserves the
+ * tables (address space only: pages are touched as used) and installs
+ * the chunk hook.  Called once by the constructor. */
+void trace_restate_init(void);
+
+/*
+ * Keeps a copy of the file_open event `ev` (`len` bytes) of open file
+ * `file_id` until trace_restate_file_close(file_id).  No-op when the ring
+ * is off, for file_id 0, or when the table is full (that file is then not
+ * restated).  Thread-safe; keeps errno.
+ */
+void trace_restate_file_open(uint32_t file_id, const void *ev, size_t len);
+void trace_restate_file_close(uint32_t file_id);
+
+/* Keeps a copy of the stack event `ev` of `stack_id`, or of a module
+ * event, for the rest of the process.  Same rules as above. */
+void trace_restate_stack(uint32_t stack_id, const void *ev, size_t len);
+void trace_restate_module(const void *ev, size_t len);
+
+/* Fork: the lock is held across fork(); the child keeps the files (it
+ * inherits them, with their ids) and forgets the stacks and modules (it
+ * numbers its own).  The child's handler is async-signal-safe. */
+void trace_restate_prepare_fork(void);
+void trace_restate_parent_after_fork(void);
+void trace_restate_child_after_fork(void);
+
+#endif
