@@ -115,6 +115,25 @@ static unsigned parse_stacks(void)
 	return (unsigned)n;
 }
 
+/* H5SNOOP_UNWIND: fast (default), libunwind, or check (both walkers,
+ * every disagreement warned about). */
+static int parse_unwinder(void)
+{
+	const char *v = getenv("H5SNOOP_UNWIND");
+
+	if (!v || !*v || strcmp(v, "fast") == 0)
+		return SHIM_UNWIND_FAST;
+	if (strcmp(v, "libunwind") == 0)
+		return SHIM_UNWIND_LIBUNWIND;
+	if (strcmp(v, "check") == 0)
+		return SHIM_UNWIND_CHECK;
+	shim_warn_once(SHIM_WARN_CONFIG,
+		       "ignoring H5SNOOP_UNWIND='%s' (want fast, libunwind or "
+		       "check)",
+		       v);
+	return SHIM_UNWIND_FAST;
+}
+
 /* H5SNOOP_CLOCK: auto (default: the TSC where invariant) or monotonic
  * (clock_gettime always). */
 static int parse_clock_monotonic(void)
@@ -210,6 +229,7 @@ void shim_config_load(void)
 					 SHIM_LAYER_NET;
 	config.rank = parse_rank();
 	config.stack_every = parse_stacks();
+	config.stack_unwinder = parse_unwinder();
 	config.clock_monotonic = parse_clock_monotonic();
 	config.max_size_bytes = parse_max_size();
 	config.ring = parse_mode(config.max_size_bytes);

@@ -14,6 +14,11 @@
 #define SHIM_LAYER_HTTP 2u
 #define SHIM_LAYER_NET 4u
 
+/* H5SNOOP_UNWIND: who walks the stacks of H5SNOOP_STACKS. */
+#define SHIM_UNWIND_FAST 0      /* the rule cache, libunwind as fallback */
+#define SHIM_UNWIND_LIBUNWIND 1 /* libunwind only */
+#define SHIM_UNWIND_CHECK 2     /* both, compared (for tests) */
+
 struct shim_config {
 	char output_root[PATH_MAX]; /* H5SNOOP_OUTPUT, made absolute */
 	int output_too_long;        /* ...but it does not fit a path */
@@ -24,6 +29,7 @@ struct shim_config {
 	int debug;                  /* H5SNOOP_DEBUG=1 */
 	long rank;                  /* MPI/Slurm rank, -1 when unset */
 	unsigned stack_every;       /* H5SNOOP_STACKS: 0 off, N one in N */
+	int stack_unwinder;         /* H5SNOOP_UNWIND as SHIM_UNWIND_* */
 	int clock_monotonic;        /* H5SNOOP_CLOCK=monotonic: no TSC */
 	unsigned long long max_size_bytes; /* H5SNOOP_MAX_SIZE, 0: none */
 	int ring;                   /* H5SNOOP_MODE=ring (with a bound) */

@@ -2,8 +2,13 @@
  * stack_capture.c - call stacks of requests, deduplicated, with the module
  * map needed to symbolize them later (see stack_capture.h).
  *
- * RATIONALE: libunwind is dlopen'ed only when H5SNOOP_STACKS is set, so a
- * process traced without stacks (or not traced at all) never loads it.
+ * RATIONALE: stacks are walked by unwind_fast.c (a cache of unwind rules
+ * per return address), which hands a stack to libunwind only where a
+ * frame is not an ordinary one; libunwind is dlopen'ed only when
+ * H5SNOOP_STACKS is set, so a process traced without stacks (or not
+ * traced at all) never loads it.  H5SNOOP_UNWIND=libunwind walks every
+ * stack with libunwind (as before the fast walk existed), =check walks
+ * each with both and warns when they disagree (the tests' comparison).
  * Stacks are deduplicated by a hash of their frames in a fixed lock-free
  * table; modules are found from the frames themselves (_dl_find_object),
  * so libraries dlopen'ed after start are covered as soon as they appear
@@ -36,6 +41,7 @@
 #include "shim_real.h"
 #include "trace_restate.h"
 #include "trace_session.h"
+#include "unwind_fast.h"
 
 #define STACK_TABLE_SIZE 8192u /* power of two */
 #define MAX_MODULES 512
@@ -47,6 +53,10 @@
 unsigned stack_capture_every;
 
 static int (*real_unw_backtrace)(void **frames, int max);
+static int unwinder; /* SHIM_UNWIND_* */
+/* H5SNOOP_UNWIND=check: walks compared, of them walked fast, and
+ * disagreements. */
+static atomic_ulong check_walks, check_fast, check_differ;
 /* Stacks seen, by the hash of their frames: lock-free, nothing removed;
  * a slot's id is 0 until its claimer has recorded the stack. */
 static _Atomic uint64_t stack_keys[STACK_TABLE_SIZE];
@@ -83,6 +93,7 @@ void stack_capture_init(void)
 			       LIBUNWIND_SONAME);
 		return;
 	}
+	unwinder = shim_config()->stack_unwinder;
 	stack_capture_every = shim_config()->stack_every;
 }
 
@@ -249,6 +260,12 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 	uint32_t id;
 
 	if (__builtin_expect(inserted, 0)) {
+		int cancel_state;
+
+		/* NOTE: a new stack takes module_lock and may write the
+		 * trace (a cancellation point); other threads wait on
+		 * both. */
+		shim_enter_critical(&cancel_state);
 		id = atomic_fetch_add(&next_stack_id, 1u);
 		pthread_mutex_lock(&module_lock);
 		for (int f = 0; f < n; f++)
@@ -256,6 +273,7 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 		pthread_mutex_unlock(&module_lock);
 		emit_stack(id, frames, n, ts);
 		atomic_store(&stack_ids[i], id);
+		shim_leave_critical(cancel_state);
 		return id;
 	}
 	if (i != OPEN_TABLE_NONE) {
@@ -273,10 +291,69 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 	return 0;
 }
 
+/* Drops the shim's own frames (the wrapper, a driver trampoline between
+ * HDF5 and its driver: they say nothing about the host) and cuts to
+ * STACK_MAX_FRAMES; returns how many are left. */
+static int drop_own_frames(void **frames, int n)
+{
+	int kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		uintptr_t pc = (uintptr_t)frames[i];
+
+		if (pc < self_start || pc >= self_end)
+			frames[kept++] = frames[i];
+	}
+	return kept > STACK_MAX_FRAMES ? STACK_MAX_FRAMES : kept;
+}
+
+/* libunwind's walk.  RATIONALE: its first walk in a thread maps memory
+ * and may take the loader's lock: no cancellation inside.  Inlined, so
+ * that the walk starts at its caller's frame as the fast one does (both
+ * give up after the same number of frames). */
+static inline __attribute__((always_inline)) int
+walk_libunwind(void **frames, int max)
+{
+	int cancel_state, n;
+
+	shim_enter_critical(&cancel_state);
+	n = real_unw_backtrace(frames, max);
+	shim_leave_critical(cancel_state);
+	return n;
+}
+
+/* H5SNOOP_UNWIND=check: libunwind's walk of the same stack must keep the
+ * same frames as the fast one (`fast` of them, or -1: it gave up). */
+__attribute__((cold, noinline)) static void
+check_against_libunwind(void *const *fast_frames, int fast)
+{
+	void *frames[STACK_MAX_FRAMES + 9];
+	/* One frame more: this function's own. */
+	int n = drop_own_frames(frames,
+				walk_libunwind(frames, STACK_MAX_FRAMES + 9));
+
+	atomic_fetch_add(&check_walks, 1);
+	if (fast < 0)
+		return;
+	atomic_fetch_add(&check_fast, 1);
+	for (int i = 0; i < n || i < fast; i++) {
+		if (i < n && i < fast && frames[i] == fast_frames[i])
+			continue;
+		atomic_fetch_add(&check_differ, 1);
+		shim_warn_once(SHIM_WARN_STACKS,
+			       "fast unwinder and libunwind disagree at frame "
+			       "%d of %d/%d: %lu vs %lu",
+			       i, fast, n,
+			       i < fast ? (unsigned long)fast_frames[i] : 0ul,
+			       i < n ? (unsigned long)frames[i] : 0ul);
+		return;
+	}
+}
+
 uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 {
 	void *frames[STACK_MAX_FRAMES + 8];
-	int saved_errno = errno, n, kept = 0, cancel_state;
+	int saved_errno = errno, n = -1, kept;
 	uint32_t id;
 
 	/* RATIONALE: one countdown per layer; a shared one would give every
@@ -286,24 +363,34 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 		return 0;
 	}
 	tls_countdown[layer] = stack_capture_every;
-	/* NOTE: a new stack takes module_lock and may write the trace (a
-	 * cancellation point); other threads wait on both. */
-	shim_enter_critical(&cancel_state);
-	n = real_unw_backtrace(frames, STACK_MAX_FRAMES + 8);
-	/* Our own frames (the wrapper, a driver trampoline between HDF5 and
-	 * its driver) say nothing about the host: drop them. */
-	for (int i = 0; i < n; i++) {
-		uintptr_t pc = (uintptr_t)frames[i];
-
-		if (pc < self_start || pc >= self_end)
-			frames[kept++] = frames[i];
+	if (__builtin_expect(unwinder != SHIM_UNWIND_LIBUNWIND, 1))
+		n = unwind_fast_backtrace(frames, STACK_MAX_FRAMES + 8);
+	if (__builtin_expect(n >= 0, 1)) {
+		kept = drop_own_frames(frames, n);
+		if (__builtin_expect(unwinder == SHIM_UNWIND_CHECK, 0))
+			check_against_libunwind(frames, kept);
+	} else {
+		if (__builtin_expect(unwinder == SHIM_UNWIND_CHECK, 0))
+			check_against_libunwind(frames, -1);
+		kept = drop_own_frames(frames, walk_libunwind(
+						       frames,
+						       STACK_MAX_FRAMES + 8));
 	}
-	if (kept > STACK_MAX_FRAMES)
-		kept = STACK_MAX_FRAMES;
 	id = kept > 0 ? stack_id_of(frames, kept, ts) : 0;
-	shim_leave_critical(cancel_state);
 	errno = saved_errno;
 	return id;
+}
+
+/* H5SNOOP_UNWIND=check: what was compared, said at exit (with
+ * H5SNOOP_DEBUG=1). */
+__attribute__((destructor)) static void stack_capture_check_report(void)
+{
+	if (unwinder != SHIM_UNWIND_CHECK || stack_capture_every == 0)
+		return;
+	shim_debug("unwind check: %lu stacks walked by both, %lu of them by "
+		   "the fast unwinder, %lu disagreements",
+		   atomic_load(&check_walks), atomic_load(&check_fast),
+		   atomic_load(&check_differ));
 }
 
 /*
