@@ -24,6 +24,15 @@ analyzer's symbolizer and attribution, analyzer/stacks/stack_table.c):
   fork      a fork child's stacks and modules may be in its parent's
             trace only: `h5snoop export --stacks` names every frame of
             both.
+  unwind    the fast unwinder against libunwind (H5SNOOP_UNWIND=check
+            walks every stack with both and warns at a difference):
+            unwind_host's recursions 0-45 deep through frames with and
+            without a frame pointer, alloca and large frames, on two
+            threads, and h5py reading d[:]; every stack compared, none
+            different, the C host's all walked by the fast unwinder,
+            its stacks complete down to main or the thread's start, or
+            cut at 32 frames; and the default walk records the same
+            stacks as H5SNOOP_UNWIND=libunwind.
 
 Then `h5snoop report --by function|stack` and `export --stacks` (the
 analyzer's own reader) must agree with symbolize_tool read from
@@ -445,9 +454,87 @@ def case_fork(work):
             "report --by function on the fork's traces: %d %s" % (rc, err))
 
 
+_CHECKED = re.compile(r"unwind check: (\d+) stacks walked by both, "
+                      r"(\d+) of them by the fast unwinder, "
+                      r"(\d+) disagreements")
+
+
+def unwind_checked(cmd, work, what):
+    """Records cmd with H5SNOOP_UNWIND=check: (events, modules, stacks,
+    walks compared, walks by the fast unwinder).  No disagreement, one
+    walk per request."""
+    out = os.path.join(work, "check-" + what)
+    p = t.record(cmd, out, extra_env={"H5SNOOP_STACKS": "1",
+                                      "H5SNOOP_UNWIND": "check",
+                                      "H5SNOOP_DEBUG": "1"})
+    err = p.stderr.decode(errors="replace")
+    t.check(p.returncode == 0, "%s failed: %s" % (what, err[-2000:]))
+    t.check("libunwind disagree" not in err, "%s: the walkers disagree:\n%s"
+            % (what, "\n".join(l for l in err.splitlines()
+                               if "libunwind disagree" in l)))
+    m = _CHECKED.search(err)
+    t.check(m is not None, "%s: no unwind check summary:\n%s"
+            % (what, err[-2000:]))
+    walks, fast, differ = (int(x) for x in m.groups())
+    events, modules, stacks = read_trace(one_trace(out))
+    n = len(requests(events))
+    t.check(differ == 0 and walks == n,
+            "%s: %d walks compared for %d requests, %d different"
+            % (what, walks, n, differ))
+    return events, modules, stacks, walks, fast
+
+
+def case_unwind(work):
+    path = os.path.join(work, "sample.h5")
+    make_file(path)
+    host = [t.sample_bin("unwind_host"), path, VAR]
+    events, modules, stacks, walks, fast = unwind_checked(host, work, "c")
+    t.check(walks >= 92 and fast == walks,
+            "unwind_host: %d of %d walks by the fast unwinder"
+            % (fast, walks))
+    sym, _warnings = symbolize(modules, stacks)
+    # A read at the bottom: all of it, or its first 32 frames.
+    bottoms = [sym[e["stack_id"]][2] for e in requests(events)
+               if "unwind_host_bottom" in
+               [f.split("+")[0] for f in sym[e["stack_id"]][2]]]
+    t.check(len(bottoms) >= 92, "%d reads from unwind_host_bottom"
+            % len(bottoms))
+    shapes = Counter()
+    for frames in bottoms:
+        names = [f.split("+")[0] for f in frames]
+        shapes.update(n for n in names if n.startswith(("fp_", "nofp_")))
+        t.check(len(frames) == 32 or "main" in names or
+                "start_thread" in names,
+                "a stack neither whole nor cut at 32 frames: %s" % frames)
+    t.check(len(shapes) == 6, "frame shapes on the stacks: %s" % shapes)
+    t.check(max(len(f) for f in bottoms) == 32, "no stack cut at 32")
+    # The default walk and libunwind's record the same stacks.
+    seen = {}
+    for unwinder in ("fast", "libunwind"):
+        out = os.path.join(work, unwinder)
+        p = t.record(host, out, extra_env={"H5SNOOP_STACKS": "1",
+                                           "H5SNOOP_UNWIND": unwinder})
+        t.check(p.returncode == 0, "unwind_host failed")
+        ev, mods, st = read_trace(one_trace(out))
+        s, _w = symbolize(mods, st)
+        seen[unwinder] = [s[e["stack_id"]][2] for e in requests(ev)]
+    t.check(seen["fast"] == seen["libunwind"],
+            "symbolized stacks differ between the fast walk and "
+            "libunwind's")
+
+    code = ("import h5py, sys\n"
+            "with h5py.File(sys.argv[1], 'r') as f:\n"
+            "    print(round(float(f[sys.argv[2]][:].mean()), 6))\n")
+    _e, _m, _s, walks, fast = unwind_checked(
+        ["/usr/bin/python3", "-c", code, path, VAR], work, "h5py")
+    t.check(walks >= CHUNKS and fast > 0,
+            "h5py: %d of %d walks by the fast unwinder" % (fast, walks))
+    print("h5py: %d of %d stacks walked fast" % (fast, walks))
+
+
 CASES = {"c_sample": case_c_sample, "h5py": case_h5py,
          "dlopen": case_dlopen, "sampling": case_sampling,
-         "fork": case_fork}
+         "fork": case_fork, "unwind": case_unwind}
 
 
 def main():
