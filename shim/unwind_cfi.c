@@ -95,23 +95,8 @@ static uint64_t read_u(struct cursor *c, size_t n)
 	return v;
 }
 
-static uint64_t read_uleb(struct cursor *c)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	const uint8_t *at;
-
-	while (take(c, 1, &at)) {
-		if (shift < 64)
-			v |= (uint64_t)(*at & 0x7f) << shift;
-		shift += 7;
-		if (!(*at & 0x80))
-			return v;
-	}
-	return 0;
-}
-
-static int64_t read_sleb(struct cursor *c)
+/* A LEB128 number; sign-extended when `is_signed`. */
+static uint64_t read_leb(struct cursor *c, int is_signed)
 {
 	uint64_t v = 0;
 	unsigned shift = 0;
@@ -122,12 +107,22 @@ static int64_t read_sleb(struct cursor *c)
 			v |= (uint64_t)(*at & 0x7f) << shift;
 		shift += 7;
 		if (!(*at & 0x80)) {
-			if (shift < 64 && (*at & 0x40))
+			if (is_signed && shift < 64 && (*at & 0x40))
 				v |= ~(uint64_t)0 << shift;
-			return (int64_t)v;
+			return v;
 		}
 	}
 	return 0;
+}
+
+static uint64_t read_uleb(struct cursor *c)
+{
+	return read_leb(c, 0);
+}
+
+static int64_t read_sleb(struct cursor *c)
+{
+	return (int64_t)read_leb(c, 1);
 }
 
 /* A pointer in encoding `enc`; sets c->bad on one this file does not
@@ -246,10 +241,6 @@ static int run_cfi(struct cfi_state *s, struct cursor *c, uint64_t loc,
 				set_reg(&s->row, read_uleb(c), REG_SAME, 0);
 				break;
 			case 0x09: /* register */
-				reg = read_uleb(c);
-				(void)read_uleb(c);
-				set_reg(&s->row, reg, REG_OTHER, 0);
-				break;
 			case 0x0a: /* remember_state */
 				if (s->saved_count == STATE_STACK_MAX)
 					return -1;
@@ -305,11 +296,6 @@ static int run_cfi(struct cfi_state *s, struct cursor *c, uint64_t loc,
 				if (s->row.cfa_expr)
 					return -1;
 				s->row.cfa_off = read_sleb(c) * s->data_align;
-				break;
-			case 0x14: /* val_offset */
-				reg = read_uleb(c);
-				(void)read_uleb(c);
-				set_reg(&s->row, reg, REG_OTHER, 0);
 				break;
 			case 0x15: /* val_offset_sf */
 				reg = read_uleb(c);
