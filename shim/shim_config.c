@@ -127,7 +127,7 @@ static int parse_unwinder(void)
 		return SHIM_UNWIND_LIBUNWIND;
 	if (strcmp(v, "check") == 0)
 		return SHIM_UNWIND_CHECK;
-	shim_warn_once(SHIM_WARN_CONFIG,
+	shim_warn_once(SHIM_WARN_CONFIG_UNWIND,
 		       "ignoring H5SNOOP_UNWIND='%s' (want fast, libunwind or "
 		       "check)",
 		       v);

@@ -292,6 +292,7 @@ def case_config_warnings(work):
     plain = t.run(cmd)
     bad = {"H5SNOOP_LAYERS": "vfd,bogus,http,other",
            "H5SNOOP_STACKS": "many",
+           "H5SNOOP_UNWIND": "quick",
            "H5SNOOP_CLOCK": "wall",
            "H5SNOOP_MAX_SIZE": "lots",
            "H5SNOOP_MODE": "circle"}
