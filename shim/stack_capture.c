@@ -281,6 +281,8 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 		 * wait for its id. */
 		while ((id = atomic_load(&stack_ids[i])) == 0)
 			sched_yield();
+		/* A ring chunk of this thread may lack it (trace_restate.h). */
+		trace_restate_stack_used(id, ts);
 		return id;
 	}
 	shim_warn_once(SHIM_WARN_STACKS,

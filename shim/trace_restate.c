@@ -11,13 +11,16 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "h5snoop/trace_schema.h"
 #include "shim_config.h"
 #include "shim_log.h"
+#include "trace_session.h"
 #include "trace_stream.h"
+#include "trace_thread_id.h"
 
 /* Files open at once that are restated; past it, a file is not. */
 #define FILES_MAX 256u
@@ -51,6 +54,26 @@ static uint32_t stack_id_max;
 static uint8_t (*modules)[MODULE_SLOT_BYTES];
 static uint16_t module_len[MODULES_MAX];
 static unsigned module_count;
+/*
+ * When and by whom each stack was kept, on a clock of definitions
+ * (restate_clock, under the lock), so that a thread can tell the stacks
+ * its chunk restated from those another thread defined later, in its own
+ * stream only.  RATIONALE: read without the lock by stack_capture, after
+ * it found the stack's id, which it publishes after keeping it.
+ */
+static uint32_t *stack_born;
+static uint32_t *stack_creator;
+static uint32_t restate_clock;
+/* This thread's current chunk: whether it began (the hook ran), the clock
+ * then, the lowest stack id it restated (ids below did not fit), how many
+ * modules it holds (restated, or restated later at a stack's use), and
+ * the stacks restated at their use since, by id modulo the cache. */
+#define USED_CACHE 64u
+static TRACE_TLS int tls_chunk_began;
+static TRACE_TLS uint32_t tls_chunk_clock;
+static TRACE_TLS uint32_t tls_stacks_from;
+static TRACE_TLS unsigned tls_modules_held;
+static TRACE_TLS uint32_t tls_used[USED_CACHE];
 /* Definitions a chunk had no room for, for the debug line at the end. */
 static int left_out_said;
 
@@ -60,6 +83,15 @@ static void *reserve(size_t bytes)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Writes a restated definition through the session (held with the
+ * operation that needs it), stamped `ts`. */
+static void restate_now(uint8_t *ev, size_t len, uint64_t ts)
+{
+	memcpy(ev + offsetof(struct h5snoop_event_header, timestamp), &ts,
+	       sizeof(ts));
+	trace_emit(ev, len);
 }
 
 /* The copy as it is restated: its original's bytes, the restated id. */
@@ -99,6 +131,8 @@ static void restate_chunk(struct trace_stream *s, uint64_t ts,
 				   ? s->packet_bytes - room - s->used_bytes
 				   : 0;
 	int cancel_state, full = 0;
+	unsigned m = 0;
+	uint32_t id;
 
 	if (keep_free < keep_bytes)
 		keep_free = keep_bytes;
@@ -106,12 +140,20 @@ static void restate_chunk(struct trace_stream *s, uint64_t ts,
 	pthread_mutex_lock(&restate_lock);
 	for (unsigned i = 0; i < file_count && !full; i++)
 		full = put(s, files[i].ev, files[i].len, ts, keep_free) != 0;
-	for (unsigned i = 0; i < module_count && !full; i++)
-		full = put(s, modules[i], module_len[i], ts, keep_free) != 0;
-	for (uint32_t id = stack_id_max; id > 0 && !full; id--)
+	for (; m < module_count && !full; m++)
+		full = put(s, modules[m], module_len[m], ts, keep_free) != 0;
+	if (full && m > 0)
+		m--; /* the last one tried did not fit */
+	for (id = stack_id_max; id > 0 && !full; id--)
 		if (stack_len[id - 1])
 			full = put(s, stacks[id - 1], stack_len[id - 1], ts,
 				   keep_free) != 0;
+	/* What stack_used finds in this chunk from now on. */
+	tls_chunk_began = 1;
+	tls_chunk_clock = restate_clock;
+	tls_stacks_from = full ? id + 2 : 1;
+	tls_modules_held = m;
+	memset(tls_used, 0, sizeof(tls_used));
 	pthread_mutex_unlock(&restate_lock);
 	pthread_setcancelstate(cancel_state, NULL);
 }
@@ -127,7 +169,10 @@ void trace_restate_init(void)
 		stacks = reserve(STACKS_MAX * sizeof(*stacks));
 		stack_len = reserve(STACKS_MAX * sizeof(*stack_len));
 		modules = reserve(MODULES_MAX * sizeof(*modules));
-		if (!stacks || !stack_len || !modules)
+		stack_born = reserve(STACKS_MAX * sizeof(*stack_born));
+		stack_creator = reserve(STACKS_MAX * sizeof(*stack_creator));
+		if (!stacks || !stack_len || !modules || !stack_born ||
+		    !stack_creator)
 			stacks = NULL;
 	}
 	if (!files)
@@ -178,6 +223,8 @@ void trace_restate_stack(uint32_t stack_id, const void *ev, size_t len)
 	pthread_mutex_lock(&restate_lock);
 	keep(stacks[stack_id - 1], ev, len, H5SNOOP_EV_stack_restated);
 	stack_len[stack_id - 1] = (uint16_t)len;
+	stack_born[stack_id - 1] = ++restate_clock;
+	stack_creator[stack_id - 1] = trace_thread_id();
 	if (stack_id > stack_id_max)
 		stack_id_max = stack_id;
 	pthread_mutex_unlock(&restate_lock);
@@ -194,6 +241,54 @@ void trace_restate_module(const void *ev, size_t len)
 		module_len[module_count++] = (uint16_t)len;
 	}
 	pthread_mutex_unlock(&restate_lock);
+}
+
+/* Whether stack `id`, found in stack_capture's table, is in this thread's
+ * current chunk already. */
+static int stack_in_chunk(uint32_t id)
+{
+	uint32_t born = stack_born[id - 1];
+
+	if (born > tls_chunk_clock)
+		return stack_creator[id - 1] == trace_thread_id();
+	return id >= tls_stacks_from;
+}
+
+void trace_restate_stack_used(uint32_t stack_id, uint64_t ts)
+{
+	uint8_t ev[STACK_SLOT_BYTES], mod[MODULE_SLOT_BYTES];
+	size_t len;
+	int cancel_state;
+
+	if (!stacks || !tls_chunk_began || stack_id == 0 ||
+	    stack_id > STACKS_MAX || tls_used[stack_id % USED_CACHE] ==
+						 stack_id ||
+	    stack_in_chunk(stack_id))
+		return;
+	tls_used[stack_id % USED_CACHE] = stack_id;
+	/* RATIONALE: the modules this chunk lacks go first, copied one at
+	 * a time so that no event is written under the lock (modules are
+	 * few, and appended only). */
+	for (;;) {
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+		pthread_mutex_lock(&restate_lock);
+		len = tls_modules_held < module_count
+			      ? module_len[tls_modules_held]
+			      : 0;
+		if (len)
+			memcpy(mod, modules[tls_modules_held++], len);
+		pthread_mutex_unlock(&restate_lock);
+		pthread_setcancelstate(cancel_state, NULL);
+		if (!len)
+			break;
+		restate_now(mod, len, ts);
+	}
+	pthread_mutex_lock(&restate_lock);
+	len = stack_len[stack_id - 1];
+	memcpy(ev, stacks[stack_id - 1], len);
+	pthread_mutex_unlock(&restate_lock);
+	if (len)
+		restate_now(ev, len, ts);
 }
 
 void trace_restate_prepare_fork(void)
@@ -215,4 +310,6 @@ void trace_restate_child_after_fork(void)
 		memset(stack_len, 0, STACKS_MAX * sizeof(*stack_len));
 	stack_id_max = 0;
 	module_count = 0;
+	/* The child's stream begins a chunk of its own. */
+	tls_chunk_began = 0;
 }

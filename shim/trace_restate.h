@@ -9,8 +9,10 @@
  * every chunk (format/trace_stream's chunk hook) they are written again as
  * file_restated, module_restated and stack_restated events, within a
  * quarter of the chunk's first packet: files first, then modules, then
- * the newest stacks.  Off, with nothing kept or allocated, unless the ring
- * is on.
+ * the newest stacks.  A stack the chunk lacks (no room, or recorded by
+ * another thread since) is restated at its first use in the chunk
+ * (trace_restate_stack_used).  Off, with nothing kept or allocated,
+ * unless the ring is on.
  *
  * Must never: write an event while it holds its lock, allocate with
  * malloc, or cost anything on the event path.
@@ -39,6 +41,16 @@ void trace_restate_file_close(uint32_t file_id);
  * event, for the rest of the process.  Same rules as above. */
 void trace_restate_stack(uint32_t stack_id, const void *ev, size_t len);
 void trace_restate_module(const void *ev, size_t len);
+
+/*
+ * Stack `stack_id`, recorded before, names an event starting at `ts`:
+ * when this thread's current chunk does not hold it (another thread
+ * recorded it after the chunk began, or the chunk had no room for it),
+ * writes it there now, as stack_restated, after the modules the chunk
+ * lacks.  Each at most once per chunk and thread (a small cache: rarely
+ * twice).  Thread-safe; keeps errno; only with stacks on.
+ */
+void trace_restate_stack_used(uint32_t stack_id, uint64_t ts);
 
 /* Fork: the lock is held across fork(); the child keeps the files (it
  * inherits them, with their ids) and forgets the stacks and modules (it

@@ -195,6 +195,10 @@ static void write_event(struct thread_state *st, const uint8_t *ev,
 	memcpy(p + offsetof(struct h5snoop_event_header, timestamp), &ts,
 	       sizeof(ts));
 	trace_stream_commit(&st->stream, len, ts);
+	/* A definition a ring restates (trace_restate.h) is no event of
+	 * the program: not counted, nor later as ring_overwritten. */
+	if (__builtin_expect(h5snoop_event_restated(ev[0]), 0))
+		st->stream.events--;
 }
 
 static void flush_held(struct thread_state *st)
