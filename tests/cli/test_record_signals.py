@@ -23,19 +23,29 @@ import testlib as t
 # Reports its pid and its ignored signals, then waits for a signal; a
 # handled one makes it write the signal's name to ARGV[1] and exit 40 +
 # its number.
+# RATIONALE: it waits in select() on Python's signal wakeup pipe, not in
+# time.sleep(): a signal that arrives after the interpreter last looked
+# for one but before sleep's clock_nanosleep began ran only Python's C
+# handler, and the sleep then ran its full 120 s; the test's 60 s wait
+# failed with "still runs" under load.  A wakeup byte written before
+# select() is still there when it starts.
 PROGRAM = r"""
-import os, signal, sys, time
+import os, select, signal, sys
 def on(sig, frame):
     with open(sys.argv[1], "w") as f:
         f.write(signal.Signals(sig).name)
     os._exit(40 + sig)
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w)
 if sys.argv[2] == "handle":
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(s, on)
 ign = [l.split()[1] for l in open("/proc/self/status")
        if l.startswith("SigIgn:")][0]
 print(os.getpid(), ign, flush=True)
-time.sleep(120)
+for _ in range(120):
+    select.select([wake_r], [], [], 1)
 """
 
 
