@@ -32,7 +32,7 @@
 #define ADVISE_SAMPLES 512u               /* latency samples kept */
 #define ADVISE_SET_MAX (1u << 20)         /* ranges remembered per run */
 #define ADVISE_SITES 8u                   /* call sites kept per kind */
-/* Subjects advised at most (about 12 KiB each): the events of the
+/* Subjects advised at most (about 16 KiB each): the events of the
  * runs of files past them are counted, not advised. */
 #define ADVISE_SUBJECTS_MAX 1024u
 /* A driver read this fast was served from the client's memory (an
@@ -130,8 +130,11 @@ struct advise_subject {
 	uint64_t buf_raw, buf_raw_bytes;
 	struct map buf_raw_pages, buf_meta_pages;
 
-	/* http layer: what libcurl sent for it */
+	/* http layer: what libcurl or the net layer sent for it */
 	uint64_t http, http_bytes, http_asked, http_ns, http_small;
+	/* HEADs answered (the size probe fsspec and ROS3 make at open):
+	 * round trips, but no run of a file by themselves */
+	uint64_t heads;
 	uint64_t linked_reads;    /* driver reads that caused a request */
 	uint64_t http_failed, http_retried, failed_ns;
 	struct map failed_ranges; /* (URL, range) of failed requests */
@@ -140,12 +143,16 @@ struct advise_subject {
 	uint64_t new_conns, conn_ns;
 	int tls;                  /* an https URL */
 
-	/* latency of small requests: vfd read durations, and libcurl's
-	 * first byte less connection set-up */
+	/* latency of small requests: vfd read durations, and the HTTP
+	 * first byte less connection set-up; lat_any: the first byte of
+	 * every HTTP request answered (the latency when none is small) */
 	uint64_t lat[LAYER_COUNT][ADVISE_SAMPLES];
 	uint32_t n_lat[LAYER_COUNT];
-	/* bandwidth: bytes and transfer time of requests >= 1 MiB */
-	uint64_t big, big_bytes, big_ns;
+	uint64_t lat_any[ADVISE_SAMPLES];
+	uint32_t n_lat_any;
+	/* bandwidth: bytes and time of requests >= 1 MiB, per layer (vfd:
+	 * reads not served from memory; http: answered, set-up left out) */
+	uint64_t big[LAYER_COUNT], big_bytes[LAYER_COUNT], big_ns[LAYER_COUNT];
 
 	struct advise_busy busy[LAYER_COUNT];
 
@@ -159,6 +166,12 @@ struct advise_finding {
 	const struct advise_subject *s;
 	double cost_s;            /* at the recorded latency */
 	double cost_rtt_s;        /* at --rtt (= cost_s without it) */
+	/* What the remedy alone would save; cost_s and cost_rtt_s are what
+	 * it saves of the time the run's more costly findings leave (see
+	 * advise_rules.c, "Overlap"), never more. */
+	double alone_s, alone_rtt_s;
+	const char *absorbed;     /* id of the rule whose finding this one
+				   * took in (same remedy), or NULL */
 	double wall_s;            /* the subject's time, first to last */
 	double rtt_s;             /* the recorded latency used */
 	int sites;                /* enum advise_kind of the call sites
@@ -233,10 +246,25 @@ struct run_sink advise_sink(struct advise *a);
 enum h5snoop_status advise_finish(struct advise *a,
 				  struct h5snoop_error *err);
 
-/* The recorded latency (median of small requests) of s, in seconds, and
- * its bandwidth in bytes per second. */
+/* The recorded latency of s, in seconds: the median first byte of its
+ * small HTTP requests (HEADs included), else of all its HTTP requests;
+ * only without HTTP requests, the median duration of its small driver
+ * reads that were not served from memory (all of them when every one
+ * was: a local file); 0 when none of these exists.
+ * Its bandwidth in bytes per second: bytes over the time past one
+ * latency of its HTTP requests of 1 MiB or more, else of such driver
+ * reads, else ADVISE_DEFAULT_BANDWIDTH. */
 double advise_latency_s(const struct advise_subject *s);
 double advise_bandwidth(const struct advise_subject *s);
+
+/* 1 if s is no run of a file: HEADs only (a size probe of a file the
+ * program did not read), no driver read, no other request. */
+int advise_probe_only(const struct advise_subject *s);
+
+/* The time s waited on its reads and requests, the most its findings
+ * together can save: at its recorded latency (rtt_s 0), or re-estimated
+ * at rtt_s, each request then costing rtt_s instead. */
+double advise_saveable_s(const struct advise_subject *s, double rtt_s);
 
 /* 1 if most of s's driver reads were served from a cache in the client,
  * not by a request of their own: with libcurl seen, fewer than half of

@@ -62,9 +62,14 @@ static void put_subject(FILE *f, const struct advise_subject *s,
 	put_num(f, advise_latency_s(s));
 	fputs(", \"bandwidth_bytes_per_s\": ", f);
 	put_num(f, advise_bandwidth(s));
-	fprintf(f, ", \"driver_bytes\": %llu, \"http_bytes\": %llu",
+	fprintf(f, ", \"driver_bytes\": %llu, \"http_bytes\": %llu, "
+		   "\"heads\": %llu, \"saveable_s\": ",
 		(unsigned long long)s->read_bytes,
-		(unsigned long long)s->http_bytes);
+		(unsigned long long)s->http_bytes,
+		(unsigned long long)s->heads);
+	put_num(f, advise_saveable_s(s, 0));
+	fputs(", \"saveable_rtt_s\": ", f);
+	put_num(f, advise_saveable_s(s, rtt_s));
 	if (s->pred && s->pred->refused[0]) {
 		fputs(", \"what_if\": {\"refused\": ", f);
 		esc_json(f, s->pred->refused);
@@ -99,10 +104,24 @@ enum h5snoop_status advise_write_json(FILE *f, const struct advise *a,
 		   "\"runs\": [",
 		a->summary.traces, (unsigned long long)a->left_out_events);
 	for (size_t i = 0; i < a->n_subjects; i++) {
-		if (!a->subjects[i])
+		if (!a->subjects[i] || advise_probe_only(a->subjects[i]))
 			continue;
 		fputs(first ? "\n  " : ",\n  ", f);
 		put_subject(f, a->subjects[i], a->rtt_s);
+		first = 0;
+	}
+	fputs("],\n \"size_probes\": [", f);
+	first = 1;
+	for (size_t i = 0; i < a->n_subjects; i++) {
+		const struct advise_subject *s = a->subjects[i];
+
+		if (!s || !advise_probe_only(s))
+			continue;
+		fputs(first ? "\n  {\"label\": " : ",\n  {\"label\": ", f);
+		esc_json(f, s->label);
+		fputs(", \"file\": ", f);
+		esc_json(f, s->file);
+		fprintf(f, ", \"heads\": %llu}", (unsigned long long)s->heads);
 		first = 0;
 	}
 	fputs("],\n \"findings\": [", f);
@@ -119,6 +138,15 @@ enum h5snoop_status advise_write_json(FILE *f, const struct advise *a,
 		put_num(f, fd->cost_s);
 		fputs(", \"cost_rtt_s\": ", f);
 		put_num(f, fd->cost_rtt_s);
+		fputs(", \"cost_alone_s\": ", f);
+		put_num(f, fd->alone_s);
+		fputs(", \"cost_rtt_alone_s\": ", f);
+		put_num(f, fd->alone_rtt_s);
+		fputs(", \"absorbed\": ", f);
+		if (fd->absorbed)
+			fprintf(f, "\"%s\"", fd->absorbed);
+		else
+			fputs("null", f);
 		fputs(", \"wall_s\": ", f);
 		put_num(f, fd->wall_s);
 		fputs(", \"latency_s\": ", f);

@@ -5,14 +5,20 @@
  * Cost: what the problem costs a run, as requests it makes that a remedy
  * would not (each a round trip at the latency) plus bytes it moves that
  * the remedy would not (at the bandwidth), less what the remedy adds.
- * The latency is the run's recorded one (the median first byte of its
- * small requests; a driver read's duration where libcurl is not seen),
- * and again --rtt; the bandwidth is the run's (bytes over transfer time
- * of its reads of 1 MiB or more), else ADVISE_DEFAULT_BANDWIDTH.
+ * The latency is the run's recorded one (advise_latency_s: the median
+ * first byte of its HTTP requests; a driver read's duration only where
+ * no request is seen, and never a read served from memory), and again
+ * --rtt; the bandwidth is the run's (bytes over transfer time of its
+ * requests of 1 MiB or more), else ADVISE_DEFAULT_BANDWIDTH.  The
+ * findings of one run do not count a saving twice (overlap(): pages and
+ * a page buffer take in small-requests, and each cost is what its remedy
+ * saves of what the more costly ones leave), so that together they
+ * never cost more than the run waited.
  *
  * Thresholds (README, "Diagnosing a run", lists them too):
  *   small-requests      >= 20 driver reads under 10 KiB, half the reads
- *                       or more, and cheaper read as 8 MiB blocks
+ *                       or more, and cheaper read as 8 MiB blocks (taken
+ *                       in by metadata-scattered and paged-no-buffer)
  *   metadata-scattered  >= 20 metadata reads under 10 KiB over >= 4
  *                       distinct 1 MiB regions of a file not paged
  *   paged-no-buffer     a paged file (its size a multiple of a power of
@@ -68,31 +74,85 @@ static int cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* The median of the n samples of v at or above min_ns, in seconds; 0
+ * when none is. */
+static double median_s(const uint64_t *v, uint32_t n, uint64_t min_ns)
+{
+	uint64_t w[ADVISE_SAMPLES];
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < n && i < ADVISE_SAMPLES; i++)
+		if (v[i] >= min_ns)
+			w[k++] = v[i];
+	if (k == 0)
+		return 0;
+	qsort(w, k, sizeof(w[0]), cmp_u64);
+	return (double)w[k / 2] / 1e9;
+}
+
+/*
+ * RATIONALE: the latency is the network's, so it comes from the HTTP
+ * requests whenever the trace has them: a driver read served from a
+ * client cache (fsspec's blocks, ROS3 1.14's first 16 MiB) took no round
+ * trip, and a run whose reads mostly hit the cache would otherwise be
+ * priced at microseconds.  Small requests (HEADs included) show it
+ * alone; a run of large requests only (a block cache without its HEAD)
+ * is priced at their first byte, which the bandwidth then completes.
+ */
 double advise_latency_s(const struct advise_subject *s)
 {
-	enum layer l = s->n_lat[LAYER_HTTP] ? LAYER_HTTP : LAYER_VFD;
-	uint64_t v[ADVISE_SAMPLES];
-	uint32_t n = s->n_lat[l];
+	if (s->n_lat[LAYER_HTTP])
+		return median_s(s->lat[LAYER_HTTP], s->n_lat[LAYER_HTTP], 0);
+	if (s->n_lat_any)
+		return median_s(s->lat_any, s->n_lat_any, 0);
+	{
+		double slow = median_s(s->lat[LAYER_VFD], s->n_lat[LAYER_VFD],
+				       ADVISE_MEMORY_NS);
 
-	if (n == 0)
-		return 0;
-	memcpy(v, s->lat[l], n * sizeof(v[0]));
-	qsort(v, n, sizeof(v[0]), cmp_u64);
-	return (double)v[n / 2] / 1e9;
+		return slow > 0 ? slow
+				: median_s(s->lat[LAYER_VFD],
+					   s->n_lat[LAYER_VFD], 0);
+	}
 }
 
 double advise_bandwidth(const struct advise_subject *s)
 {
+	enum layer l = s->big[LAYER_HTTP] ? LAYER_HTTP : LAYER_VFD;
 	double lat = advise_latency_s(s);
 	double t;
 
-	/* NOTE: transfer time = duration less one latency per read */
-	if (s->big_bytes == 0 || s->big_ns == 0)
+	/* NOTE: transfer time = duration less one latency per request */
+	if (s->big_bytes[l] == 0 || s->big_ns[l] == 0)
 		return ADVISE_DEFAULT_BANDWIDTH;
-	t = (double)s->big_ns / 1e9 - (double)s->big * lat;
+	t = (double)s->big_ns[l] / 1e9 - (double)s->big[l] * lat;
 	if (t <= 0)
 		return ADVISE_DEFAULT_BANDWIDTH;
-	return (double)s->big_bytes / t;
+	return (double)s->big_bytes[l] / t;
+}
+
+int advise_probe_only(const struct advise_subject *s)
+{
+	return s->reads == 0 && s->heads > 0 && s->http == s->heads;
+}
+
+/* RATIONALE: the time in driver reads or in HTTP requests, whichever is
+ * longer (requests made outside reads, as ROS3 1.14's first 16 MiB at
+ * open, are waited for too); at most the run's time. */
+double advise_saveable_s(const struct advise_subject *s, double rtt_s)
+{
+	double wall = advise_wall_s(s);
+	double wait = (double)(s->busy[LAYER_VFD].busy_ns >
+					       s->busy[LAYER_HTTP].busy_ns
+				       ? s->busy[LAYER_VFD].busy_ns
+				       : s->busy[LAYER_HTTP].busy_ns) /
+		      1e9;
+	uint64_t n = s->http ? s->http : s->reads;
+
+	if (wait > wall)
+		wait = wall;
+	if (rtt_s > 0)
+		wait += (double)n * (rtt_s - advise_latency_s(s));
+	return wait > 0 ? wait : 0;
 }
 
 int advise_cached(const struct advise_subject *s)
@@ -609,14 +669,92 @@ static int cmp_finding(const void *x, const void *y)
 	return a->s->group < b->s->group ? -1 : a->s->group > b->s->group;
 }
 
+/* What a remedy alone saves, most first (rule order on ties). */
+static int cmp_alone(const void *x, const void *y)
+{
+	const struct advise_finding *a = x, *b = y;
+
+	if (a->alone_rtt_s != b->alone_rtt_s)
+		return a->alone_rtt_s > b->alone_rtt_s ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+static int is_rule(const struct advise_finding *f, const char *id)
+{
+	return strcmp(f->rule->id, id) == 0;
+}
+
+/*
+ * Overlap: the findings v[0..n) of one run, whose remedies may cut the
+ * same requests, so that together they never count a saving twice.
+ *  1. Pages and a page buffer (metadata-scattered, paged-no-buffer)
+ *     serve every small read, metadata and raw data under a page: that
+ *     finding takes in small-requests (its reads are a part of these),
+ *     with its evidence, and small-requests goes.
+ *  2. In the order of what each remedy alone saves, each one saves its
+ *     share of the run's waiting (advise_saveable_s) of what the ones
+ *     before it leave: cost = alone * left / saveable.  The sum of a
+ *     run's costs is then at most its waiting, so never more than its
+ *     time, and the order within the run holds.
+ * Returns the number of findings kept (v is compacted).
+ */
+static size_t overlap(const struct advise *a, struct advise_finding *v,
+		      size_t n)
+{
+	const struct advise_subject *s;
+	struct advise_finding *pages = NULL;
+	double total, total_rtt, left, left_rtt;
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	s = v[0].s;
+	for (size_t i = 0; i < n; i++)
+		if (is_rule(&v[i], "metadata-scattered") ||
+		    is_rule(&v[i], "paged-no-buffer"))
+			pages = &v[i];
+	for (size_t i = 0; i < n; i++) {
+		if (pages && is_rule(&v[i], "small-requests")) {
+			pages->absorbed = v[i].rule->id;
+			cat(pages->evidence, sizeof(pages->evidence),
+			    " %llu of the %llu driver reads are under 10 KiB "
+			    "(small-requests: the same remedy serves them).",
+			    (unsigned long long)s->small,
+			    (unsigned long long)s->reads);
+			continue;
+		}
+		if (pages == &v[i])
+			pages = &v[k];
+		v[k++] = v[i];
+	}
+	n = k;
+	qsort(v, n, sizeof(v[0]), cmp_alone);
+	total = left = advise_saveable_s(s, 0);
+	total_rtt = left_rtt = a->rtt_s > 0 ? advise_saveable_s(s, a->rtt_s)
+					    : total;
+	for (size_t i = 0; i < n; i++) {
+		if (total > 0) {
+			v[i].cost_s = fmin(v[i].alone_s, total) * left / total;
+			left -= v[i].cost_s;
+		}
+		if (total_rtt > 0) {
+			v[i].cost_rtt_s = fmin(v[i].alone_rtt_s, total_rtt) *
+					  left_rtt / total_rtt;
+			left_rtt -= v[i].cost_rtt_s;
+		}
+	}
+	return n;
+}
+
 enum h5snoop_status advise_finish(struct advise *a, struct h5snoop_error *err)
 {
 	size_t cap = 0;
 
 	for (size_t i = 0; i < a->n_subjects; i++) {
 		const struct advise_subject *s = a->subjects[i];
+		size_t first = a->n_findings;
 
-		if (!s)
+		if (!s || advise_probe_only(s))
 			continue;
 		for (size_t r = 0; r < advise_n_rules; r++) {
 			struct advise_finding f;
@@ -637,6 +775,8 @@ enum h5snoop_status advise_finish(struct advise *a, struct h5snoop_error *err)
 				f.cost_rtt_s = f.cost_s;
 			if (f.cost_s <= 0 && f.cost_rtt_s <= 0)
 				continue;
+			f.alone_s = f.cost_s;
+			f.alone_rtt_s = f.cost_rtt_s;
 			if (a->n_findings == cap) {
 				size_t n = cap ? 2 * cap : 16;
 				struct advise_finding *v = realloc(
@@ -649,6 +789,8 @@ enum h5snoop_status advise_finish(struct advise *a, struct h5snoop_error *err)
 			}
 			a->findings[a->n_findings++] = f;
 		}
+		a->n_findings = first + overlap(a, a->findings + first,
+						a->n_findings - first);
 	}
 	if (a->n_findings)
 		qsort(a->findings, a->n_findings, sizeof(a->findings[0]),

@@ -1,7 +1,7 @@
 /*
  * advise_text.c - `h5snoop advise` for a terminal: the findings, most
  * costly first, each as a few labelled lines within 79 columns, then the
- * runs that have none.
+ * runs that have none, then the files only probed for their size.
  *
  * Must never: print a byte of a trace's text unescaped (esc_text), or
  * exceed 79 columns but for one word longer than a line.
@@ -164,11 +164,48 @@ static void put_finding(FILE *f, const struct advise *a, size_t rank,
 			 "; %s at --rtt %s",
 			 secs(b1, sizeof(b1), fd->cost_rtt_s),
 			 secs(b2, sizeof(b2), a->rtt_s));
+	/* NOTE: said when the overlap took more than a rounding off */
+	if (fd->alone_s > fd->cost_s * 1.005 + 1e-4)
+		snprintf(cost + strlen(cost), sizeof(cost) - strlen(cost),
+			 ". Alone its remedy would save %s; the run's more "
+			 "costly findings above save the rest already",
+			 secs(b1, sizeof(b1), fd->alone_s));
 	put_field(f, "cost", cost);
 	put_field(f, "seen", fd->evidence);
 	put_sites(f, fd);
 	put_field(f, "remedy", fd->remedy);
 	fputc('\n', f);
+}
+
+/* The files only probed for their size (HEADs, nothing read): no run of
+ * a file, so neither findings nor "No finding", but said. */
+static void put_probes(FILE *f, const struct advise *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n_subjects; i++) {
+		const struct advise_subject *s = a->subjects[i];
+		const char *label;
+		char tail[48];
+
+		if (!s || !advise_probe_only(s))
+			continue;
+		if (n++ == 0)
+			fprintf(f, "Size probes only (HEAD, nothing read: no "
+				   "run of a file):\n");
+		snprintf(tail, sizeof(tail), " (%llu HEAD)",
+			 (unsigned long long)s->heads);
+		label = s->label[0] ? s->label : "(no label)";
+		fprintf(f, "    ");
+		put_clipped(f, label, 20);
+		fputc(' ', f);
+		put_clipped(f, s->file,
+			    WIDTH - 4 - (esc_width(label) < 20
+						 ? esc_width(label)
+						 : 20) -
+				    1 - strlen(tail));
+		fprintf(f, "%s\n", tail);
+	}
 }
 
 /* --what-if: per run, what was recorded and what the model predicts. */
@@ -193,12 +230,17 @@ static void put_what_if(FILE *f, const struct advise *a)
 		fputc(' ', f);
 		put_clipped(f, s->file, WIDTH - 4 - 21);
 		fputc('\n', f);
-		fprintf(f, "      recorded   %8llu %s, %s, %s\n",
-			(unsigned long long)(s->http ? s->http : s->reads),
+		fprintf(f, "      recorded   %8llu %s, %s, %s",
+			(unsigned long long)(s->http ? s->http - s->heads
+						     : s->reads),
 			s->http ? "HTTP requests" : "driver reads ",
 			units_bytes(b1, sizeof(b1),
 				    s->http ? s->http_bytes : s->read_bytes),
 			secs(b2, sizeof(b2), advise_wall_s(s)));
+		if (s->heads)
+			fprintf(f, " (and %llu HEAD)",
+				(unsigned long long)s->heads);
+		fputc('\n', f);
 		if (!pr)
 			continue;
 		if (pr->refused[0]) {
@@ -225,7 +267,8 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 	size_t label_w;
 
 	for (size_t i = 0; i < a->n_subjects; i++)
-		subjects += a->subjects[i] != NULL;
+		subjects += a->subjects[i] != NULL &&
+			    !advise_probe_only(a->subjects[i]);
 	fprintf(f, "h5snoop advise: %zu finding%s in %zu run%s of a file "
 		   "(label and file), %zu trace%s.\n",
 		a->n_findings, a->n_findings == 1 ? "" : "s", subjects,
@@ -250,7 +293,7 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 		const struct advise_subject *s = a->subjects[i];
 		int found = 0;
 
-		if (!s)
+		if (!s || advise_probe_only(s))
 			continue;
 		for (size_t k = 0; k < a->n_findings && !found; k++)
 			found = a->findings[k].s == s;
@@ -277,6 +320,7 @@ enum h5snoop_status advise_write_text(FILE *f, const struct advise *a,
 		put_clipped(f, s->file, WIDTH - 4 - label_w - 1 - strlen(tail));
 		fprintf(f, "%s\n", tail);
 	}
+	put_probes(f, a);
 	if (ferror(f))
 		return diag_fail(err, "cannot write the advice");
 	return H5SNOOP_OK;

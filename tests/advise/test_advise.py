@@ -14,8 +14,13 @@ h5py):
                                                       small-chunks
   ros3-paged            ROS3, defaults, page-only     paged-no-buffer,
                                                       small-chunks
-  ros3-rechunked        ROS3, defaults, rechunked     metadata-scattered,
-                                                      small-requests,
+  ros3-rechunked        ROS3, defaults, rechunked     metadata-scattered
+                                                      (which takes in
+                                                      small-requests),
+                                                      one-at-a-time
+  ros3-paged-rechunked  ROS3, defaults, rechunked     paged-no-buffer
+                        and paged                     (which takes in
+                                                      small-requests),
                                                       one-at-a-time
   ros3-tuned-paged      ROS3, page buffer, rechunked  (none)
                         and paged
@@ -29,6 +34,11 @@ h5py):
                                                       8 MiB blocks, seen
                                                       by the net layer,
                                                       for small reads)
+  fsspec-1mib-blocks    fsspec 1 MiB blocks, 4 kept   overfetch
+  fsspec-blockcache-    the same, the file's size     overfetch; and the
+  sized                 given (no HEAD before the     HEAD of a file it
+                        blocks), after fs.size() of   never reads is a
+                        a file it never reads         size probe, no run
   curl-errors           curl asks for missing files   http-errors
   curl-new-connections  12 curl processes, one        no-connection-reuse
                         request each
@@ -55,9 +65,20 @@ The issue's checks on the demo's granule:
     rechunking (small-chunks), as the demo's tuned runs measure;
   * ROS3's tuned run of the paged, rechunked flavor has no finding that
     costs more than 10% of its time;
-  * what-if none predicts each ROS3 run's time within 25% of its wall
-    time at the run's recorded latency (see check_time for why the
-    bound holds on a loaded machine);
+  * findings whose remedies overlap count no saving twice: pages and a
+    page buffer take in small-requests (rechunked-2mb-paged read with
+    ROS3's defaults fired both before), and a run's findings together
+    never cost more than the time it waited (check_overlap);
+  * the latency of a run comes from its HTTP requests, never from
+    driver reads a client cache served (the fsspec block-cache runs:
+    not under what nginx imposed), and the run's time is predicted from
+    it;
+  * what-if none predicts each ROS3 run's time, and what-if blockcache
+    each fsspec block-cache run's, within 25% of its wall time at the
+    run's recorded latency, and at the latency nginx imposed (the
+    profile's) when the recorded one is within LATENCY_TOLERANCE_S of
+    it (see check_time for why the bound holds on a loaded machine and
+    what the test says when the machine adds more);
   * `report`'s findings section (text, csv, json) lists advise's most
     costly findings at the recorded latency, one line each.
 """
@@ -69,6 +90,7 @@ import os
 import re
 import shutil
 import subprocess
+import urllib.parse
 
 import testlib as t
 
@@ -82,6 +104,18 @@ ELEMENTS = 150000
 # the s3-same-region profile's first byte (tests/servers/nginx.sh)
 PROFILE_RTT_S = 0.030
 
+# How far a run's recorded latency (its median first byte) may be above
+# what nginx imposed for the time to be asserted at the imposed latency
+# too: a run spent entirely in requests is then mispredicted by 5 / 35 =
+# 14% at most from it, within the 25% bound with room for the model's
+# own error (0-8% measured).  Beyond it the machine adds what the
+# profile does not model (11 ms a request measured beside an ASan build)
+# and the test says so instead.
+LATENCY_TOLERANCE_S = 0.005
+# nginx's timers count whole milliseconds: it waits at least the delay
+# less 1 ms (tests/servers/nginx.sh).
+NGINX_TIMER_S = 0.001
+
 # The curl tool deadlocks at start-up under a preloaded ASan runtime.
 CURL_TOOL = not os.environ.get("H5SNOOP_ASAN_RUNTIME")
 SMALL = {"small-requests", "one-at-a-time"}
@@ -89,16 +123,20 @@ SMALL = {"small-requests", "one-at-a-time"}
 # of 76 (45 raw-data chunks of 39 KiB): under half, so small-requests and
 # one-at-a-time stay quiet there.
 ORIGINAL = {"metadata-scattered", "small-chunks"}
+# Pages and a page buffer serve every small read: where their finding
+# fires, it takes in small-requests (check_overlap).
 EXPECTED = {
     "ros3-original": ORIGINAL,
     "ros3-paged": {"paged-no-buffer", "small-chunks"},
-    "ros3-rechunked": SMALL | {"metadata-scattered"},
+    "ros3-rechunked": {"metadata-scattered", "one-at-a-time"},
+    "ros3-paged-rechunked": {"paged-no-buffer", "one-at-a-time"},
     "ros3-tuned-paged": set(),
     "ros3-tuned-pageonly": set(),
     "ros3-twice": ORIGINAL | {"repeated-ranges"},
     "ros3-small-chunks": SMALL | {"small-chunks"},
     "fsspec-blockcache": {"overfetch"},
     "fsspec-1mib-blocks": {"overfetch"},
+    "fsspec-blockcache-sized": {"overfetch"},
     "curl-errors": {"http-errors"},
     "curl-new-connections": {"no-connection-reuse"},
     "ros3-1.14": {"overfetch"},
@@ -121,6 +159,23 @@ kind = "blockcache" if "blockcache" in fsspec.caching.caches else "block"
 fs = fsspec.filesystem("http", skip_instance_cache=True)
 with fs.open(sys.argv[1], "rb", cache_type=kind, block_size=2**20,
              cache_options={"maxblocks": 4}) as fo:
+    with h5py.File(fo, "r") as f:
+        read_h5py.read_means(f, read_h5py.DEFAULT_VARIABLES)
+"""
+
+# The block cache of fsspec-blockcache with the file's size given, so
+# that fsspec makes no HEAD before its blocks: the run's latency can only
+# come from its 8 MiB GETs.  Before, it fs.size()s a file it never reads:
+# a HEAD that is a size probe, no run of a file.
+SIZED = """
+import sys, fsspec, fsspec.caching, h5py
+sys.path.insert(0, sys.argv[3])
+import read_h5py
+kind = "blockcache" if "blockcache" in fsspec.caching.caches else "block"
+fs = fsspec.filesystem("http", skip_instance_cache=True)
+fs.size(sys.argv[4])
+with fs.open(sys.argv[1], "rb", cache_type=kind, block_size=8 * 2**20,
+             size=int(sys.argv[2])) as fo:
     with h5py.File(fo, "r") as f:
         read_h5py.read_means(f, read_h5py.DEFAULT_VARIABLES)
 """
@@ -196,6 +251,8 @@ def record_runs(server, traces):
            [PY, reader, "--driver", "ros3", url("page-only-8mb")])
     record(traces, "ros3-rechunked",
            [PY, reader, "--driver", "ros3", url("rechunked-2mb")])
+    record(traces, "ros3-paged-rechunked",
+           [PY, reader, "--driver", "ros3", url("rechunked-2mb-paged")])
     record(traces, "ros3-tuned-pageonly",
            [PY, reader, "--driver", "ros3", "--params", "tuned",
             url("page-only-8mb")])
@@ -209,6 +266,11 @@ def record_runs(server, traces):
             url("original")])
     record(traces, "fsspec-1mib-blocks",
            [PY, "-c", SMALL_BLOCKS, url("original"), samples])
+    size = os.path.getsize(os.path.join(server.root, "%s_original.h5"
+                                        % STEM))
+    record(traces, "fsspec-blockcache-sized",
+           [PY, "-c", SIZED, url("original"), str(size), samples,
+            url("rechunked-2mb")])
     if not CURL_TOOL:
         return logs
     missing = server.url("no-such-granule.h5")
@@ -284,45 +346,179 @@ def check_original(doc):
                     "of its %.3f s: %r" % (f["wall_s"], f))
 
 
-def check_time(traces):
-    """What-if none (one request per driver read, as HDF5 1.10's ROS3
-    makes them) predicts each ROS3 run's time within 25% of its wall
-    time at the run's recorded latency, under the emulated one.
+# The runs whose time is predicted: the model that makes their requests.
+TIMED = (
+    ("none", ("ros3-original", "ros3-paged", "ros3-rechunked",
+              "ros3-paged-rechunked", "ros3-tuned-paged",
+              "ros3-tuned-pageonly", "ros3-twice")),
+    ("blockcache:8MiB:32", ("fsspec-blockcache", "fsspec-blockcache-sized")),
+    ("blockcache:1MiB:4", ("fsspec-1mib-blocks",)),
+)
+
+
+def imposed_latency(log, url):
+    """What nginx imposed (its delay_ms) on the requests a run's latency
+    is measured from: the median over its small requests of url (under
+    10 KiB, HEADs included), else over all of them, in seconds."""
+    path = urllib.parse.urlparse(url).path
+    mine = [r for r in log if r["uri"] == path and r["status"] < 400]
+    small = [r["delay_ms"] for r in mine if r["bytes"] < 10240]
+    delays = sorted(small or [r["delay_ms"] for r in mine])
+    t.check(delays and None not in delays,
+            "nginx logged no delay for %s: %r" % (url, mine))
+    return delays[len(delays) // 2] / 1e3
+
+
+def check_time(traces, logs):
+    """Each TIMED run's predicted time (its requests as its model makes
+    them) is within 25% of its wall time, at the run's recorded latency
+    and at the latency nginx imposed; the recorded latency is the
+    network's, from the run's HTTP requests (never a driver read that a
+    client cache served: the block-cache runs' reads mostly took
+    microseconds).
 
     Why the bound holds on a loaded 2-core machine: the prediction is
     requests x latency + bytes / bandwidth + the run's own time outside
     its driver reads (recorded, so that load slowing the program down is
     in both).  The wall time is that own time plus the driver reads,
-    each of which waited in nginx the profile's 30 ms (less nginx's 1 ms
-    timer resolution) plus its body over 80 MB/s before the first byte
-    (nginx.sh), plus what this machine adds to a request (libcurl, the
-    loopback, waking two processes).  The emulated latency dominates,
-    and the recorded latency, the median first byte of the run's small
-    requests, holds what the load adds to a typical request: to break
-    the bound, a quarter of the run's time would have to go to requests
-    far slower than the median.
-    NOTE: at the profile's 30 ms instead of the recorded latency the
-    prediction is only printed (check_what_if asserts that no run beats
-    its requests at 29 ms): what the load adds per request is then left
-    out, about 1 ms on a quiet machine but 11 ms measured here while an
-    ASan build ran beside the test (ros3-paged: 2.47 s predicted, 3.36 s
-    measured)."""
-    for rtt in ("0", "30ms"):
-        runs = what_if("none", traces, rtt)
-        for label in ("ros3-original", "ros3-paged", "ros3-rechunked",
-                      "ros3-tuned-paged", "ros3-tuned-pageonly",
-                      "ros3-twice"):
-            run = runs[label]
+    each of which waited in nginx the profile's delay (less nginx's 1 ms
+    timer resolution) before the first byte (nginx.sh), plus what this
+    machine adds to a request (libcurl or aiohttp, the loopback, waking
+    two processes).  The recorded latency, the median first byte of the
+    run's small requests (of all its requests when it has no small one),
+    holds what the load adds to a typical request: to break the bound, a
+    quarter of the run's time would have to go to requests far slower
+    than the median.
+    At the imposed latency (the profile's 30 ms for a small request; for
+    8 MiB blocks, whose first byte nginx sends after the transfer, 30 ms
+    + 8 MiB at 80 MB/s = 135 ms) the prediction leaves out what the
+    machine adds per request: it is asserted when the recorded latency
+    is within LATENCY_TOLERANCE_S of the imposed one, and otherwise the
+    test prints why it compared at the recorded latency only."""
+    cache = {}
+
+    def runs(model, rtt):
+        if (model, rtt) not in cache:
+            cache[model, rtt] = what_if(model, traces, rtt)
+        return cache[model, rtt]
+
+    for model, labels in TIMED:
+        for label in labels:
+            run = runs(model, "0")[label]
             pred, wall = run["what_if"]["time_s"], run["wall_s"]
-            at = ("30 ms" if rtt != "0" else
-                  "the recorded %.1f ms" % (run["latency_s"] * 1e3))
-            print("time, %s: predicted %.3f s at %s, measured %.3f s "
-                  "(%+.1f%%)" % (label, pred, at, wall,
-                                 100 * (pred - wall) / wall))
-            if rtt == "0":
-                t.check(abs(pred - wall) <= 0.25 * wall,
-                        "%s: predicted %.3f s at %s, measured %.3f s: "
-                        "more than 25%% apart" % (label, pred, at, wall))
+            lat = run["latency_s"]
+            imposed = imposed_latency(logs[label], run["file"])
+            print("time, %s (%s): predicted %.3f s at the recorded %.1f "
+                  "ms, measured %.3f s (%+.1f%%)"
+                  % (label, model, pred, lat * 1e3, wall,
+                     100 * (pred - wall) / wall))
+            t.check(lat >= imposed - NGINX_TIMER_S,
+                    "%s: latency %.3f ms, under the %.0f ms nginx imposed "
+                    "on its requests: not the network's"
+                    % (label, lat * 1e3, imposed * 1e3))
+            t.check(abs(pred - wall) <= 0.25 * wall,
+                    "%s: predicted %.3f s at the recorded %.1f ms, "
+                    "measured %.3f s: more than 25%% apart"
+                    % (label, pred, lat * 1e3, wall))
+            rtt = "%dms" % round(imposed * 1e3)
+            at = runs(model, rtt)[label]["what_if"]["time_s"]
+            if lat - imposed > LATENCY_TOLERANCE_S:
+                print("NOTE: %s: at the %s nginx imposed: predicted %.3f "
+                      "s (%+.1f%%), not asserted: this machine added "
+                      "%.1f ms a request (recorded %.1f ms), more than "
+                      "the %.0f ms tolerated; compared at the recorded "
+                      "latency only"
+                      % (label, rtt, at, 100 * (at - wall) / wall,
+                         (lat - imposed) * 1e3, lat * 1e3,
+                         LATENCY_TOLERANCE_S * 1e3))
+                continue
+            print("time, %s (%s): predicted %.3f s at the %s nginx "
+                  "imposed, measured %.3f s (%+.1f%%)"
+                  % (label, model, at, rtt, wall,
+                     100 * (at - wall) / wall))
+            t.check(abs(at - wall) <= 0.25 * wall,
+                    "%s: predicted %.3f s at the %s nginx imposed, "
+                    "measured %.3f s: more than 25%% apart"
+                    % (label, at, rtt, wall))
+
+
+def check_overlap(traces):
+    """No saving counted twice: where pages and a page buffer (the remedy
+    of metadata-scattered and paged-no-buffer) fire, small-requests is
+    taken in (its evidence in theirs), and each run's findings together
+    cost at most the time it waited (saveable_s, itself at most its
+    wall time), at the recorded latency and at --rtt 30ms."""
+    for rtt in ("0", "30ms"):
+        doc = json.loads(advise(["--rtt", rtt, "--format", "json",
+                                 traces]))
+        for run in doc["runs"]:
+            mine = [f for f in doc["findings"]
+                    if (f["label"], f["file"]) == (run["label"],
+                                                   run["file"])]
+            rules = {f["rule"] for f in mine}
+            t.check(not ({"metadata-scattered", "paged-no-buffer"} & rules
+                         and "small-requests" in rules),
+                    "%s: small-requests beside a page buffer's finding: "
+                    "%s" % (run["label"], sorted(rules)))
+            cost = sum(f["cost_s"] for f in mine)
+            cost_rtt = sum(f["cost_rtt_s"] for f in mine)
+            t.check(run["saveable_s"] <= run["wall_s"] * 1.000001 and
+                    cost <= run["saveable_s"] * 1.000001 + 1e-9 and
+                    cost_rtt <= run["saveable_rtt_s"] * 1.000001 + 1e-9,
+                    "%s: findings cost %.3f s (%.3f s at --rtt %s) of "
+                    "%.3f s waited (%.3f s), %.3f s in all"
+                    % (run["label"], cost, cost_rtt, rtt,
+                       run["saveable_s"], run["saveable_rtt_s"],
+                       run["wall_s"]))
+            for f in mine:
+                t.check(f["cost_s"] <= f["cost_alone_s"] * 1.000001 + 1e-9,
+                        "%s: counted more than alone: %r" % (run["label"],
+                                                             f))
+            if rtt == "0" and mine:
+                print("overlap, %s: %s: %.3f s of %.3f s waited, %.3f s "
+                      "in all (alone: %.3f s)"
+                      % (run["label"], ", ".join(
+                          "%s %.3f s" % (f["rule"], f["cost_s"])
+                          for f in mine), cost, run["saveable_s"],
+                         run["wall_s"],
+                         sum(f["cost_alone_s"] for f in mine)))
+        if rtt != "0":
+            continue
+        paged = [f for f in doc["findings"]
+                 if f["label"] == "ros3-paged-rechunked"
+                 and f["rule"] == "paged-no-buffer"]
+        t.check(len(paged) == 1 and paged[0]["absorbed"] ==
+                "small-requests" and "under 10 KiB" in paged[0]["evidence"],
+                "ros3-paged-rechunked: paged-no-buffer did not take in "
+                "small-requests: %r" % paged)
+
+
+def check_probes(doc, text, server_url):
+    """A HEAD of a file nothing reads (fsspec-blockcache-sized's
+    fs.size()) is a size probe, listed as one: no run of a file, no
+    finding, not under "No finding"; fsspec's runs name the driver HDF5
+    read through (fileobj), not the layer of their first request."""
+    probed = server_url("%s_rechunked-2mb.h5" % STEM)
+    t.check([(p["label"], p["file"], p["heads"])
+             for p in doc["size_probes"]] ==
+            [("fsspec-blockcache-sized", probed, 1)],
+            "size probes %r, want fsspec-blockcache-sized's HEAD of %s"
+            % (doc["size_probes"], probed))
+    t.check(not [r for r in doc["runs"] if r["file"] == probed and
+                 r["label"] == "fsspec-blockcache-sized"],
+            "the size probe of %s became a run" % probed)
+    t.check(not [f for f in doc["findings"] if f["file"] == probed and
+                 f["label"] == "fsspec-blockcache-sized"],
+            "the size probe of %s has a finding" % probed)
+    head, _, probes = text.partition("\nSize probes only")
+    t.check("rechunked-2mb.h5 (1 HEAD)" in probes and
+            "HEAD" not in head.partition("\nNo finding:")[2],
+            "the text's size probes: %r" % text[-1500:])
+    print("size probes:%s" % probes.rstrip())
+    for run in doc["runs"]:
+        if run["label"].startswith("fsspec-"):
+            t.check(run["driver"] == "fileobj",
+                    "%s: driver %r" % (run["label"], run["driver"]))
 
 
 def check_report(traces):
@@ -429,6 +625,7 @@ def check_what_if(traces, logs):
     # the GETs nginx logged for it (fsspec's HEAD, its size probe, is no
     # block)
     for label, model in (("fsspec-blockcache", "blockcache:8MiB:32"),
+                         ("fsspec-blockcache-sized", "blockcache:8MiB:32"),
                          ("fsspec-1mib-blocks", "blockcache:1MiB:4")):
         run = what_if(model, traces)[label]
         pred = run["what_if"]
@@ -504,7 +701,9 @@ def main():
         check_findings(doc)
         check_original(doc)
         check_what_if(traces, logs)
-        check_time(traces)
+        check_time(traces, logs)
+        check_overlap(traces)
+        check_probes(doc, advise([traces]), server.url)
         check_report(traces)
         check_call_sites(doc)
         check_text(advise([traces]))
