@@ -187,6 +187,9 @@ struct advise_rule {
 	const char *id;
 	const char *title;
 	int counts_requests;      /* judges driver reads as requests */
+	int last;                 /* its remedy is the job's and saves a
+				   * share of what the file's remedies
+				   * leave: last in the overlap */
 	/* Fills f (evidence, remedy, costs) and returns 1 if the rule
 	 * fires on s, else 0. */
 	int (*check)(const struct advise_subject *s, const struct advise *a,

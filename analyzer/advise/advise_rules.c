@@ -641,19 +641,19 @@ static int no_connection_reuse(const struct advise_subject *s,
 }
 
 const struct advise_rule advise_rules[] = {
-	{"small-requests", "many small requests", 1, small_requests},
-	{"metadata-scattered", "metadata scattered over the file", 1,
+	{"small-requests", "many small requests", 1, 0, small_requests},
+	{"metadata-scattered", "metadata scattered over the file", 1, 0,
 	 metadata_scattered},
-	{"paged-no-buffer", "a paged file read without a page buffer", 1,
+	{"paged-no-buffer", "a paged file read without a page buffer", 1, 0,
 	 paged_no_buffer},
-	{"small-chunks", "small raw-data chunks", 1, small_chunks},
-	{"repeated-ranges", "the same range fetched more than once", 1,
+	{"small-chunks", "small raw-data chunks", 1, 0, small_chunks},
+	{"repeated-ranges", "the same range fetched more than once", 1, 0,
 	 repeated_ranges},
-	{"overfetch", "bytes fetched far beyond bytes used", 0, overfetch},
-	{"http-errors", "HTTP errors and retries", 0, http_errors},
-	{"one-at-a-time", "requests one at a time while latency-bound", 1,
+	{"overfetch", "bytes fetched far beyond bytes used", 0, 0, overfetch},
+	{"http-errors", "HTTP errors and retries", 0, 0, http_errors},
+	{"one-at-a-time", "requests one at a time while latency-bound", 1, 1,
 	 one_at_a_time},
-	{"no-connection-reuse", "connections not reused", 0,
+	{"no-connection-reuse", "connections not reused", 0, 0,
 	 no_connection_reuse},
 };
 const size_t advise_n_rules = sizeof(advise_rules) / sizeof(advise_rules[0]);
@@ -669,11 +669,14 @@ static int cmp_finding(const void *x, const void *y)
 	return a->s->group < b->s->group ? -1 : a->s->group > b->s->group;
 }
 
-/* What a remedy alone saves, most first (rule order on ties). */
+/* What a remedy alone saves, most first (rule order on ties), the job's
+ * remedies (advise_rule.last) after the file's. */
 static int cmp_alone(const void *x, const void *y)
 {
 	const struct advise_finding *a = x, *b = y;
 
+	if (a->rule->last != b->rule->last)
+		return a->rule->last - b->rule->last;
 	if (a->alone_rtt_s != b->alone_rtt_s)
 		return a->alone_rtt_s > b->alone_rtt_s ? -1 : 1;
 	return a->rule < b->rule ? -1 : a->rule > b->rule;
@@ -691,11 +694,12 @@ static int is_rule(const struct advise_finding *f, const char *id)
  *     serve every small read, metadata and raw data under a page: that
  *     finding takes in small-requests (its reads are a part of these),
  *     with its evidence, and small-requests goes.
- *  2. In the order of what each remedy alone saves, each one saves its
- *     share of the run's waiting (advise_saveable_s) of what the ones
- *     before it leave: cost = alone * left / saveable.  The sum of a
- *     run's costs is then at most its waiting, so never more than its
- *     time, and the order within the run holds.
+ *  2. In the order of what each remedy alone saves (one-at-a-time's,
+ *     reading files at once, last: it halves whatever wait the file's
+ *     remedies leave), each one saves its share of the run's waiting
+ *     (advise_saveable_s) of what the ones before it leave: cost =
+ *     alone * left / saveable.  The sum of a run's costs is then at most
+ *     its waiting, so never more than its time.
  * Returns the number of findings kept (v is compacted).
  */
 static size_t overlap(const struct advise *a, struct advise_finding *v,
