@@ -234,9 +234,8 @@ static enum h5snoop_status add_file(struct attrib *a, struct proc *p,
 {
 	const struct h5snoop_ev_file_open *o = ev->u.file_open;
 	struct file_info *f = calloc(1, sizeof(*f));
-	char flavor[256], name_buf[2048];
-	const char *name = flavor_file_name(ev->var[1], name_buf,
-					    sizeof(name_buf));
+	size_t name_len;
+	const char *name = flavor_file_name(ev->var[1], &name_len);
 	struct group_values v;
 
 	if (!f)
@@ -244,8 +243,13 @@ static enum h5snoop_status add_file(struct attrib *a, struct proc *p,
 	f->file_id = o->file_id;
 	f->size = o->size;
 	f->driver = strdup(ev->var[0]);
-	f->name = strdup(name);
-	f->flavor = strdup(flavor_of(a, flavor, sizeof(flavor), name));
+	/* RATIONALE: the name and its flavor whole, however long: a name
+	 * cut would match no request of its URL, and two names alike up to
+	 * the cut would become one file and one flavor. */
+	f->name = strndup(name, name_len);
+	f->flavor = malloc(FLAVOR_CAP(name_len));
+	if (f->name && f->flavor)
+		flavor_of(a, f->flavor, FLAVOR_CAP(name_len), f->name);
 	if (p->n_files == p->cap_files) {
 		size_t cap = p->cap_files ? p->cap_files * 2 : 8;
 		struct file_info **nf = realloc(p->files, cap * sizeof(*nf));
@@ -303,7 +307,8 @@ static enum h5snoop_status restated_file(struct attrib *a, struct proc *p,
 {
 	const struct h5snoop_ev_file_open *o = ev->u.file_open;
 	struct file_info *f = find_id(p, o->file_id);
-	char name_buf[2048];
+	size_t name_len;
+	const char *name = flavor_file_name(ev->var[1], &name_len);
 
 	if (!f) {
 		if (o->status < 0 || o->file_id == 0)
@@ -317,8 +322,8 @@ static enum h5snoop_status restated_file(struct attrib *a, struct proc *p,
 			return H5SNOOP_ERROR;
 		f->restated = 1;
 	} else if (f->size != o->size || strcmp(f->driver, ev->var[0]) ||
-		   strcmp(f->name, flavor_file_name(ev->var[1], name_buf,
-						    sizeof(name_buf)))) {
+		   strlen(f->name) != name_len ||
+		   memcmp(f->name, name, name_len) != 0) {
 		return diag_fail(err, "%s: offset %llu: file_restated "
 				 "disagrees with file_id %u opened before "
 				 "(%s %s, %llu bytes)",
@@ -361,10 +366,20 @@ static enum h5snoop_status by_url(struct attrib *a, struct proc *p,
 	    p->url_driver != driver) {
 		struct group_values v;
 		uint32_t g;
+		size_t n = strlen(url);
+		/* Whole, as a file's name (add_file). */
+		char *copy = strdup(url), *flavor = malloc(FLAVOR_CAP(n));
 
-		snprintf(p->url, sizeof(p->url), "%s", url);
+		if (!copy || !flavor) {
+			free(copy);
+			free(flavor);
+			return diag_nomem(err);
+		}
+		free(p->url);
+		free(p->url_flavor);
+		p->url = copy;
+		p->url_flavor = flavor_of(a, flavor, FLAVOR_CAP(n), url);
 		p->url_driver = driver;
-		flavor_of(a, p->url_flavor, sizeof(p->url_flavor), url);
 		fill_values(&v, p, p->url_flavor, p->url, driver);
 		if (group_table_intern(a->groups, &v, &g, err) != H5SNOOP_OK)
 			return H5SNOOP_ERROR;
@@ -686,6 +701,8 @@ static void free_procs(struct attrib *a)
 			free(p->files[j]);
 		}
 		free(p->files);
+		free(p->url);
+		free(p->url_flavor);
 		map_free(&p->by_id);
 		map_free(&p->by_name);
 		for (size_t j = 0; j < p->n_sgs; j++)

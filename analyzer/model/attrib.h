@@ -99,9 +99,9 @@ struct proc {
 	struct stack_group **sgs;
 	size_t n_sgs, cap_sgs;
 	long unknown_group;    /* group of reads of unknown files, or -1 */
-	char url[2048];        /* last unattributed URL and its group */
+	char *url;              /* last unattributed URL and its group */
 	const char *url_driver; /* "libcurl" or "net" */
-	char url_flavor[256];
+	char *url_flavor;
 	long url_group;
 };
 

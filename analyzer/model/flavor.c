@@ -28,7 +28,7 @@ static const char *between(const char *name, const char *open,
 	return p;
 }
 
-const char *flavor_file_name(const char *name, char *out, size_t cap)
+const char *flavor_file_name(const char *name, size_t *len_out)
 {
 	const char *p = NULL;
 	size_t len = 0;
@@ -51,10 +51,12 @@ const char *flavor_file_name(const char *name, char *out, size_t cap)
 		p = name + 9;
 		len = strlen(p);
 	}
-	if (!p || len == 0)
+	if (!p || len == 0) {
+		*len_out = strlen(name);
 		return name;
-	snprintf(out, cap, "%.*s", (int)len, p);
-	return out;
+	}
+	*len_out = len;
+	return p;
 }
 
 enum h5snoop_status flavor_map_init(struct flavor_map *m, const char *regex,

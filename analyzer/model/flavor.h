@@ -16,10 +16,12 @@
  * The URL or path a driver's file name stands for: h5py names a Python
  * file object by its repr, "<File-like object HTTPFileSystem, URL>"
  * (fsspec) or "<_io.BufferedReader name='PATH'>"; GDAL names it
- * "/vsicurl/URL"; any other name is itself.  Returns `name` or `out` (NUL-terminated, cut to cap).
- * Thread-safe, no allocation.
+ * "/vsicurl/URL"; any other name is itself.  Returns where in `name` it
+ * starts and sets *len to its length (the part is not NUL-terminated:
+ * the caller copies it whole, so that no name is ever cut).  Thread-safe,
+ * no allocation.
  */
-const char *flavor_file_name(const char *name, char *out, size_t cap);
+const char *flavor_file_name(const char *name, size_t *len);
 
 /* How file names map to flavors: their stem, or what a regex picks. */
 struct flavor_map {
@@ -41,7 +43,10 @@ enum h5snoop_status flavor_map_init(struct flavor_map *m, const char *regex,
  * of the regex that matched in it (else the whole match), when the map
  * has a regex and it matches; else the name's stem (group_stem); "?"
  * when that is empty.  Writes into out (cut to cap) and returns it.
+ * NOTE: the flavor is a part of `name`, or "?": a cap of
+ * FLAVOR_CAP(strlen(name)) never cuts it.
  */
+#define FLAVOR_CAP(name_len) ((name_len) + 2u)
 char *flavor_of_name(const struct flavor_map *m, const char *name,
 		     char *out, size_t cap);
 

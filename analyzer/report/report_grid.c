@@ -39,22 +39,33 @@ static int column_field(const struct group_table *t)
 	return (int)t->n_by - 1;
 }
 
-/* Group g's row name: its values but column k, joined with '/'. */
-static void row_name(const struct group_table *t, uint32_t g, int k,
-		     char *out, size_t cap)
+/* Group g's row name: its values but column k, joined with '/', whole
+ * (two groups alike up to a cut would share a row); malloc'd, NULL when
+ * out of memory. */
+static char *row_name(const struct group_table *t, uint32_t g, int k)
 {
-	size_t used = 0;
+	size_t len = 1, used = 0;
+	char *out;
 
+	for (unsigned j = 0; j < t->n_by; j++)
+		if ((int)j != k)
+			len += strlen(t->values[(size_t)g * t->n_by + j]) + 1;
+	out = malloc(len);
+	if (!out)
+		return NULL;
 	out[0] = '\0';
 	for (unsigned j = 0; j < t->n_by; j++) {
+		const char *v = t->values[(size_t)g * t->n_by + j];
+		size_t n = strlen(v);
+
 		if ((int)j == k)
 			continue;
-		used += (size_t)snprintf(
-			out + used, used < cap ? cap - used : 0, "%s%s",
-			used ? "/" : "", t->values[(size_t)g * t->n_by + j]);
-		if (used >= cap)
-			break;
+		if (used)
+			out[used++] = '/';
+		memcpy(out + used, v, n + 1);
+		used += n;
 	}
+	return out;
 }
 
 enum h5snoop_status report_grid_make(struct report_grid *g,
@@ -65,7 +76,6 @@ enum h5snoop_status report_grid_make(struct report_grid *g,
 	int k = column_field(t);
 	uint32_t *rg = malloc((r->n_order ? r->n_order : 1) * sizeof(*rg));
 	uint32_t *cg = malloc((r->n_order ? r->n_order : 1) * sizeof(*cg));
-	char name[2048];
 	size_t used = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -73,10 +83,11 @@ enum h5snoop_status report_grid_make(struct report_grid *g,
 		goto nomem;
 	for (uint32_t i = 0; i < r->n_order; i++) {
 		uint32_t grp = r->order[i];
+		char *name = row_name(t, grp, k);
 		long row, col;
 
-		row_name(t, grp, k, name, sizeof(name));
-		row = intern(&g->rows, &g->n_rows, name);
+		row = name ? intern(&g->rows, &g->n_rows, name) : -1;
+		free(name);
 		col = intern(&g->cols, &g->n_cols,
 			     k < 0 ? ""
 				   : t->values[(size_t)grp * t->n_by + k]);
