@@ -102,6 +102,9 @@ static pthread_mutex_t hdf5_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t file_keys[FILE_TABLE_SIZE];
 static uint32_t file_ids[FILE_TABLE_SIZE];
 static const struct open_table files = OPEN_TABLE_INIT(file_keys, 0);
+/* Entries of `files` held now, counted at opens and closes (never at a
+ * read), for H5SNOOP_TEST_FILE_TABLE_MAX (shim_config.h). */
+static atomic_uint files_held;
 static atomic_uint next_file_id = 1;
 
 typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
@@ -119,11 +122,21 @@ static inline int vfd_layer_on(void)
 
 /* ---- H5FD_t -> file_id ---- */
 
+/* Files the table holds at most: its size, or fewer in a test. */
+static unsigned file_table_max(void)
+{
+	unsigned max = shim_config()->test_file_table_max;
+
+	return max && max < FILE_TABLE_SIZE ? max : FILE_TABLE_SIZE;
+}
+
 static uint32_t file_id_add(const struct shim_h5fd *file)
 {
 	uint32_t id = atomic_fetch_add(&next_file_id, 1u);
-	size_t i = open_table_insert(&files, open_table_key_pointer(file));
+	size_t i = OPEN_TABLE_NONE;
 
+	if (atomic_fetch_add(&files_held, 1u) < file_table_max())
+		i = open_table_insert(&files, open_table_key_pointer(file));
 	/* NOTE: the key is visible before its id is stored; no reader
 	 * looks it up in between, since HDF5 has not got the file back
 	 * from the driver's open yet. */
@@ -131,12 +144,13 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 		file_ids[i] = id;
 		return id;
 	}
+	atomic_fetch_sub(&files_held, 1u);
 	/* Table full: the open event keeps its id, the file's reads get
 	 * file_id 0 and each counts a loss. */
 	shim_warn_once(SHIM_WARN_HDF5_FILES,
 		       "more than %u HDF5 driver files open at once; reads "
 		       "of later ones are recorded without their file",
-		       FILE_TABLE_SIZE);
+		       file_table_max());
 	return id;
 }
 
@@ -156,8 +170,10 @@ static void file_id_remove(const struct shim_h5fd *file)
 {
 	size_t i = open_table_find(&files, open_table_key_pointer(file));
 
-	if (i != OPEN_TABLE_NONE)
+	if (i != OPEN_TABLE_NONE) {
 		open_table_remove(&files, i);
+		atomic_fetch_sub(&files_held, 1u);
+	}
 }
 
 /* ---- what the trampolines record ---- */

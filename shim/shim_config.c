@@ -209,6 +209,27 @@ static int parse_mode(unsigned long long bound)
 	return 1;
 }
 
+/* H5SNOOP_TEST_FILE_TABLE_MAX: a number of files, for tests only (see
+ * shim_config.h); unset or 0: the table's own size. */
+static unsigned parse_test_file_table_max(void)
+{
+	const char *v = getenv("H5SNOOP_TEST_FILE_TABLE_MAX");
+	unsigned long n;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*end != '\0' || v[0] == '-' || n > 1000000000ul) {
+		shim_warn_once(SHIM_WARN_CONFIG_TEST,
+			       "ignoring H5SNOOP_TEST_FILE_TABLE_MAX='%s' "
+			       "(want a number of files)",
+			       v);
+		return 0;
+	}
+	return (unsigned)n;
+}
+
 void shim_config_load(void)
 {
 	const char *label = getenv("H5SNOOP_LABEL");
@@ -233,6 +254,7 @@ void shim_config_load(void)
 	config.clock_monotonic = parse_clock_monotonic();
 	config.max_size_bytes = parse_max_size();
 	config.ring = parse_mode(config.max_size_bytes);
+	config.test_file_table_max = parse_test_file_table_max();
 	load_output_root();
 }
 

@@ -33,6 +33,10 @@ struct shim_config {
 	int clock_monotonic;        /* H5SNOOP_CLOCK=monotonic: no TSC */
 	unsigned long long max_size_bytes; /* H5SNOOP_MAX_SIZE, 0: none */
 	int ring;                   /* H5SNOOP_MODE=ring (with a bound) */
+	/* H5SNOOP_TEST_FILE_TABLE_MAX, for tests only: hold at most this
+	 * many driver files in the file table (0: the table's size), so
+	 * that a test reaches a full table without opening 65,536 files. */
+	unsigned test_file_table_max;
 	int loaded;
 };
 

@@ -22,6 +22,7 @@ enum shim_warning {
 	SHIM_WARN_CONFIG_CLOCK,    /* H5SNOOP_CLOCK */
 	SHIM_WARN_CONFIG_MAX_SIZE, /* H5SNOOP_MAX_SIZE */
 	SHIM_WARN_CONFIG_MODE,     /* H5SNOOP_MODE */
+	SHIM_WARN_CONFIG_TEST,     /* H5SNOOP_TEST_* (tests only) */
 	SHIM_WARN_DISCARDED,    /* events dropped, said at exit */
 	SHIM_WARN_CURL_TABLE,   /* too many live curl handles */
 	SHIM_WARN_STACKS,       /* stack capture unavailable or full */

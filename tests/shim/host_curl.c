@@ -26,6 +26,12 @@
  *   host_curl errno                        sets errno to 0 and calls
  *                                          curl_easy_init first thing;
  *                                          prints errno after it
+ *   host_curl stacks URL N                 N transfers of URL (one easy
+ *                                          handle, reused), each made
+ *                                          through its own chain of
+ *                                          calls (one of 2^14), so that
+ *                                          each has a call stack of its
+ *                                          own
  *   host_curl cancel URL                   after curl_global_init, a
  *                                          thread with a cancel pending
  *                                          makes the process's first
@@ -272,6 +278,58 @@ static int run_cancel(const char *url)
 	return rc == CURLE_OK ? 0 : 1;
 }
 
+/* The transfers of `stacks`: walk() goes down STACK_LEVELS levels, each
+ * through left() or right() by one bit of the transfer's number, then
+ * makes the transfer; so transfer i's call stack is its own for i below
+ * 2^STACK_LEVELS.  NOTE: noinline, and work after each call (no tail
+ * call), so that every level keeps its frame; left and right differ so
+ * that they are never folded into one. */
+#define STACK_LEVELS 14
+
+static CURL *stacks_handle;
+static long stacks_bytes, stacks_failed;
+static volatile long stacks_path_sum;
+
+static __attribute__((noinline)) long walk(unsigned level, unsigned bits);
+
+static __attribute__((noinline)) long left(unsigned level, unsigned bits)
+{
+	long r = walk(level, bits);
+
+	stacks_path_sum += r;
+	return r + 1;
+}
+
+static __attribute__((noinline)) long right(unsigned level, unsigned bits)
+{
+	long r = walk(level, bits);
+
+	stacks_path_sum -= r;
+	return r + 2;
+}
+
+static __attribute__((noinline)) long walk(unsigned level, unsigned bits)
+{
+	if (level == 0) {
+		if (curl_easy_perform(stacks_handle) != CURLE_OK)
+			stacks_failed++;
+		return 0;
+	}
+	return bits & 1u ? left(level - 1, bits >> 1)
+			 : right(level - 1, bits >> 1);
+}
+
+static int run_stacks(const char *url, long n)
+{
+	stacks_handle = make_handle(url, "-", &stacks_bytes);
+	for (long i = 0; i < n; i++)
+		walk(STACK_LEVELS, (unsigned)i);
+	curl_easy_cleanup(stacks_handle);
+	printf("transfers=%ld failed=%ld bytes=%ld\n", n, stacks_failed,
+	       stacks_bytes);
+	return stacks_failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 2;
@@ -290,6 +348,8 @@ int main(int argc, char **argv)
 		rc = run_full(argv[2], atol(argv[3]));
 	else if (argc == 4 && strcmp(argv[1], "cross") == 0)
 		rc = run_cross(argv[2], atol(argv[3]));
+	else if (argc == 4 && strcmp(argv[1], "stacks") == 0)
+		rc = run_stacks(argv[2], atol(argv[3]));
 	else
 		fprintf(stderr, "usage: see the top of host_curl.c\n");
 	curl_global_cleanup();

@@ -428,7 +428,129 @@ def case_curl_copies(work):
             "a request of a copy past the table was recorded")
 
 
+def lost_of(events, reason):
+    """The trace's count of losses for `reason` (each packet context
+    carries the running count; the largest is the process's)."""
+    return max([e.get("lost_" + reason, 0) for e in events] or [0])
+
+
+def check_loss_reported(out, reason, count):
+    """`h5snoop report` exits 0 and says `count` events lost to
+    `reason`."""
+    rep = report(out)
+    t.check(rep.returncode == 0, "report exits %d: %s"
+            % (rep.returncode, rep.stderr.decode(errors="replace")))
+    said = re.findall(rb"NOTE: lost %s: (\d+)" % reason.encode(),
+                      rep.stdout)
+    t.check(said == [str(count).encode()],
+            "the report does not say %d lost to %s:\n%s"
+            % (count, reason, rep.stdout.decode(errors="replace")))
+
+
+# h5py opens `n` files at once (all kept open), reads a dataset of each,
+# prints its sum, then closes them all.
+H5PY_OPEN_MANY = """
+import h5py, sys
+files = [h5py.File(p, "r") for p in sys.argv[1:]]
+for f in files:
+    print(f.filename.rsplit("/", 1)[-1], f["grp/v0"][:].sum())
+for f in files:
+    f.close()
+"""
+
+
+def case_file_table_full(work):
+    """h5py holds more HDF5 files open than the shim's file table, shrunk
+    for the test to 8 files by H5SNOOP_TEST_FILE_TABLE_MAX (the real one
+    holds 65,536): the program's output and exit status are unchanged;
+    one warning; every file still has its file_open event; the reads and
+    closes of the files past the table carry file_id 0, each a
+    file_table loss, counted in the trace and said by the report."""
+    n, table = 12, 8
+    many = copies(work, h5_file(work), n)
+    paths = [os.path.join(many, "f%d.h5" % i) for i in range(n)]
+    cmd = ["/usr/bin/python3", "-c", H5PY_OPEN_MANY] + paths
+    env = {"H5SNOOP_TEST_FILE_TABLE_MAX": str(table)}
+    plain = t.run(cmd, env=t.base_env(env))
+    t.check(plain.returncode == 0, "h5py fails without the shim: %s"
+            % plain.stderr.decode(errors="replace"))
+    out = os.path.join(work, "tr")
+    traced = t.record(cmd, out, extra_env=env)
+    t.same_behaviour(plain, traced, "%d files open, a table of %d"
+                     % (n, table))
+    warn = re.findall(rb"h5snoop: warning: more than (\d+) HDF5 driver "
+                      rb"files open at once", traced.stderr)
+    t.check(warn == [str(table).encode()],
+            "want one warning naming the table of %d, stderr:\n%s"
+            % (table, traced.stderr.decode(errors="replace")))
+    events = t.all_events(out)
+    opens = {e["file_id"]: e["name"] for e in t.by_name(events, "file_open")}
+    t.check(sorted(os.path.basename(v) for v in opens.values())
+            == sorted(os.path.basename(p) for p in paths),
+            "file_open events: %s" % sorted(opens.values()))
+    reads = t.by_name(events, "vfd_read")
+    kept = {opens[e["file_id"]] for e in reads if e["file_id"] in opens}
+    orphans = [e for e in reads if e["file_id"] == 0]
+    closes = t.by_name(events, "file_close")
+    t.check(len(kept) == table and orphans,
+            "reads keep the file of %d files (want %d), %d without"
+            % (len(kept), table, len(orphans)))
+    t.check(len(closes) == n and
+            sum(e["file_id"] == 0 for e in closes) == n - table,
+            "file_close events: %s" % [e["file_id"] for e in closes])
+    lost = lost_of(events, "file_table")
+    t.check(lost == len(orphans) + n - table,
+            "file_table losses: %d, want %d (the reads and closes "
+            "without their file)" % (lost, len(orphans) + n - table))
+    check_loss_reported(out, "file_table", lost)
+
+
+def case_stack_table_full(work):
+    """With H5SNOOP_STACKS=1, a libcurl program makes 9,000 transfers,
+    each through its own chain of calls: more distinct stacks than the
+    shim's stack table holds (its size read from the one warning).  The
+    program's output and exit status are unchanged, every transfer is an
+    event, the table's stacks are each recorded once, and each transfer
+    past the table has stack_id 0 and is a stack_table loss, counted in
+    the trace and said by the report."""
+    n = 9000
+    www = served_dir(work, "blob", bytes(range(256)) * 4)
+    env = {"H5SNOOP_STACKS": "1"}
+    with t.Nginx(www) as nginx:
+        cmd = curl_host("stacks", nginx.url("blob"), n)
+        plain = t.run(cmd)
+        t.check(plain.returncode == 0, "the host fails without the shim")
+        out = os.path.join(work, "tr")
+        traced = t.record(cmd, out, extra_env=env)
+        t.same_behaviour(plain, traced, "%d distinct stacks" % n)
+    warn = re.findall(rb"h5snoop: warning: more than (\d+) distinct "
+                      rb"stacks", traced.stderr)
+    t.check(len(warn) == 1 and int(warn[0]) < n,
+            "want one stack table warning below %d, stderr:\n%s"
+            % (n, traced.stderr.decode(errors="replace")))
+    table = int(warn[0])
+    events = t.all_events(out)
+    http = t.by_name(events, "http_request")
+    t.check(len(http) == n, "%d http_request events, want %d"
+            % (len(http), n))
+    stacks = {e["stack_id"] for e in t.by_name(events, "stack")}
+    ids = [e["stack_id"] for e in http]
+    unstacked = ids.count(0)
+    t.check(len(stacks) == table and set(ids) - {0} == stacks
+            and unstacked == n - table,
+            "%d stacks recorded, %d requests name %d of them, %d none; "
+            "want %d, all, %d none" % (len(stacks), n - unstacked,
+                                       len(set(ids) - {0}), unstacked,
+                                       table, n - table))
+    lost = lost_of(events, "stack_table")
+    t.check(lost == unstacked, "stack_table losses: %d, want %d"
+            % (lost, unstacked))
+    check_loss_reported(out, "stack_table", lost)
+
+
 CASES = {
+    "file_table_full": case_file_table_full,
+    "stack_table_full": case_stack_table_full,
     "curl_table_full": case_curl_table_full,
     "family": case_family,
     "curl_copies": case_curl_copies,
