@@ -76,6 +76,29 @@ def requests_code(url, cafile=None):
         % (url, verify, url, verify, url, verify))
 
 
+def threads_code(url, cafile, n=8):
+    """`n` threads, each with its own requests session, all released at
+    once, so that their first SSL calls (the process's first) meet; each
+    prints its own range's status and length, in thread order."""
+    return (
+        "import requests, threading\n"
+        "n = %d\n"
+        "start = threading.Barrier(n)\n"
+        "got = [None] * n\n"
+        "def fetch(i):\n"
+        "    s = requests.Session()\n"
+        "    start.wait()\n"
+        "    r = s.get(%r, headers={'Range': 'bytes=%%d-%%d'\n"
+        "              %% (1000 * i, 1000 * i + 99)}, verify=%r)\n"
+        "    got[i] = (r.status_code, len(r.content))\n"
+        "threads = [threading.Thread(target=fetch, args=(i,))\n"
+        "           for i in range(n)]\n"
+        "for th in threads: th.start()\n"
+        "for th in threads: th.join()\n"
+        "for g in got: print(*g)\n"
+        % (n, url, cafile))
+
+
 def strip_timing(p):
     """ros3_reader prints its wall time; that line differs run to run."""
     p.stdout = b"".join(l for l in p.stdout.splitlines(keepends=True)
@@ -218,11 +241,16 @@ def make_cert(work):
 
 
 def case_https(work, nginx_plain, path):
+    """HTTPS through OpenSSL: requests, eight threads whose first SSL
+    calls meet (the race itself is test_ssl_first_call's, under
+    ThreadSanitizer), and h5py over fsspec; each exchange as nginx logged
+    it, seen at the TLS boundary."""
     cert, key = make_cert(work)
     with t.Nginx(os.path.dirname(path), ["--tls", cert, key]) as nginx:
         url = nginx.url("data.h5")
         t.check(url.startswith("https://"), "nginx is not serving HTTPS")
         for name, code in (("requests", requests_code(url, cert)),
+                           ("threads", threads_code(url, cert)),
                            ("fsspec", h5py_fsspec(url, "none", cert))):
             events, logged = traced_run(
                 work, nginx, ["/usr/bin/python3", "-c", code],
