@@ -19,9 +19,9 @@ Each chunk restates what its events may name: the file, opened once
 before the ring wraps several times, keeps its name for every read kept
 (`h5snoop report --by file` has no `?`), with call stacks on too (every
 read kept names a stack its trace holds); restated definitions are no
-events, so kept + overwritten is still the unbounded count.  A second
-reader opens two files at different times and closes the first before
-the ring wraps: only the second is restated.
+events, so kept + overwritten is still the unbounded count, stacks on
+or off.  A second reader opens two files at different times and closes
+the first before the ring wraps: only the second is restated.
 """
 
 import csv
@@ -128,6 +128,13 @@ def ring_with_stacks(cmd, path, work):
             "kept reads name stacks their trace does not hold")
     err = check_names(out, path, reads, "stacks on")
     t.check("does not hold" not in err, "report: %s" % err)
+    # Restated stacks and modules are no events either.
+    free_out = os.path.join(work, "free-stacks")
+    t.record(cmd, free_out, extra_env={"H5SNOOP_STACKS": "1"})
+    unbounded = len(t.all_events(free_out))
+    t.check(len(program_events(events)) + lost == unbounded,
+            "stacks on: %d events kept + %d overwritten != %d unbounded"
+            % (len(program_events(events)), lost, unbounded))
 
 
 def ring_lost(out):
