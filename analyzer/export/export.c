@@ -75,7 +75,9 @@ static enum h5snoop_status event(void *ctx, const struct trace *t,
 	struct exporter *x = ctx;
 	unsigned layer = r->layer == LAYER_NONE ? LAYER_VFD : r->layer;
 
-	if (!(x->layer_mask & (1u << layer)))
+	/* A restated definition (ring) is a copy, not a row of the program. */
+	if (!(x->layer_mask & (1u << layer)) ||
+	    h5snoop_event_restated(ev->id))
 		return H5SNOOP_OK;
 	x->format->row(x, t, ev, r);
 	x->rows++;
