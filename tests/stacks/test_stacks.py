@@ -32,7 +32,10 @@ analyzer's symbolizer and attribution, analyzer/stacks/stack_table.c):
             different, the C host's all walked by the fast unwinder,
             its stacks complete down to main or the thread's start, or
             cut at 32 frames; and the default walk records the same
-            stacks as H5SNOOP_UNWIND=libunwind.
+            stacks as H5SNOOP_UNWIND=libunwind.  Then unwind_host
+            corrupt: reads below a frame whose saved frame pointer is
+            garbage; the program runs as without the shim, and their
+            stacks end at the frame that trusts it.
 
 Then `h5snoop report --by function|stack` and `export --stacks` (the
 analyzer's own reader) must agree with symbolize_tool read from
@@ -521,6 +524,29 @@ def case_unwind(work):
     t.check(seen["fast"] == seen["libunwind"],
             "symbolized stacks differ between the fast walk and "
             "libunwind's")
+
+    # A corrupt stack: the walk stops, the program is unharmed.
+    plain = t.run(host + ["corrupt"])
+    t.check(plain.returncode == 0, "unwind_host corrupt failed")
+    out = os.path.join(work, "corrupt")
+    traced = t.record(host + ["corrupt"], out,
+                      extra_env={"H5SNOOP_STACKS": "1"})
+    t.same_behaviour(plain, traced, "unwind_host corrupt")
+    ev, mods, st = read_trace(one_trace(out))
+    s, _w = symbolize(mods, st)
+    # Above fp_corrupted: its caller, unwind_host_step, then (when the
+    # read was deeper than 3) a frame whose CFA comes from the garbage:
+    # the walk ends there.  (At depth 3 the frames above may not use the
+    # frame pointer, and the walk reaches main.)
+    cut = 0
+    for e in requests(ev):
+        names = [f.split("+")[0] for f in s[e["stack_id"]][2]]
+        if "fp_corrupted" not in names or "main" in names:
+            continue
+        t.check(len(names) - names.index("fp_corrupted") <= 3,
+                "a walk went on past a garbage frame pointer: %s" % names)
+        cut += 1
+    t.check(cut >= 40, "only %d reads below the corrupt frame" % cut)
 
     code = ("import h5py, sys\n"
             "with h5py.File(sys.argv[1], 'r') as f:\n"

@@ -8,6 +8,7 @@
  */
 #include <alloca.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #if UNWIND_FRAMES_FP
 #define NAME(x) fp_##x
@@ -57,3 +58,21 @@ __attribute__((noinline)) int NAME(big)(int depth)
 	rc = next(depth);
 	return rc + buf[sizeof(buf) - 1] - 1;
 }
+
+#if UNWIND_FRAMES_FP
+/* A corrupt stack while the calls below it run: the caller's frame
+ * pointer, saved in this frame, is overwritten with `garbage` (put back
+ * before returning, so the program itself never uses it).  A walk that
+ * trusts it reads at garbage + 8. */
+__attribute__((noinline)) int fp_corrupted(int depth, uintptr_t garbage)
+{
+	void *volatile *frame = __builtin_frame_address(0);
+	void *saved = frame[0];
+	int rc;
+
+	frame[0] = (void *)garbage;
+	rc = next(depth);
+	frame[0] = saved;
+	return rc;
+}
+#endif

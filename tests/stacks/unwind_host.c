@@ -7,23 +7,31 @@
  * (unwind_frames.c).  Each read at the bottom is one chunk with the
  * chunk cache off, so it reaches the driver.
  *
- *   unwind_host FILE DATASET
+ *   unwind_host FILE DATASET [corrupt]
+ *
+ * With `corrupt`, the main thread's reads run below a frame whose saved
+ * frame pointer is garbage (fp_corrupted): a walk must stop there, not
+ * crash.
  */
 #include <hdf5.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define MAX_DEPTH 45
 #define CHUNK 4000 /* test_stacks.py make_file's chunks */
 
 int fp_plain(int), nofp_plain(int), fp_with_alloca(int);
 int nofp_with_alloca(int), fp_big(int), nofp_big(int);
+int fp_corrupted(int depth, uintptr_t garbage);
 
 int unwind_host_step(int depth);
 int unwind_host_bottom(void);
 
 static hid_t dset;
 static int reads_done;
+static int corrupt; /* the `corrupt` argument */
 
 /* Each depth its own mix of frame shapes. */
 int unwind_host_step(int depth)
@@ -32,8 +40,15 @@ int unwind_host_step(int depth)
 		fp_plain, nofp_with_alloca, nofp_plain, fp_big,
 		fp_with_alloca, nofp_big,
 	};
-	int rc = shapes[(depth * 7 + reads_done) % 6](depth);
+	int rc;
 
+	/* Above it, frames that take their CFA from the frame pointer. */
+	if (corrupt && depth == 3)
+		return fp_corrupted(depth, reads_done % 2 ? (uintptr_t)0x10
+							  : ~(uintptr_t)4095);
+	if (corrupt)
+		return fp_plain(depth);
+	rc = shapes[(depth * 7 + reads_done) % 6](depth);
 	return rc;
 }
 
@@ -72,10 +87,11 @@ int main(int argc, char **argv)
 	pthread_t thread;
 	int rc = 0, thread_rc = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: unwind_host FILE DATASET\n");
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "corrupt") == 0)) {
+		fprintf(stderr, "usage: unwind_host FILE DATASET [corrupt]\n");
 		return 2;
 	}
+	corrupt = argc == 4;
 	file = H5Fopen(argv[1], H5F_ACC_RDONLY, H5P_DEFAULT);
 	dapl = H5Pcreate(H5P_DATASET_ACCESS);
 	H5Pset_chunk_cache(dapl, 0, 0, 1.0);
@@ -84,8 +100,8 @@ int main(int argc, char **argv)
 		return 1;
 	reader(&rc);
 	/* HDF5 may not be thread-safe: the thread reads alone. */
-	if (pthread_create(&thread, NULL, reader, &thread_rc) != 0 ||
-	    pthread_join(thread, NULL) != 0)
+	if (!corrupt && (pthread_create(&thread, NULL, reader, &thread_rc) != 0 ||
+			 pthread_join(thread, NULL) != 0))
 		return 1;
 	H5Dclose(dset);
 	H5Pclose(dapl);
