@@ -251,7 +251,41 @@ static void emit_stack(uint32_t id, void *const *frames, int n, uint64_t ts)
 	trace_emit(buf, len);
 }
 
-/* The id of a stack: found, or claimed and recorded (modules first). */
+/* Records a stack just claimed in slot i (modules first) and publishes
+ * its id.  RATIONALE: cold and out of line, as is the full table's loss:
+ * a stack seen before, the case of nearly every event, runs through a
+ * few cache lines of code. */
+__attribute__((cold, noinline)) static uint32_t
+record_new_stack(size_t i, void *const *frames, int n, uint64_t ts)
+{
+	int cancel_state;
+	uint32_t id;
+
+	/* NOTE: a new stack takes module_lock and may write the trace (a
+	 * cancellation point); other threads wait on both. */
+	shim_enter_critical(&cancel_state);
+	id = atomic_fetch_add(&next_stack_id, 1u);
+	pthread_mutex_lock(&module_lock);
+	for (int f = 0; f < n; f++)
+		note_module(frames[f], ts);
+	pthread_mutex_unlock(&module_lock);
+	emit_stack(id, frames, n, ts);
+	atomic_store(&stack_ids[i], id);
+	shim_leave_critical(cancel_state);
+	return id;
+}
+
+__attribute__((cold, noinline)) static uint32_t stack_table_full(void)
+{
+	shim_warn_once(SHIM_WARN_STACKS,
+		       "more than %u distinct stacks; later ones get "
+		       "stack_id 0",
+		       STACK_TABLE_SIZE);
+	trace_count_loss(H5SNOOP_LOSS_stack_table, 1);
+	return 0;
+}
+
+/* The id of a stack: found, or claimed and recorded. */
 static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 {
 	uint64_t h = hash_frames(frames, n);
@@ -259,38 +293,17 @@ static uint32_t stack_id_of(void *const *frames, int n, uint64_t ts)
 	size_t i = open_table_find_or_insert(&stacks, h, &inserted);
 	uint32_t id;
 
-	if (__builtin_expect(inserted, 0)) {
-		int cancel_state;
-
-		/* NOTE: a new stack takes module_lock and may write the
-		 * trace (a cancellation point); other threads wait on
-		 * both. */
-		shim_enter_critical(&cancel_state);
-		id = atomic_fetch_add(&next_stack_id, 1u);
-		pthread_mutex_lock(&module_lock);
-		for (int f = 0; f < n; f++)
-			note_module(frames[f], ts);
-		pthread_mutex_unlock(&module_lock);
-		emit_stack(id, frames, n, ts);
-		atomic_store(&stack_ids[i], id);
-		shim_leave_critical(cancel_state);
-		return id;
-	}
-	if (i != OPEN_TABLE_NONE) {
-		/* Seen before, or claimed by another thread a moment ago:
-		 * wait for its id. */
-		while ((id = atomic_load(&stack_ids[i])) == 0)
-			sched_yield();
-		/* A ring chunk of this thread may lack it (trace_restate.h). */
-		trace_restate_stack_used(id, ts);
-		return id;
-	}
-	shim_warn_once(SHIM_WARN_STACKS,
-		       "more than %u distinct stacks; later ones get "
-		       "stack_id 0",
-		       STACK_TABLE_SIZE);
-	trace_count_loss(H5SNOOP_LOSS_stack_table, 1);
-	return 0;
+	if (__builtin_expect(inserted, 0))
+		return record_new_stack(i, frames, n, ts);
+	if (__builtin_expect(i == OPEN_TABLE_NONE, 0))
+		return stack_table_full();
+	/* Seen before, or claimed by another thread a moment ago: wait for
+	 * its id. */
+	while ((id = atomic_load(&stack_ids[i])) == 0)
+		sched_yield();
+	/* A ring chunk of this thread may lack it (trace_restate.h). */
+	trace_restate_stack_used(id, ts);
+	return id;
 }
 
 /* Drops the shim's own frames (the wrapper, a driver trampoline between

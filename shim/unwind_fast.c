@@ -52,6 +52,20 @@ struct rule_slot {
 
 static struct rule_slot rule_cache[RULE_SLOTS];
 
+/* The rules of the calling thread's last walk, by depth.  RATIONALE: a
+ * stack mostly repeats the previous one, whose rules are then read from
+ * a few consecutive cache lines instead of one line of rule_cache per
+ * frame.  tls_memo_busy keeps a walk nested in a signal handler of the
+ * same thread away from it (it uses rule_cache alone). */
+#define MEMO_DEPTH 48
+
+struct memo_entry {
+	uint64_t pc, rule;
+};
+
+static TRACE_TLS struct memo_entry tls_memo[MEMO_DEPTH];
+static TRACE_TLS int tls_memo_busy;
+
 /* The calling thread's stack: its highest address + 1 (0: not taken
  * yet) and its lowest; -1 in stack_state when it could not be taken. */
 static TRACE_TLS uintptr_t tls_stack_hi, tls_stack_lo;
@@ -149,6 +163,7 @@ __attribute__((cold, noinline)) static int take_stack_bounds(void)
 int unwind_fast_backtrace(void **frames, int max)
 {
 	uintptr_t pc, sp, bp, hi;
+	struct memo_entry *memo = tls_memo;
 	int n = 0;
 
 	/* RBP first: the compiler may give an output RBP itself. */
@@ -163,16 +178,32 @@ int unwind_fast_backtrace(void **frames, int max)
 	/* On another stack (sigaltstack, a coroutine's): libunwind's. */
 	if (sp < tls_stack_lo || sp >= hi)
 		return -1;
+	if (max > MEMO_DEPTH || tls_memo_busy)
+		memo = NULL;
+	else
+		tls_memo_busy = 1;
+	atomic_signal_fence(memory_order_seq_cst);
 	while (n < max) {
-		uint64_t rule = rule_of(pc);
+		uint64_t rule;
 		uintptr_t cfa, ra;
 
+		/* The walk's step n looks up the frame recorded as n - 1. */
+		if (memo && memo[n].pc == pc) {
+			rule = memo[n].rule;
+		} else {
+			rule = rule_of(pc);
+			if (memo) {
+				memo[n].pc = pc;
+				memo[n].rule = rule;
+			}
+		}
 		if (__builtin_expect((rule & UNWIND_RULE_KIND) !=
 					     UNWIND_RULE_STANDARD,
 				     0)) {
 			if ((rule & UNWIND_RULE_KIND) == UNWIND_RULE_LAST)
 				break;
-			return -1;
+			n = -1;
+			break;
 		}
 		cfa = ((rule & UNWIND_RULE_CFA_RSP) ? sp : bp) +
 		      (uintptr_t)(intptr_t)unwind_rule_cfa_off(rule);
@@ -197,6 +228,9 @@ int unwind_fast_backtrace(void **frames, int max)
 		frames[n++] = (void *)ra;
 		pc = ra - 1; /* in the call instruction */
 	}
+	atomic_signal_fence(memory_order_seq_cst);
+	if (memo)
+		tls_memo_busy = 0;
 	return n;
 }
 
