@@ -67,6 +67,12 @@ static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct link_map *modules_seen[MAX_MODULES];
 static int module_count;
 static TRACE_TLS unsigned tls_countdown[STACK_LAYER_COUNT];
+/* The id of each layer's last stack on this thread, walked fast (0:
+ * none), for a walk that finds the same frames again. */
+static TRACE_TLS uint32_t tls_last_id[STACK_LAYER_COUNT];
+_Static_assert(STACK_LAYER_COUNT <= UNWIND_FAST_MEMOS &&
+		       STACK_MAX_FRAMES + 8 <= UNWIND_FAST_MAX_FRAMES,
+	       "a memo per layer, as many frames as libunwind is asked for");
 /* Where the shim's own code lies: its frames are dropped from stacks. */
 static uintptr_t self_start, self_end;
 
@@ -368,7 +374,7 @@ check_against_libunwind(void *const *fast_frames, int fast)
 uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 {
 	void *frames[STACK_MAX_FRAMES + 8];
-	int saved_errno = errno, n = -1, kept;
+	int saved_errno = errno, n = -1, kept, same = 0;
 	uint32_t id;
 
 	/* RATIONALE: one countdown per layer; a shared one would give every
@@ -379,8 +385,16 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 	}
 	tls_countdown[layer] = stack_capture_every;
 	if (__builtin_expect(unwinder != SHIM_UNWIND_LIBUNWIND, 1))
-		n = unwind_fast_backtrace(frames, STACK_MAX_FRAMES + 8);
+		n = unwind_fast_backtrace(frames, STACK_MAX_FRAMES + 8,
+					  (unsigned)layer, &same);
 	if (__builtin_expect(n >= 0, 1)) {
+		/* The frames of this layer's last stack on this thread:
+		 * its id.  (Not in check mode: every walk is compared.) */
+		if (same && tls_last_id[layer] != 0 &&
+		    __builtin_expect(unwinder != SHIM_UNWIND_CHECK, 1)) {
+			errno = saved_errno;
+			return tls_last_id[layer];
+		}
 		kept = drop_own_frames(frames, n);
 		if (__builtin_expect(unwinder == SHIM_UNWIND_CHECK, 0))
 			check_against_libunwind(frames, kept);
@@ -392,6 +406,7 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 						       STACK_MAX_FRAMES + 8));
 	}
 	id = kept > 0 ? stack_id_of(frames, kept, ts) : 0;
+	tls_last_id[layer] = n >= 0 ? id : 0;
 	errno = saved_errno;
 	return id;
 }
@@ -421,4 +436,6 @@ void stack_capture_child_after_fork(void)
 	module_count = 0;
 	pthread_mutex_init(&module_lock, NULL);
 	memset(tls_countdown, 0, sizeof(tls_countdown));
+	/* The ids start again from 1 here. */
+	memset(tls_last_id, 0, sizeof(tls_last_id));
 }

@@ -52,18 +52,26 @@ struct rule_slot {
 
 static struct rule_slot rule_cache[RULE_SLOTS];
 
-/* The rules of the calling thread's last walk, by depth.  RATIONALE: a
- * stack mostly repeats the previous one, whose rules are then read from
- * a few consecutive cache lines instead of one line of rule_cache per
- * frame.  tls_memo_busy keeps a walk nested in a signal handler of the
- * same thread away from it (it uses rule_cache alone). */
-#define MEMO_DEPTH 48
+/* The rules of the calling thread's last walk for each memo slot, by
+ * depth (the walk's steps and the look-up after its last).  RATIONALE: a
+ * stack mostly repeats the previous one of its kind, whose rules are
+ * then read from a few consecutive cache lines instead of one line of
+ * rule_cache per frame; and when every return address matches, the
+ * frames are the last walk's, which the caller may take as the same
+ * stack.  tls_memo_busy keeps a walk nested in a signal handler of the
+ * same thread away from the memos (it uses rule_cache alone). */
+#define MEMO_DEPTH (UNWIND_FAST_MAX_FRAMES + 1)
 
 struct memo_entry {
 	uint64_t pc, rule;
 };
 
-static TRACE_TLS struct memo_entry tls_memo[MEMO_DEPTH];
+struct memo {
+	struct memo_entry at[MEMO_DEPTH];
+	int last_n_plus1; /* frames of the last walk + 1; 0: none */
+};
+
+static TRACE_TLS struct memo tls_memos[UNWIND_FAST_MEMOS];
 static TRACE_TLS int tls_memo_busy;
 
 /* The calling thread's stack: its highest address + 1 (0: not taken
@@ -160,17 +168,37 @@ __attribute__((cold, noinline)) static int take_stack_bounds(void)
 	return 0;
 }
 
-int unwind_fast_backtrace(void **frames, int max)
+/* The rule of the walk's step n for pc: from the memo when it holds pc
+ * at n (*all_hit stays), else from rule_cache, kept in the memo. */
+static inline uint64_t rule_at(struct memo *memo, int n, uintptr_t pc,
+			       int *all_hit)
+{
+	uint64_t rule;
+
+	if (!memo)
+		return rule_of(pc);
+	if (__builtin_expect(memo->at[n].pc == pc, 1))
+		return memo->at[n].rule;
+	*all_hit = 0;
+	rule = rule_of(pc);
+	memo->at[n].pc = pc;
+	memo->at[n].rule = rule;
+	return rule;
+}
+
+int unwind_fast_backtrace(void **frames, int max, unsigned memo_slot,
+			  int *same_as_last)
 {
 	uintptr_t pc, sp, bp, hi;
-	struct memo_entry *memo = tls_memo;
-	int n = 0;
+	struct memo *memo = NULL;
+	int n = 0, all_hit = 0, clean_end = 0;
 
 	/* RBP first: the compiler may give an output RBP itself. */
 	__asm__ volatile("mov %%rbp, %0\n\t"
 			 "mov %%rsp, %1\n\t"
 			 "lea 0(%%rip), %2"
 			 : "=&r"(bp), "=&r"(sp), "=&r"(pc));
+	*same_as_last = 0;
 	if (__builtin_expect(tls_stack_state <= 0, 0) &&
 	    (tls_stack_state < 0 || take_stack_bounds() < 0))
 		return -1;
@@ -178,31 +206,31 @@ int unwind_fast_backtrace(void **frames, int max)
 	/* On another stack (sigaltstack, a coroutine's): libunwind's. */
 	if (sp < tls_stack_lo || sp >= hi)
 		return -1;
-	if (max > MEMO_DEPTH || tls_memo_busy)
-		memo = NULL;
-	else
+	if (max > UNWIND_FAST_MAX_FRAMES)
+		max = UNWIND_FAST_MAX_FRAMES;
+	if (memo_slot < UNWIND_FAST_MEMOS && !tls_memo_busy) {
+		memo = &tls_memos[memo_slot];
+		all_hit = 1;
 		tls_memo_busy = 1;
-	atomic_signal_fence(memory_order_seq_cst);
-	while (n < max) {
-		uint64_t rule;
+		atomic_signal_fence(memory_order_seq_cst);
+	}
+	for (;;) {
+		/* Step n looks up the frame recorded as n - 1 (so that a
+		 * memo hit at n vouches for frames[n - 1]). */
+		uint64_t rule = rule_at(memo, n, pc, &all_hit);
 		uintptr_t cfa, ra;
 
-		/* The walk's step n looks up the frame recorded as n - 1. */
-		if (memo && memo[n].pc == pc) {
-			rule = memo[n].rule;
-		} else {
-			rule = rule_of(pc);
-			if (memo) {
-				memo[n].pc = pc;
-				memo[n].rule = rule;
-			}
+		if (n == max) {
+			clean_end = 1;
+			break;
 		}
 		if (__builtin_expect((rule & UNWIND_RULE_KIND) !=
 					     UNWIND_RULE_STANDARD,
 				     0)) {
 			if ((rule & UNWIND_RULE_KIND) == UNWIND_RULE_LAST)
-				break;
-			n = -1;
+				clean_end = 1;
+			else
+				n = -1;
 			break;
 		}
 		cfa = ((rule & UNWIND_RULE_CFA_RSP) ? sp : bp) +
@@ -228,17 +256,25 @@ int unwind_fast_backtrace(void **frames, int max)
 		frames[n++] = (void *)ra;
 		pc = ra - 1; /* in the call instruction */
 	}
-	atomic_signal_fence(memory_order_seq_cst);
-	if (memo)
+	if (memo) {
+		/* The same frames as the last walk: every return address
+		 * found where the memo had it, and the walk ended alike. */
+		*same_as_last = all_hit && clean_end &&
+				memo->last_n_plus1 == n + 1;
+		memo->last_n_plus1 = clean_end ? n + 1 : 0;
+		atomic_signal_fence(memory_order_seq_cst);
 		tls_memo_busy = 0;
+	}
 	return n;
 }
 
 #else /* not x86-64: libunwind walks every stack */
 
-int unwind_fast_backtrace(void **frames, int max)
+int unwind_fast_backtrace(void **frames, int max, unsigned memo_slot,
+			  int *same_as_last)
 {
-	(void)frames, (void)max;
+	(void)frames, (void)max, (void)memo_slot;
+	*same_as_last = 0;
 	return -1;
 }
 
