@@ -392,8 +392,11 @@ uint32_t stack_capture_slow(enum stack_layer layer, uint64_t ts)
 		 * its id.  (Not in check mode: every walk is compared.) */
 		if (same && tls_last_id[layer] != 0 &&
 		    __builtin_expect(unwinder != SHIM_UNWIND_CHECK, 1)) {
+			id = tls_last_id[layer];
+			/* A ring chunk of this thread may lack it. */
+			trace_restate_stack_used(id, ts);
 			errno = saved_errno;
-			return tls_last_id[layer];
+			return id;
 		}
 		kept = drop_own_frames(frames, n);
 		if (__builtin_expect(unwinder == SHIM_UNWIND_CHECK, 0))
