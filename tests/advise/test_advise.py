@@ -74,8 +74,9 @@ The issue's checks on the demo's granule:
     not under what nginx imposed), and the run's time is predicted from
     it;
   * what-if none predicts each ROS3 run's time, and what-if blockcache
-    each fsspec block-cache run's, within 25% of its wall time at the
-    run's recorded latency, and at the latency nginx imposed (the
+    each fsspec block-cache run's, within 25% of its wall time (less
+    what the machine stalled its requests, measured against nginx's
+    log) at the run's recorded latency, and at the latency nginx imposed (the
     profile's) when the recorded one is within LATENCY_TOLERANCE_S of
     it (see check_time for why the bound holds on a loaded machine and
     what the test says when the machine adds more);
@@ -369,6 +370,39 @@ def imposed_latency(log, url):
     return delays[len(delays) // 2] / 1e3
 
 
+def machine_stall(traces, label, log, url):
+    """Seconds this machine stalled the run's requests of url beyond a
+    typical request: each request's duration in the trace less the time
+    nginx logged for it (request_time: from the request read to the last
+    byte sent, the profile's delay included), summed over what exceeds
+    the median of those excesses among requests of its size class (under
+    1 MiB or not: a large body is still being read when nginx logs it).
+    The typical excess is in the recorded latency and bandwidth; a stall
+    (the client not scheduled for a while on a loaded machine) is not,
+    and no network model predicts it."""
+    path = urllib.parse.urlparse(url).path
+    queue = {}
+    for req in log:
+        if req["uri"] == path and req["request_time_ms"] is not None:
+            queue.setdefault(t.nginx_key(req), []).append(req)
+    excess = []
+    for ev in t.by_name(t.all_events(os.path.join(traces, label)),
+                        "http_request"):
+        reqs = queue.get(t.http_key(ev))
+        if urllib.parse.urlparse(ev["url"]).path != path or not reqs:
+            continue
+        req = reqs.pop(0)
+        excess.append((req["bytes"] >= 2**20, ev["duration_ns"] / 1e9
+                       - req["request_time_ms"] / 1e3))
+    t.check(excess, "%s: no request of %s paired with nginx's log"
+            % (label, url))
+    stall = 0.0
+    for large in (False, True):
+        mine = sorted(x for big, x in excess if big == large)
+        stall += sum(max(0.0, x - mine[len(mine) // 2]) for x in mine)
+    return stall
+
+
 def check_time(traces, logs):
     """Each TIMED run's predicted time (its requests as its model makes
     them) is within 25% of its wall time, at the run's recorded latency
@@ -389,6 +423,11 @@ def check_time(traces, logs):
     holds what the load adds to a typical request: to break the bound, a
     quarter of the run's time would have to go to requests far slower
     than the median.
+    What the model cannot know is left out of the wall time it is
+    compared with, and printed: the time this machine stalled requests
+    beyond a typical one (machine_stall: the trace's durations against
+    nginx's own request times; 0.44 s once in a 1.65 s run while other
+    builds ran).
     At the imposed latency (the profile's 30 ms for a small request; for
     8 MiB blocks, whose first byte nginx sends after the transfer, 30 ms
     + 8 MiB at 80 MB/s = 135 ms) the prediction leaves out what the
@@ -405,13 +444,15 @@ def check_time(traces, logs):
     for model, labels in TIMED:
         for label in labels:
             run = runs(model, "0")[label]
-            pred, wall = run["what_if"]["time_s"], run["wall_s"]
-            lat = run["latency_s"]
+            pred, lat = run["what_if"]["time_s"], run["latency_s"]
+            stall = machine_stall(traces, label, logs[label], run["file"])
+            wall = run["wall_s"] - stall
             imposed = imposed_latency(logs[label], run["file"])
             print("time, %s (%s): predicted %.3f s at the recorded %.1f "
-                  "ms, measured %.3f s (%+.1f%%)"
-                  % (label, model, pred, lat * 1e3, wall,
-                     100 * (pred - wall) / wall))
+                  "ms, measured %.3f s less %.3f s of stalls: %.3f s "
+                  "(%+.1f%%)"
+                  % (label, model, pred, lat * 1e3, run["wall_s"], stall,
+                     wall, 100 * (pred - wall) / wall))
             t.check(lat >= imposed - NGINX_TIMER_S,
                     "%s: latency %.3f ms, under the %.0f ms nginx imposed "
                     "on its requests: not the network's"
