@@ -386,10 +386,13 @@ static int start_packet(struct trace_stream *s, uint64_t ts,
 	p = map_packet(s, &bytes, ts, why);
 	pthread_mutex_unlock(&packet_lock);
 	pthread_setcancelstate(cancel_state, NULL);
+	if (p)
+		unmap_packet(s);
+	/* NOTE: after every call: the driver read's path relies on this
+	 * to keep the host's errno (trace_op_end_direct). */
 	errno = saved_errno;
 	if (!p)
 		return -1;
-	unmap_packet(s);
 	s->packet = p;
 	s->packet_bytes = bytes;
 	s->used_bytes = sizeof(struct h5snoop_packet_header);

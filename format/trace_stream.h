@@ -37,22 +37,25 @@
 #define TRACE_STREAM_PACKET_BYTES_MAX (1024u * 1024u)
 
 struct trace_stream {
+	/* RATIONALE: what every event touches comes first, in one cache
+	 * line (a stream starts page-aligned): scattered over the struct it
+	 * took three lines, each evicting some of the host's data. */
+	uint8_t *packet;        /* current packet mapping, or NULL */
+	size_t used_bytes;      /* bytes used in the current packet */
+	size_t packet_bytes;    /* current packet's size, a page multiple */
+	uint64_t last_ts;       /* newest timestamp committed */
+	uint64_t events;        /* events committed so far */
 	char path[PATH_MAX];    /* the stream file; "" when closed */
 	dev_t dev;              /* identity of the file we created */
 	ino_t ino;
 	uint32_t tid;
 	uint8_t uuid[16];
-	size_t packet_bytes;    /* current packet's size, a page multiple */
 	uint64_t file_bytes;    /* packets written so far, in bytes */
-	uint8_t *packet;        /* current packet mapping, or NULL */
-	size_t used_bytes;      /* bytes used in the current packet */
-	uint64_t events;        /* events committed so far */
 	uint64_t packet_seq;    /* number of packets started so far */
 	uint64_t discarded;     /* events dropped in this stream so far */
 	uint64_t lost[H5SNOOP_LOSS_COUNT]; /* losses by reason so far */
 	uint64_t retry_countdown; /* events to drop before retrying the disk */
 	enum h5snoop_loss retry_why; /* why the last packet failed */
-	uint64_t last_ts;       /* newest timestamp committed */
 	int bound_reached;      /* its packet only carries the loss counts */
 	/* H5SNOOP_MODE=ring (trace_ring.c): the chunk file written now.
 	 * Packets carry the counts minus these bases (modulo 2^64: a base
@@ -89,7 +92,7 @@ int trace_stream_create_file(const char *path, dev_t *dev, ino_t *ino);
  */
 int trace_file_open_high(const char *path, int flags, mode_t mode);
 
-/* Slow path of trace_stream_reserve: starts a new packet.
+/* Slow path of trace_stream_reserve: starts a new packet.  Keeps errno.
  * RATIONALE: cold, and so are the other slow paths of the driver read's
  * path: the compiler then lays the hot path out in a few straight cache
  * lines.  Its instruction-cache misses, not its instructions, were most
@@ -101,6 +104,7 @@ __attribute__((cold)) void *trace_stream_reserve_slow(struct trace_stream *s,
 /*
  * Returns where an event of `len` bytes starting at time `ts` may be
  * written, or NULL when it must be dropped (the drop is already counted).
+ * Keeps errno.
  * Call trace_stream_commit(s, len, ts) once the bytes are in place.
  */
 static inline void *trace_stream_reserve(struct trace_stream *s, size_t len,

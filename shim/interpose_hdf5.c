@@ -106,6 +106,19 @@ static const struct open_table files = OPEN_TABLE_INIT(file_keys, 0);
  * read), for H5SNOOP_TEST_FILE_TABLE_MAX (shim_config.h). */
 static atomic_uint files_held;
 static atomic_uint next_file_id = 1;
+/* Bumped after each change of the table, so that a thread's cached
+ * answer (tls_last_file) is only used while the table still agrees. */
+static unsigned file_table_gen = 1;
+
+/* The last file this thread looked up, and the answer.
+ * RATIONALE: a reader reads one file at a time, so most reads skip the
+ * table and its two cache lines (key and id), which the host's own data
+ * would otherwise lose to them at every read. */
+static TRACE_TLS struct {
+	const struct shim_h5fd *file;
+	uint32_t id;
+	unsigned gen;
+} tls_last_file;
 
 typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
 					   bool app_ref);
@@ -142,6 +155,7 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 	 * from the driver's open yet. */
 	if (i != OPEN_TABLE_NONE) {
 		file_ids[i] = id;
+		__atomic_add_fetch(&file_table_gen, 1u, __ATOMIC_RELEASE);
 		return id;
 	}
 	atomic_fetch_sub(&files_held, 1u);
@@ -166,6 +180,33 @@ static uint32_t file_id_find(const struct shim_h5fd *file)
 	return 0;
 }
 
+/* file_id_find for a file other than this thread's last one; caches
+ * what it finds under the generation read before the lookup. */
+static __attribute__((noinline)) uint32_t
+file_id_find_uncached(const struct shim_h5fd *file, unsigned gen)
+{
+	size_t i = open_table_find(&files, open_table_key_pointer(file));
+
+	if (i == OPEN_TABLE_NONE)
+		return file_id_find(file);
+	tls_last_file.file = file;
+	tls_last_file.id = file_ids[i];
+	tls_last_file.gen = gen;
+	return tls_last_file.id;
+}
+
+/* The hot path's file_id_find. */
+static inline uint32_t file_id_find_cached(const struct shim_h5fd *file)
+{
+	unsigned gen = __atomic_load_n(&file_table_gen, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(tls_last_file.file == file &&
+				     tls_last_file.gen == gen,
+			     1))
+		return tls_last_file.id;
+	return file_id_find_uncached(file, gen);
+}
+
 static void file_id_remove(const struct shim_h5fd *file)
 {
 	size_t i = open_table_find(&files, open_table_key_pointer(file));
@@ -173,6 +214,7 @@ static void file_id_remove(const struct shim_h5fd *file)
 	if (i != OPEN_TABLE_NONE) {
 		open_table_remove(&files, i);
 		atomic_fetch_sub(&files_held, 1u);
+		__atomic_add_fetch(&file_table_gen, 1u, __ATOMIC_RELEASE);
 	}
 }
 
@@ -255,18 +297,18 @@ static shim_herr_t slot_close(int slot, struct shim_h5fd *file)
 	return rc;
 }
 
-/* Depth of driver reads on this thread: a read reached inside another is
- * a wrapper driver's (family, multi, split) read of a member file. */
-static TRACE_TLS int tls_read_depth;
-
 /*
  * The hot path: one driver read.  Order: real call, then timestamps, then
  * the record; the record never runs inside the real call, so the reads a
  * driver makes of its own (ROS3's libcurl) are recorded as nested events.
- * RATIONALE: a read inside another driver read is a wrapper driver reading
- * its member files: recorded once, at the level the program chose (the
+ * RATIONALE: a read inside another driver read (a read of this thread is
+ * in flight) is a wrapper driver (family, multi, split) reading its
+ * member files: recorded once, at the level the program chose (the
  * wrapper, whose file the program opened); the member reads would count
  * the same bytes twice.
+ * NOTE: errno is the real read's from its return on: everything after it
+ * keeps errno (the slow paths save it themselves), so the hot path does
+ * not save and restore it.
  */
 static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 			     shim_mem_t type, shim_hid_t dxpl,
@@ -277,23 +319,20 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	uint32_t previous;
 	shim_herr_t rc;
 	uint64_t t0, t1, start_ns, duration_ns;
-	int saved_errno, tsc;
+	int tsc;
 
-	if (__builtin_expect(!vfd_layer_on() || tls_read_depth, 0))
+	if (__builtin_expect(!vfd_layer_on() || trace_read_in_flight(), 0))
 		return d->real_read(file, type, dxpl, addr, size, out);
 	ev.seq = trace_read_begin(&previous);
 	trace_op_begin();
 	t0 = trace_clock_start(&tsc);
-	tls_read_depth++;
 	rc = d->real_read(file, type, dxpl, addr, size, out);
-	tls_read_depth--;
 	t1 = trace_clock_read(tsc);
-	saved_errno = errno;
 	trace_clock_span(tsc, t0, t1, &start_ns, &duration_ns);
 	ev.h.id = H5SNOOP_EV_vfd_read;
 	ev.h.timestamp = start_ns;
 	ev.duration_ns = duration_ns;
-	ev.file_id = file_id_find(file);
+	ev.file_id = file_id_find_cached(file);
 	ev.mem_type = (uint8_t)(type >= 0 && type < H5SNOOP_MEM_NTYPES
 					? type
 					: H5SNOOP_MEM_default);
@@ -303,7 +342,6 @@ static shim_herr_t slot_read(int slot, struct shim_h5fd *file,
 	ev.stack_id = stack_capture(STACK_LAYER_VFD, start_ns);
 	trace_op_end_direct(&ev, sizeof(ev), start_ns);
 	trace_read_end(previous);
-	errno = saved_errno;
 	return rc;
 }
 

@@ -15,21 +15,51 @@
 #include "trace_thread_id.h"
 #include "trace_tls_clock.h"
 
-/* Per-thread sequence of driver reads: begin returns the new read's
+/*
+ * Per-thread sequence of driver reads: begin returns the new read's
  * sequence number (from 1) and makes it the one in flight; end restores the
  * read that was in flight before.  in_flight() is 0 outside any read.
  *
  * With trace_reads_process_wide set (once, by the constructor, when the
- * net layer is on), reads are also counted process-wide, so that a
- * request made on another thread (aiohttp's event loop serving fsspec)
- * can name the one read in flight: trace_reads_open counts them and
- * trace_read_solo holds tid << 32 | seq of the last one begun, or 0 once
- * that one ended. */
+ * net layer is on), each thread also publishes the read it has in flight
+ * (tid << 32 | seq, 0 for none) in a slot of its own, so that a request
+ * made on another thread (aiohttp's event loop serving fsspec) can name
+ * the process's one read in flight (trace_read_link).
+ * RATIONALE: a slot is a cache line no other thread writes, so publishing
+ * is a plain store; a process-wide counter cost three locked
+ * read-modify-writes per read on a line every reading thread shares,
+ * while the net layer, which needs the answer, looks far more rarely (once
+ * per request started outside any read) and scans the slots.
+ */
+#define TRACE_READ_SLOTS 256
+
+struct trace_read_slot {
+	uint64_t in_flight; /* tid << 32 | seq; 0: none.  Atomic access */
+	uint32_t owner;     /* 1 while a thread holds the slot */
+} __attribute__((aligned(64)));
+
 extern int trace_reads_process_wide;
-extern unsigned trace_reads_open;
-extern uint64_t trace_read_solo;
 extern TRACE_TLS uint32_t trace_tls_read_seq;
 extern TRACE_TLS uint32_t trace_tls_read_in_flight;
+/* This thread's slot, NULL until its first read with process-wide
+ * counting on (or when none was left: then it counts in shared atomics,
+ * see trace_reads.c). */
+extern TRACE_TLS struct trace_read_slot *trace_tls_read_slot;
+
+/* Publishes `word` for this thread when it has no slot yet: claims one,
+ * or counts the thread in the process-wide fallback. */
+__attribute__((cold)) void trace_read_publish_slow(uint64_t word);
+
+static inline void trace_read_publish(uint32_t seq)
+{
+	uint64_t word = seq ? (uint64_t)trace_thread_id() << 32 | seq : 0;
+	struct trace_read_slot *s = trace_tls_read_slot;
+
+	if (__builtin_expect(s != NULL, 1))
+		__atomic_store_n(&s->in_flight, word, __ATOMIC_RELAXED);
+	else
+		trace_read_publish_slow(word);
+}
 
 static inline uint32_t trace_read_begin(uint32_t *previous)
 {
@@ -37,27 +67,15 @@ static inline uint32_t trace_read_begin(uint32_t *previous)
 	trace_tls_read_in_flight = ++trace_tls_read_seq;
 	if (trace_tls_read_in_flight == 0) /* wrapped: 0 means "none" */
 		trace_tls_read_in_flight = ++trace_tls_read_seq;
-	if (trace_reads_process_wide) {
-		__atomic_add_fetch(&trace_reads_open, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&trace_read_solo,
-				 (uint64_t)trace_thread_id() << 32 |
-					 trace_tls_read_in_flight,
-				 __ATOMIC_RELAXED);
-	}
+	if (trace_reads_process_wide)
+		trace_read_publish(trace_tls_read_in_flight);
 	return trace_tls_read_in_flight;
 }
 
 static inline void trace_read_end(uint32_t previous)
 {
-	if (trace_reads_process_wide) {
-		uint64_t mine = (uint64_t)trace_thread_id() << 32 |
-				trace_tls_read_in_flight;
-
-		__atomic_compare_exchange_n(&trace_read_solo, &mine, 0, 0,
-					    __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED);
-		__atomic_sub_fetch(&trace_reads_open, 1, __ATOMIC_RELAXED);
-	}
+	if (trace_reads_process_wide)
+		trace_read_publish(previous);
 	trace_tls_read_in_flight = previous;
 }
 
@@ -65,6 +83,10 @@ static inline uint32_t trace_read_in_flight(void)
 {
 	return trace_tls_read_in_flight;
 }
+
+/* The process's only read in flight (tid << 32 | seq), or 0 when there
+ * is none or more than one.  Scans the slots.  Thread-safe. */
+uint64_t trace_read_solo(void);
 
 /*
  * The driver read an operation starting now on this thread belongs to:
@@ -81,19 +103,22 @@ static inline uint32_t trace_read_link(uint32_t *tid)
 		*tid = trace_thread_id();
 		return trace_tls_read_in_flight;
 	}
-	if (!trace_reads_process_wide ||
-	    __atomic_load_n(&trace_reads_open, __ATOMIC_RELAXED) != 1)
+	if (!trace_reads_process_wide)
 		return 0;
-	solo = __atomic_load_n(&trace_read_solo, __ATOMIC_RELAXED);
+	solo = trace_read_solo();
 	if (!solo)
 		return 0;
 	*tid = (uint32_t)(solo >> 32);
 	return (uint32_t)solo;
 }
 
+/* The calling thread ends: its slot goes back for another thread.
+ * Called by its session state's destructor. */
+void trace_reads_thread_exit(void);
+
 /* Forgets every read but the fork child's own one in flight (a nested
  * one is forgotten): only the forking thread came along.  Called by the
- * child's fork handler; async-signal-safe. */
+ * child's fork handler, after trace_thread_id_forget; async-signal-safe. */
 void trace_reads_child_after_fork(void);
 
 #endif

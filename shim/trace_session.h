@@ -69,8 +69,7 @@ void trace_op_end(const void *ev, size_t len);
  * trace_op_end for the hot path: when the operation is the outermost on
  * its thread, nothing is held and `ts` (the event's header.timestamp)
  * keeps the stream in order, the event's bytes go straight into the
- * packet; otherwise through trace_op_end.  May change errno when it
- * starts a packet: the caller restores it.  Thread-local.
+ * packet; otherwise through trace_op_end.  Keeps errno.  Thread-local.
  * RATIONALE: this is most of what recording a driver read costs; the
  * general path copies the event twice and takes four calls.
  */

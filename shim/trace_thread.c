@@ -22,6 +22,7 @@
 #include "trace_session.h"
 #include "trace_session_internal.h"
 #include "trace_shared_ops.h"
+#include "trace_reads.h"
 #include "trace_stream.h"
 #include "trace_thread_id.h"
 
@@ -100,6 +101,7 @@ static void thread_state_free(void *arg)
 	if (tls_state == st)
 		flush_on_exit(st);
 	trace_shared_ops_thread_exit();
+	trace_reads_thread_exit();
 	if (tls_state == st) {
 		tls_state = NULL;
 		trace_tls_direct = NULL;
