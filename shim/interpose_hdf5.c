@@ -37,6 +37,7 @@
 #include "shim_real.h"
 #include "stack_capture.h"
 #include "trace_clock.h"
+#include "trace_hot.h"
 #include "trace_restate.h"
 #include "trace_session.h"
 
@@ -106,31 +107,24 @@ static const struct open_table files = OPEN_TABLE_INIT(file_keys, 0);
  * read), for H5SNOOP_TEST_FILE_TABLE_MAX (shim_config.h). */
 static atomic_uint files_held;
 static atomic_uint next_file_id = 1;
-/* Bumped after each change of the table, so that a thread's cached
- * answer (tls_last_file) is only used while the table still agrees. */
-static unsigned file_table_gen = 1;
-
-/* The last file this thread looked up, and the answer.
- * RATIONALE: a reader reads one file at a time, so most reads skip the
- * table and its two cache lines (key and id), which the host's own data
- * would otherwise lose to them at every read. */
-static TRACE_TLS struct {
-	const struct shim_h5fd *file;
-	uint32_t id;
-	unsigned gen;
-} tls_last_file;
+/* RATIONALE: each thread keeps the last file it looked up and its id
+ * (trace_hot_tls.last_file): a reader reads one file at a time, so most
+ * reads skip the table and its two cache lines (key and id), which the
+ * host's own data would otherwise lose to them at every read.  The table's
+ * generation (trace_hot.file_table_gen), bumped after each change, says
+ * whether that answer still holds. */
 
 typedef shim_hid_t (*register_internal_fn)(const void *cls, size_t size,
 					   bool app_ref);
 typedef shim_hid_t (*register_public_fn)(const void *cls);
 
-/* Whether H5SNOOP_LAYERS asks for this layer; fixed once the trampolines
- * exist, since they are only installed after shim_config is loaded. */
-static int vfd_layer_wanted;
+/* trace_hot.vfd_layer_wanted: whether H5SNOOP_LAYERS asks for this
+ * layer; fixed once the trampolines exist, since they are only installed
+ * after shim_config is loaded. */
 
 static inline int vfd_layer_on(void)
 {
-	return vfd_layer_wanted && trace_session_usable();
+	return trace_hot.vfd_layer_wanted && trace_session_usable();
 }
 
 /* ---- H5FD_t -> file_id ---- */
@@ -155,7 +149,7 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 	 * from the driver's open yet. */
 	if (i != OPEN_TABLE_NONE) {
 		file_ids[i] = id;
-		__atomic_add_fetch(&file_table_gen, 1u, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&trace_hot.file_table_gen, 1u, __ATOMIC_RELEASE);
 		return id;
 	}
 	atomic_fetch_sub(&files_held, 1u);
@@ -189,21 +183,21 @@ file_id_find_uncached(const struct shim_h5fd *file, unsigned gen)
 
 	if (i == OPEN_TABLE_NONE)
 		return file_id_find(file);
-	tls_last_file.file = file;
-	tls_last_file.id = file_ids[i];
-	tls_last_file.gen = gen;
-	return tls_last_file.id;
+	trace_hot_tls.last_file = file;
+	trace_hot_tls.last_file_id = file_ids[i];
+	trace_hot_tls.last_file_gen = gen;
+	return trace_hot_tls.last_file_id;
 }
 
 /* The hot path's file_id_find. */
 static inline uint32_t file_id_find_cached(const struct shim_h5fd *file)
 {
-	unsigned gen = __atomic_load_n(&file_table_gen, __ATOMIC_ACQUIRE);
+	unsigned gen = __atomic_load_n(&trace_hot.file_table_gen, __ATOMIC_ACQUIRE);
 
-	if (__builtin_expect(tls_last_file.file == file &&
-				     tls_last_file.gen == gen,
+	if (__builtin_expect(trace_hot_tls.last_file == file &&
+				     trace_hot_tls.last_file_gen == gen,
 			     1))
-		return tls_last_file.id;
+		return trace_hot_tls.last_file_id;
 	return file_id_find_uncached(file, gen);
 }
 
@@ -214,7 +208,7 @@ static void file_id_remove(const struct shim_h5fd *file)
 	if (i != OPEN_TABLE_NONE) {
 		open_table_remove(&files, i);
 		atomic_fetch_sub(&files_held, 1u);
-		__atomic_add_fetch(&file_table_gen, 1u, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&trace_hot.file_table_gen, 1u, __ATOMIC_RELEASE);
 	}
 }
 
@@ -513,7 +507,7 @@ static const void *hook_class(struct hdf5_copy *hc, struct link_map *hdf5,
 	    !trace_session_usable())
 		return cls;
 	pthread_mutex_lock(&hdf5_lock);
-	vfd_layer_wanted = 1;
+	trace_hot.vfd_layer_wanted = 1;
 	if (!hc->layout_known) {
 		hc->layout = detect_layout(hdf5);
 		hc->layout_known = 1;

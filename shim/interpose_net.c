@@ -93,7 +93,7 @@ void interpose_net_init(void)
 	RESOLVE(close_range);
 	table_pid = getpid();
 	if (shim_config()->layers & SHIM_LAYER_NET)
-		trace_reads_process_wide = 1;
+		trace_hot.reads_process_wide = 1;
 }
 
 #define REAL(name, fail)                                                   \

@@ -38,10 +38,6 @@
 #define TSC_MIN_HZ 50000000ull
 #define TSC_MAX_HZ 20000000000ull
 
-int trace_clock_tsc_ready;
-uint64_t trace_clock_mult;
-uint64_t trace_clock_reanchor_ticks;
-TRACE_TLS struct trace_clock_anchor trace_clock_tls_anchor;
 
 static int tsc_usable;          /* the CPU's TSC is invariant */
 static int tsc_broken;          /* gave it up for good */
@@ -149,7 +145,7 @@ static uint64_t ratio(const struct trace_clock_anchor *from,
 
 static uint64_t ticks_to_ns(uint64_t ticks)
 {
-	uint64_t m = __atomic_load_n(&trace_clock_mult, __ATOMIC_RELAXED);
+	uint64_t m = __atomic_load_n(&trace_hot.clock_mult, __ATOMIC_RELAXED);
 
 	return wide_mul_shr32(ticks, m);
 }
@@ -159,7 +155,7 @@ static uint64_t ticks_to_ns(uint64_t ticks)
 static void fall_back(const char *why, uint64_t miss_ns, uint64_t over_ns)
 {
 	__atomic_store_n(&tsc_broken, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&trace_clock_tsc_ready, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&trace_hot.clock_tsc_ready, 0, __ATOMIC_RELEASE);
 	shim_debug("timing with clock_gettime from now on: the TSC %s "
 		   "CLOCK_MONOTONIC (off by %lu ns over %lu ns)",
 		   why, (unsigned long)miss_ns, (unsigned long)over_ns);
@@ -173,9 +169,9 @@ static void calibrate(const struct trace_clock_anchor *now)
 
 	if (!m)
 		return;
-	__atomic_store_n(&trace_clock_mult, m, __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&trace_clock_reanchor_ticks, __ATOMIC_RELAXED))
-		__atomic_store_n(&trace_clock_reanchor_ticks,
+	__atomic_store_n(&trace_hot.clock_mult, m, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&trace_hot.clock_reanchor_ticks, __ATOMIC_RELAXED))
+		__atomic_store_n(&trace_hot.clock_reanchor_ticks,
 				 wide_shl32_div(REANCHOR_NS, m),
 				 __ATOMIC_RELAXED);
 }
@@ -222,9 +218,9 @@ static void calibrate_first(uint64_t now_ns)
 	shim_debug("timing driver reads with the TSC (%lu kHz, calibrated "
 		   "against CLOCK_MONOTONIC)",
 		   (unsigned long)((1000000ull << 32) /
-				   __atomic_load_n(&trace_clock_mult,
+				   __atomic_load_n(&trace_hot.clock_mult,
 						   __ATOMIC_RELAXED)));
-	__atomic_store_n(&trace_clock_tsc_ready, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&trace_hot.clock_tsc_ready, 1, __ATOMIC_RELEASE);
 }
 
 void trace_clock_init(void)
@@ -264,7 +260,7 @@ static void check_anchor(const struct trace_clock_anchor *prev,
 void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
 			   uint64_t *start_ns, uint64_t *duration_ns)
 {
-	struct trace_clock_anchor *a = &trace_clock_tls_anchor;
+	struct trace_clock_anchor *a = &trace_hot_tls.clock_anchor;
 
 	if (!tsc) {
 		*start_ns = t0;
@@ -272,14 +268,14 @@ void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
 		/* Still on clock_gettime: calibrate once the baseline is
 		 * long enough. */
 		if (tsc_usable &&
-		    !__atomic_load_n(&trace_clock_tsc_ready,
+		    !__atomic_load_n(&trace_hot.clock_tsc_ready,
 				     __ATOMIC_RELAXED) &&
 		    !__atomic_load_n(&calibration_claimed, __ATOMIC_RELAXED))
 			calibrate_first(t1);
 		return;
 	}
 	if (a->tsc == 0 || t0 < a->tsc ||
-	    t0 - a->tsc > __atomic_load_n(&trace_clock_reanchor_ticks,
+	    t0 - a->tsc > __atomic_load_n(&trace_hot.clock_reanchor_ticks,
 					  __ATOMIC_RELAXED)) {
 		struct trace_clock_anchor prev = *a;
 
@@ -298,7 +294,7 @@ void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
 
 const char *trace_clock_mode(void)
 {
-	if (__atomic_load_n(&trace_clock_tsc_ready, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&trace_hot.clock_tsc_ready, __ATOMIC_ACQUIRE))
 		return "tsc";
 	if (!tsc_usable || __atomic_load_n(&tsc_broken, __ATOMIC_RELAXED))
 		return "monotonic";

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "trace_hot.h"
 #include "trace_tls_clock.h"
 #include "wide_mul.h"
 
@@ -33,7 +34,7 @@
 
 /* 1 while reads are timed with the TSC: set once calibrated, cleared for
  * good when the TSC disagrees with the kernel's clock. */
-extern int trace_clock_tsc_ready;
+/* (trace_hot.clock_tsc_ready, in trace_hot.h) */
 
 /* Reads the clock in the mode the caller fixed (`tsc`: ticks, else ns). */
 static inline uint64_t trace_clock_read(int tsc)
@@ -50,7 +51,7 @@ static inline uint64_t trace_clock_read(int tsc)
 /* Fixes the mode for one operation and reads its start. */
 static inline uint64_t trace_clock_start(int *tsc)
 {
-	*tsc = __atomic_load_n(&trace_clock_tsc_ready, __ATOMIC_ACQUIRE);
+	*tsc = __atomic_load_n(&trace_hot.clock_tsc_ready, __ATOMIC_ACQUIRE);
 	return trace_clock_read(*tsc);
 }
 
@@ -60,15 +61,9 @@ static inline uint64_t trace_clock_start(int *tsc)
 void trace_clock_span_slow(int tsc, uint64_t t0, uint64_t t1,
 			   uint64_t *start_ns, uint64_t *duration_ns);
 
-/* This thread's conversion: CLOCK_MONOTONIC ns `ns` at TSC `tsc`; owned by
- * trace_clock.c. */
-struct trace_clock_anchor {
-	uint64_t tsc;
-	uint64_t ns;
-};
-extern TRACE_TLS struct trace_clock_anchor trace_clock_tls_anchor;
-extern uint64_t trace_clock_mult;           /* ns per tick, << 32 */
-extern uint64_t trace_clock_reanchor_ticks; /* re-anchor after this */
+/* This thread's conversion (trace_hot_tls.clock_anchor), ns per tick << 32
+ * (trace_hot.clock_mult) and the ticks after which a thread re-anchors
+ * (trace_hot.clock_reanchor_ticks) are owned by trace_clock.c. */
 
 /*
  * Turns an operation's start and end readings (same mode) into its start
@@ -79,15 +74,15 @@ extern uint64_t trace_clock_reanchor_ticks; /* re-anchor after this */
 static inline void trace_clock_span(int tsc, uint64_t t0, uint64_t t1,
 				    uint64_t *start_ns, uint64_t *duration_ns)
 {
-	const struct trace_clock_anchor *a = &trace_clock_tls_anchor;
+	const struct trace_clock_anchor *a = &trace_hot_tls.clock_anchor;
 
 	if (__builtin_expect(tsc && a->tsc != 0 && t0 >= a->tsc && t1 >= t0 &&
 				     t0 - a->tsc <=
 					     __atomic_load_n(
-						     &trace_clock_reanchor_ticks,
+						     &trace_hot.clock_reanchor_ticks,
 						     __ATOMIC_RELAXED),
 			     1)) {
-		uint64_t m = __atomic_load_n(&trace_clock_mult,
+		uint64_t m = __atomic_load_n(&trace_hot.clock_mult,
 					     __ATOMIC_RELAXED);
 
 		*start_ns = a->ns + wide_mul_shr32(t0 - a->tsc, m);

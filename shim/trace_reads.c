@@ -8,10 +8,6 @@
  */
 #include "trace_reads.h"
 
-TRACE_TLS uint32_t trace_tls_read_seq;
-TRACE_TLS uint32_t trace_tls_read_in_flight;
-TRACE_TLS struct trace_read_slot *trace_tls_read_slot;
-int trace_reads_process_wide;
 
 static struct trace_read_slot slots[TRACE_READ_SLOTS];
 /* Slots ever claimed: the scan stops there. */
@@ -69,9 +65,9 @@ static void overflow_publish(uint64_t word)
 void trace_read_publish_slow(uint64_t word)
 {
 	if (!tls_no_slot) {
-		trace_tls_read_slot = claim_slot();
-		if (trace_tls_read_slot) {
-			__atomic_store_n(&trace_tls_read_slot->in_flight, word,
+		trace_hot_tls.read_slot = claim_slot();
+		if (trace_hot_tls.read_slot) {
+			__atomic_store_n(&trace_hot_tls.read_slot->in_flight, word,
 					 __ATOMIC_RELAXED);
 			return;
 		}
@@ -105,30 +101,30 @@ uint64_t trace_read_solo(void)
 
 void trace_reads_thread_exit(void)
 {
-	struct trace_read_slot *s = trace_tls_read_slot;
+	struct trace_read_slot *s = trace_hot_tls.read_slot;
 
 	if (tls_overflow_word)
 		overflow_publish(0);
 	if (!s)
 		return;
-	trace_tls_read_slot = NULL;
+	trace_hot_tls.read_slot = NULL;
 	__atomic_store_n(&s->in_flight, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->owner, 0, __ATOMIC_RELEASE);
 }
 
 void trace_reads_child_after_fork(void)
 {
-	uint64_t word = trace_tls_read_in_flight
+	uint64_t word = trace_hot_tls.read_in_flight
 				? (uint64_t)trace_thread_id() << 32 |
-					  trace_tls_read_in_flight
+					  trace_hot_tls.read_in_flight
 				: 0;
 
 	for (unsigned i = 0; i < TRACE_READ_SLOTS; i++) {
 		slots[i].in_flight = 0;
-		slots[i].owner = &slots[i] == trace_tls_read_slot;
+		slots[i].owner = &slots[i] == trace_hot_tls.read_slot;
 	}
-	if (trace_tls_read_slot)
-		trace_tls_read_slot->in_flight = word;
+	if (trace_hot_tls.read_slot)
+		trace_hot_tls.read_slot->in_flight = word;
 	overflow_open = tls_no_slot && word;
 	overflow_solo = tls_no_slot ? word : 0;
 	tls_overflow_word = tls_no_slot ? word : 0;

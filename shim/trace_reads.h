@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "trace_hot.h"
 #include "trace_thread_id.h"
 #include "trace_tls_clock.h"
 
@@ -20,7 +21,7 @@
  * sequence number (from 1) and makes it the one in flight; end restores the
  * read that was in flight before.  in_flight() is 0 outside any read.
  *
- * With trace_reads_process_wide set (once, by the constructor, when the
+ * With trace_hot.reads_process_wide set (once, by the constructor, when the
  * net layer is on), each thread also publishes the read it has in flight
  * (tid << 32 | seq, 0 for none) in a slot of its own, so that a request
  * made on another thread (aiohttp's event loop serving fsspec) can name
@@ -38,13 +39,10 @@ struct trace_read_slot {
 	uint32_t owner;     /* 1 while a thread holds the slot */
 } __attribute__((aligned(64)));
 
-extern int trace_reads_process_wide;
-extern TRACE_TLS uint32_t trace_tls_read_seq;
-extern TRACE_TLS uint32_t trace_tls_read_in_flight;
-/* This thread's slot, NULL until its first read with process-wide
- * counting on (or when none was left: then it counts in shared atomics,
- * see trace_reads.c). */
-extern TRACE_TLS struct trace_read_slot *trace_tls_read_slot;
+/* The thread's numbers are trace_hot_tls.read_seq and .read_in_flight;
+ * its slot, trace_hot_tls.read_slot, is NULL until its first read with
+ * process-wide counting on (or when none was left: then it counts in
+ * shared atomics, see trace_reads.c). */
 
 /* Publishes `word` for this thread when it has no slot yet: claims one,
  * or counts the thread in the process-wide fallback. */
@@ -53,7 +51,7 @@ __attribute__((cold)) void trace_read_publish_slow(uint64_t word);
 static inline void trace_read_publish(uint32_t seq)
 {
 	uint64_t word = seq ? (uint64_t)trace_thread_id() << 32 | seq : 0;
-	struct trace_read_slot *s = trace_tls_read_slot;
+	struct trace_read_slot *s = trace_hot_tls.read_slot;
 
 	if (__builtin_expect(s != NULL, 1))
 		__atomic_store_n(&s->in_flight, word, __ATOMIC_RELAXED);
@@ -63,25 +61,25 @@ static inline void trace_read_publish(uint32_t seq)
 
 static inline uint32_t trace_read_begin(uint32_t *previous)
 {
-	*previous = trace_tls_read_in_flight;
-	trace_tls_read_in_flight = ++trace_tls_read_seq;
-	if (trace_tls_read_in_flight == 0) /* wrapped: 0 means "none" */
-		trace_tls_read_in_flight = ++trace_tls_read_seq;
-	if (trace_reads_process_wide)
-		trace_read_publish(trace_tls_read_in_flight);
-	return trace_tls_read_in_flight;
+	*previous = trace_hot_tls.read_in_flight;
+	trace_hot_tls.read_in_flight = ++trace_hot_tls.read_seq;
+	if (trace_hot_tls.read_in_flight == 0) /* wrapped: 0 means "none" */
+		trace_hot_tls.read_in_flight = ++trace_hot_tls.read_seq;
+	if (trace_hot.reads_process_wide)
+		trace_read_publish(trace_hot_tls.read_in_flight);
+	return trace_hot_tls.read_in_flight;
 }
 
 static inline void trace_read_end(uint32_t previous)
 {
-	if (trace_reads_process_wide)
+	if (trace_hot.reads_process_wide)
 		trace_read_publish(previous);
-	trace_tls_read_in_flight = previous;
+	trace_hot_tls.read_in_flight = previous;
 }
 
 static inline uint32_t trace_read_in_flight(void)
 {
-	return trace_tls_read_in_flight;
+	return trace_hot_tls.read_in_flight;
 }
 
 /* The process's only read in flight (tid << 32 | seq), or 0 when there
@@ -99,11 +97,11 @@ static inline uint32_t trace_read_link(uint32_t *tid)
 	uint64_t solo;
 
 	*tid = 0;
-	if (trace_tls_read_in_flight) {
+	if (trace_hot_tls.read_in_flight) {
 		*tid = trace_thread_id();
-		return trace_tls_read_in_flight;
+		return trace_hot_tls.read_in_flight;
 	}
-	if (!trace_reads_process_wide)
+	if (!trace_hot.reads_process_wide)
 		return 0;
 	solo = trace_read_solo();
 	if (!solo)

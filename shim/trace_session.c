@@ -41,7 +41,6 @@ static struct {
 	struct trace_env env;
 } session;
 
-int trace_session_disabled;
 
 void trace_session_lock(int *cancel_state)
 {
@@ -73,7 +72,7 @@ int trace_session_active(void)
 static void session_disable(void)
 {
 	atomic_store(&session.status, SESSION_DISABLED);
-	__atomic_store_n(&trace_session_disabled, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&trace_hot.session_disabled, 1, __ATOMIC_RELAXED);
 }
 
 void trace_session_fail(const char *what, const char *path, int err)

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "h5snoop/trace_schema.h"
+#include "trace_hot.h"
 #include "trace_reads.h"
 #include "trace_stream.h"
 #include "trace_tls_clock.h"
@@ -39,18 +40,16 @@
 /* Largest event the session accepts (fixed part plus strings). */
 #define TRACE_EVENT_MAX_BYTES 4096u
 
-/* State the hot path reads inline: the operations open on this thread
- * (trace_record.c) and whether tracing was given up (trace_session.c). */
-extern TRACE_TLS int trace_tls_depth;
-extern int trace_session_disabled; /* set once, never cleared */
-/* This thread's stream while an event may go straight into it (no events
- * held, not inside the session's own recording); NULL otherwise. */
-extern TRACE_TLS struct trace_stream *trace_tls_direct;
+/* State the hot path reads inline (trace_hot.h): the operations open on
+ * this thread (trace_hot_tls.depth), this thread's stream while an event
+ * may go straight into it (trace_hot_tls.direct: no events held, not
+ * inside the session's own recording; NULL otherwise), and whether
+ * tracing was given up (trace_hot.session_disabled). */
 
 /* 1 unless tracing was disabled for this process by a failure. */
 static inline int trace_session_usable(void)
 {
-	return !__atomic_load_n(&trace_session_disabled, __ATOMIC_RELAXED);
+	return !__atomic_load_n(&trace_hot.session_disabled, __ATOMIC_RELAXED);
 }
 
 /*
@@ -61,7 +60,7 @@ static inline int trace_session_usable(void)
  */
 static inline void trace_op_begin(void)
 {
-	trace_tls_depth++;
+	trace_hot_tls.depth++;
 }
 void trace_op_end(const void *ev, size_t len);
 
@@ -76,20 +75,20 @@ void trace_op_end(const void *ev, size_t len);
 static inline void trace_op_end_direct(const void *ev, size_t len,
 				       uint64_t ts)
 {
-	struct trace_stream *s = trace_tls_direct;
+	struct trace_stream *s = trace_hot_tls.direct;
 
-	if (__builtin_expect(s && trace_tls_depth == 1 && ts >= s->last_ts,
+	if (__builtin_expect(s && trace_hot_tls.depth == 1 && ts >= s->last_ts,
 			     1)) {
 		uint8_t *p;
 
-		trace_tls_depth = 0;
-		trace_tls_direct = NULL; /* no re-entry while writing */
+		trace_hot_tls.depth = 0;
+		trace_hot_tls.direct = NULL; /* no re-entry while writing */
 		p = trace_stream_reserve(s, len, ts);
 		if (__builtin_expect(p != NULL, 1)) {
 			memcpy(p, ev, len);
 			trace_stream_commit(s, len, ts);
 		}
-		trace_tls_direct = s;
+		trace_hot_tls.direct = s;
 		return;
 	}
 	trace_op_end(ev, len);

@@ -38,8 +38,8 @@ void trace_shared_ops_collect(void)
 	if (n > trace_tls_shared_open)
 		n = trace_tls_shared_open;
 	trace_tls_shared_open -= n;
-	trace_tls_depth -= (int)n < trace_tls_depth ? (int)n
-						    : trace_tls_depth;
+	trace_hot_tls.depth -= (int)n < trace_hot_tls.depth ? (int)n
+						    : trace_hot_tls.depth;
 }
 
 void trace_shared_ops_thread_exit(void)

@@ -56,8 +56,6 @@ static struct {
 	uint64_t lost_by_gone[H5SNOOP_LOSS_COUNT]; /* of ended threads */
 } threads;
 
-TRACE_TLS int trace_tls_depth;
-TRACE_TLS struct trace_stream *trace_tls_direct;
 
 static TRACE_TLS struct thread_state *tls_state;
 static TRACE_TLS unsigned tls_generation;
@@ -104,7 +102,7 @@ static void thread_state_free(void *arg)
 	trace_reads_thread_exit();
 	if (tls_state == st) {
 		tls_state = NULL;
-		trace_tls_direct = NULL;
+		trace_hot_tls.direct = NULL;
 	}
 	trace_stream_trim(&st->stream);
 	trace_stream_retire(&st->stream);
@@ -159,12 +157,12 @@ static __attribute__((noinline)) struct thread_state *
 thread_state_slow(unsigned generation)
 {
 	tls_state = NULL;
-	trace_tls_direct = NULL;
+	trace_hot_tls.direct = NULL;
 	if (!trace_session_ensure())
 		return NULL;
 	tls_state = thread_state_new();
 	tls_generation = generation;
-	trace_tls_direct = tls_state ? &tls_state->stream : NULL;
+	trace_hot_tls.direct = tls_state ? &tls_state->stream : NULL;
 	return tls_state;
 }
 
@@ -221,7 +219,7 @@ static void flush_held(struct thread_state *st)
 			    st->held[i].len, st->held[i].ts);
 	st->held_count = 0;
 	st->held_bytes = 0;
-	trace_tls_direct = &st->stream;
+	trace_hot_tls.direct = &st->stream;
 }
 
 static void hold_event(struct thread_state *st, const uint8_t *ev,
@@ -230,7 +228,7 @@ static void hold_event(struct thread_state *st, const uint8_t *ev,
 	if (st->held_count == HELD_MAX_EVENTS ||
 	    st->held_bytes + len > HELD_MAX_BYTES)
 		flush_held(st);
-	trace_tls_direct = NULL;
+	trace_hot_tls.direct = NULL;
 	memcpy(st->held_data + st->held_bytes, ev, len);
 	st->held[st->held_count].ts = ts;
 	st->held[st->held_count].offset = st->held_bytes;
@@ -255,7 +253,7 @@ void trace_thread_record(const void *ev, size_t len)
 	if (!st)
 		goto done;
 	if (!ev) {
-		if (trace_tls_depth == 0 && st->held_count)
+		if (trace_hot_tls.depth == 0 && st->held_count)
 			flush_held(st);
 		goto done;
 	}
@@ -270,9 +268,9 @@ void trace_thread_record(const void *ev, size_t len)
 	       sizeof(ts));
 	/* With events held, the closing one joins them and all go out in
 	 * start order (parallel multi transfers finish in any order). */
-	if (trace_tls_depth > 0 || st->held_count) {
+	if (trace_hot_tls.depth > 0 || st->held_count) {
 		hold_event(st, ev, len, ts);
-		if (trace_tls_depth == 0)
+		if (trace_hot_tls.depth == 0)
 			flush_held(st);
 	} else {
 		write_event(st, ev, len, ts);
@@ -295,8 +293,8 @@ void trace_op_end(const void *ev, size_t len)
 
 	/* NOTE: operations closed by other threads are collected in
 	 * trace_thread_record(), before it decides whether to hold. */
-	if (trace_tls_depth > 0)
-		trace_tls_depth--;
+	if (trace_hot_tls.depth > 0)
+		trace_hot_tls.depth--;
 	/* NOTE: with no event of its own, an operation still releases what
 	 * it held, but never creates a trace just for that. */
 	if (ev || (tls_state && tls_state->held_count))
@@ -361,8 +359,8 @@ void trace_threads_child_after_fork(void)
 	trace_stream_child_after_fork();
 	memset(threads.lost_by_gone, 0, sizeof(threads.lost_by_gone));
 	tls_state = NULL;
-	trace_tls_direct = NULL;
-	trace_tls_depth = 0;
+	trace_hot_tls.direct = NULL;
+	trace_hot_tls.depth = 0;
 	tls_in_emit = 0;
 	if (threads.key_ok)
 		pthread_setspecific(threads.key, NULL);

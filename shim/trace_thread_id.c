@@ -9,10 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-TRACE_TLS uint32_t trace_tls_tid;
 
 uint32_t trace_thread_id_slow(void)
 {
-	trace_tls_tid = (uint32_t)syscall(SYS_gettid);
-	return trace_tls_tid;
+	trace_hot_tls.tid = (uint32_t)syscall(SYS_gettid);
+	return trace_hot_tls.tid;
 }

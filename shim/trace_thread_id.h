@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
+#include "trace_hot.h"
 #include "trace_tls_clock.h"
 
-/* This thread's id once asked for (0: not yet); owned by
- * trace_thread_id.c. */
-extern TRACE_TLS uint32_t trace_tls_tid;
+/* This thread's id once asked for (0: not yet) is trace_hot_tls.tid,
+ * owned by trace_thread_id.c. */
 
 /* Asks the kernel and caches the answer. */
 __attribute__((cold)) uint32_t trace_thread_id_slow(void);
@@ -24,7 +24,7 @@ __attribute__((cold)) uint32_t trace_thread_id_slow(void);
  * async-signal-safe; keeps errno (gettid cannot fail). */
 static inline uint32_t trace_thread_id(void)
 {
-	return __builtin_expect(trace_tls_tid != 0, 1) ? trace_tls_tid
+	return __builtin_expect(trace_hot_tls.tid != 0, 1) ? trace_hot_tls.tid
 						       : trace_thread_id_slow();
 }
 
@@ -32,7 +32,7 @@ static inline uint32_t trace_thread_id(void)
  * Async-signal-safe. */
 static inline void trace_thread_id_forget(void)
 {
-	trace_tls_tid = 0;
+	trace_hot_tls.tid = 0;
 }
 
 #endif

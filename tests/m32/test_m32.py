@@ -214,7 +214,8 @@ def build_and_run(work):
         "test_redact": o(shim_src("redact.c")) + o(layers["format"]),
         # Includes shim/trace_clock.c itself.
         "test_trace_clock": o(shim_src("shim_config.c", "shim_log.c",
-                                       "redact.c")) + o(layers["format"]),
+                                       "redact.c", "trace_hot.c")) +
+                            o(layers["format"]),
     }
     for name, extra in sorted(shim_tests.items()):
         exe = os.path.join(work, name)

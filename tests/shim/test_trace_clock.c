@@ -131,9 +131,9 @@ static void check_time_line(void)
  * than the slack, or goes back, is given up for good. */
 static void check_fall_back(void)
 {
-	struct trace_clock_anchor a = trace_clock_tls_anchor, b;
+	struct trace_clock_anchor a = trace_hot_tls.clock_anchor, b;
 
-	b.tsc = a.tsc + wide_shl32_div(REANCHOR_NS, trace_clock_mult);
+	b.tsc = a.tsc + wide_shl32_div(REANCHOR_NS, trace_hot.clock_mult);
 	b.ns = a.ns + REANCHOR_NS;
 	check_anchor(&a, &b);
 	CHECK(strcmp(trace_clock_mode(), "tsc") == 0,
