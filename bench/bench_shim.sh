@@ -4,9 +4,21 @@
 #
 # Runs bench/vfd_reads (READS small HDF5 reads of a local file, chunk cache
 # off, each reaching the driver) RUNS times without and RUNS times with
-# libh5snoop.so, alternating, in one invocation, and prints the median CPU
-# nanoseconds added per traced vfd_read and the bytes the trace directory
-# takes per vfd_read event, everything counted.
+# libh5snoop.so, in pairs, and prints the CPU nanoseconds added per traced
+# vfd_read (the median of the RUNS paired differences, with their
+# quartiles) and the bytes the trace directory takes per vfd_read event,
+# everything counted.
+# RATIONALE: on a shared machine one H5Dread moves by more than the whole
+# cost from one run to the next, with the load of other jobs.  So each run
+# counts the CPU time of its read loop (user + system, not the wall
+# clock), every run is pinned to one CPU (BENCH_CPU, default the last;
+# taskset), the file and the page cache are warmed by one untimed run of
+# each arm, the two runs of a pair follow each other (in alternating
+# order, so a drift over the invocation does not favour one arm), and
+# the figure is the median of the pairs' differences: a pair shares the
+# machine's state of its moment, where medians taken per arm mix
+# moments.  A slower shim still moves every pair, so the figure rises
+# with it.
 # DRIVER is core (default: the file is read into memory at open, so the
 # kernel adds no noise to the figure) or sec2 (a pread per read).
 # STACKS (default 0) adds a third arm, alternating with the other two:
@@ -46,32 +58,67 @@ shim="$build/lib/libh5snoop.so"
 file="$work/bench.h5"
 
 "$host" "$file" 1 >/dev/null   # create the file once
+cpu=${BENCH_CPU:-$(( $(nproc) - 1 ))}
+pin=()
+if command -v taskset >/dev/null && taskset -c "$cpu" true 2>/dev/null; then
+  pin=(taskset -c "$cpu")
+fi
 elapsed() { sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p'; }
+# plain_run: one run without the shim, its CPU ns on stdout.
+plain_run() {
+  "${pin[@]}" "$host" "$file" "$reads" "$driver" | elapsed
+}
 # traced_run SHIM [ENV...]: one run under SHIM, its CPU ns on stdout.
 traced_run() {
   local lib=$1
   shift
   rm -rf "$work/traces"
   env "$@" H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$lib" \
-    "$host" "$file" "$reads" "$driver" | elapsed
+    "${pin[@]}" "$host" "$file" "$reads" "$driver" | elapsed
 }
+# One run of ARM (plain, traced, stacked, base) appended to its array.
+run_arm() {
+  case $1 in
+    plain) plain+=("$(plain_run)") ;;
+    traced) traced+=("$(traced_run "$shim")") ;;
+    stacked) stacked+=("$(traced_run "$shim" H5SNOOP_STACKS="$stacks")") ;;
+    base) base+=("$(traced_run "$baseline")") ;;
+  esac
+}
+arms=(plain traced)
+if [ "$stacks" != 0 ]; then arms+=(stacked); fi
+if [ -n "$baseline" ]; then arms+=(base); fi
+# Warm-up, untimed: the file and the libraries in the page cache.
+plain_run >/dev/null
+traced_run "$shim" >/dev/null
 plain=() traced=() stacked=() base=()
 for i in $(seq "$runs"); do
-  plain+=("$("$host" "$file" "$reads" "$driver" | elapsed)")
-  if [ -n "$baseline" ]; then
-    base+=("$(traced_run "$baseline")")
+  if [ $((i % 2)) = 1 ]; then
+    order=("${arms[@]}")
+  else
+    order=()
+    for ((a = ${#arms[@]} - 1; a >= 0; a--)); do order+=("${arms[a]}"); done
   fi
-  if [ "$stacks" != 0 ]; then
-    stacked+=("$(traced_run "$shim" H5SNOOP_STACKS="$stacks")")
-  fi
-  # Last, so that the trace counted below is this arm's.
-  traced+=("$(traced_run "$shim")")
+  for arm in "${order[@]}"; do run_arm "$arm"; done
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# paired A B: the differences A[i] - B[i], one a line.
+paired() {
+  local -n xs=$1 ys=$2
+  for i in "${!xs[@]}"; do echo $(( xs[i] - ys[i] )); done
+}
+# per_read N: median and quartiles of the differences on stdin, in ns per
+# vfd_read event ("M ns (quartiles Q1..Q3)").
+per_read() {
+  sort -n | awk -v n="$1" '{a[NR]=$1} END {
+    printf "%d ns (quartiles %d..%d)", a[int((NR+1)/2)] / n,
+      a[int((NR+3)/4)] / n, a[int((3*NR+1)/4)] / n }'
+}
 mp=$(median "${plain[@]}")
 mt=$(median "${traced[@]}")
 
-# Events of the last traced run, counted by babeltrace2.
+# Events of one more traced run (untimed), counted by babeltrace2.
+traced_run "$shim" >/dev/null
 dir=$(dirname "$(find "$work/traces" -name metadata | head -1)")
 events=$(babeltrace2 "$dir" | grep -c 'vfd_read:')
 all=$(babeltrace2 "$dir" | wc -l)
@@ -85,9 +132,12 @@ print(sum(s.st_size for s in sizes), sum(s.st_blocks * 512 for s in sizes))
 PY
 )
 echo "reads per run:            $reads through $driver ($events vfd_read events, $all events)"
+echo "runs:                     $runs pairs, CPU time of the read loop," \
+     "${pin[*]:-not pinned}"
 echo "median without shim:      $((mp / reads)) ns per H5Dread"
 echo "median with shim:         $((mt / reads)) ns per H5Dread"
-echo "added per vfd_read:       $(( (mt - mp) / events )) ns (median of $runs runs each)"
+echo "added per vfd_read:       $(paired traced plain | per_read "$events")" \
+     "(median of $runs paired differences)"
 echo "trace on disk per vfd_read: $(( apparent / events )) bytes" \
      "($apparent bytes in $(ls "$dir" | wc -l) files; $(( allocated / events ))" \
      "bytes allocated)"
@@ -95,15 +145,17 @@ if [ "$stacks" != 0 ]; then
   ms=$(median "${stacked[@]}")
   echo "median with stacks:       $((ms / reads)) ns per H5Dread" \
        "(H5SNOOP_STACKS=$stacks)"
-  echo "added per vfd_read:       $(( (ms - mp) / events )) ns with stacks" \
-       "on, $(( (ms - mt) / events )) ns over stacks off"
+  echo "added per vfd_read:       $(paired stacked plain | per_read "$events")" \
+       "with stacks on"
+  echo "                          $(paired stacked traced | per_read "$events")" \
+       "over stacks off"
 fi
 if [ -n "$baseline" ]; then
   mb=$(median "${base[@]}")
   echo "median with baseline:     $((mb / reads)) ns per H5Dread" \
        "($baseline)"
-  echo "this shim minus baseline: $(( (mt - mb) / events )) ns per" \
-       "vfd_read (stacks off)"
+  echo "this shim minus baseline: $(paired traced base | per_read "$events")" \
+       "per vfd_read (stacks off)"
 fi
 
 # In one process: the same driver read called directly and through the
@@ -112,12 +164,12 @@ tramp="$build/bin/vfd_trampoline"
 added() { sed -n 's/.*added_ns=\([0-9.]*\).*/\1/p'; }
 rm -rf "$work/traces"
 echo "in one process (median of 41 rounds of 100000 reads):"
-echo "  no shim:                $("$tramp" | added) ns added per read (an indirect call)"
-echo "  shim:                   $(H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" "$tramp" | added) ns added per vfd_read"
+echo "  no shim:                $("${pin[@]}" "$tramp" | added) ns added per read (an indirect call)"
+echo "  shim:                   $(H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" "${pin[@]}" "$tramp" | added) ns added per vfd_read"
 if [ "$stacks" != 0 ]; then
   rm -rf "$work/traces"
   echo "  shim, H5SNOOP_STACKS=$stacks: $(H5SNOOP_STACKS="$stacks" \
-    H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" "$tramp" 41 20000 |
+    H5SNOOP_OUTPUT="$work/traces" LD_PRELOAD="$shim" "${pin[@]}" "$tramp" 41 20000 |
     added) ns added per vfd_read"
 fi
 
