@@ -149,7 +149,8 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 	 * from the driver's open yet. */
 	if (i != OPEN_TABLE_NONE) {
 		file_ids[i] = id;
-		__atomic_add_fetch(&trace_hot.file_table_gen, 1u, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&trace_hot.file_table_gen, 1u,
+				   __ATOMIC_RELEASE);
 		return id;
 	}
 	atomic_fetch_sub(&files_held, 1u);
@@ -192,7 +193,8 @@ file_id_find_uncached(const struct shim_h5fd *file, unsigned gen)
 /* The hot path's file_id_find. */
 static inline uint32_t file_id_find_cached(const struct shim_h5fd *file)
 {
-	unsigned gen = __atomic_load_n(&trace_hot.file_table_gen, __ATOMIC_ACQUIRE);
+	unsigned gen =
+		__atomic_load_n(&trace_hot.file_table_gen, __ATOMIC_ACQUIRE);
 
 	if (__builtin_expect(trace_hot_tls.last_file == file &&
 				     trace_hot_tls.last_file_gen == gen,
@@ -208,7 +210,8 @@ static void file_id_remove(const struct shim_h5fd *file)
 	if (i != OPEN_TABLE_NONE) {
 		open_table_remove(&files, i);
 		atomic_fetch_sub(&files_held, 1u);
-		__atomic_add_fetch(&trace_hot.file_table_gen, 1u, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&trace_hot.file_table_gen, 1u,
+				   __ATOMIC_RELEASE);
 	}
 }
 

@@ -170,7 +170,8 @@ static void calibrate(const struct trace_clock_anchor *now)
 	if (!m)
 		return;
 	__atomic_store_n(&trace_hot.clock_mult, m, __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&trace_hot.clock_reanchor_ticks, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&trace_hot.clock_reanchor_ticks,
+			     __ATOMIC_RELAXED))
 		__atomic_store_n(&trace_hot.clock_reanchor_ticks,
 				 wide_shl32_div(REANCHOR_NS, m),
 				 __ATOMIC_RELAXED);

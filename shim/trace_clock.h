@@ -75,12 +75,11 @@ static inline void trace_clock_span(int tsc, uint64_t t0, uint64_t t1,
 				    uint64_t *start_ns, uint64_t *duration_ns)
 {
 	const struct trace_clock_anchor *a = &trace_hot_tls.clock_anchor;
+	uint64_t reanchor = __atomic_load_n(&trace_hot.clock_reanchor_ticks,
+					    __ATOMIC_RELAXED);
 
 	if (__builtin_expect(tsc && a->tsc != 0 && t0 >= a->tsc && t1 >= t0 &&
-				     t0 - a->tsc <=
-					     __atomic_load_n(
-						     &trace_hot.clock_reanchor_ticks,
-						     __ATOMIC_RELAXED),
+				     t0 - a->tsc <= reanchor,
 			     1)) {
 		uint64_t m = __atomic_load_n(&trace_hot.clock_mult,
 					     __ATOMIC_RELAXED);

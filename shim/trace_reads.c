@@ -65,9 +65,11 @@ static void overflow_publish(uint64_t word)
 void trace_read_publish_slow(uint64_t word)
 {
 	if (!tls_no_slot) {
-		trace_hot_tls.read_slot = claim_slot();
-		if (trace_hot_tls.read_slot) {
-			__atomic_store_n(&trace_hot_tls.read_slot->in_flight, word,
+		struct trace_read_slot *s = claim_slot();
+
+		trace_hot_tls.read_slot = s;
+		if (s) {
+			__atomic_store_n(&s->in_flight, word,
 					 __ATOMIC_RELAXED);
 			return;
 		}
