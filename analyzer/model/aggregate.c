@@ -356,33 +356,46 @@ static void free_group(struct agg_group *g)
 }
 
 struct ranked {
-	uint64_t requests;
-	uint32_t group;
+	uint64_t count;
+	uint32_t index;
 };
 
 static int ranked_cmp(const void *x, const void *y)
 {
 	const struct ranked *p = x, *q = y;
 
-	if (p->requests != q->requests)
-		return p->requests > q->requests ? -1 : 1;
-	return p->group < q->group ? -1 : p->group > q->group;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
 }
 
-enum h5snoop_status agg_rank(const struct agg *a, uint32_t *groups,
-			     uint32_t n, struct h5snoop_error *err)
+enum h5snoop_status agg_rank_by(uint32_t *idx, uint32_t n,
+				uint64_t (*count)(const void *ctx,
+						  uint32_t i),
+				const void *ctx, struct h5snoop_error *err)
 {
 	struct ranked *v = malloc((n ? n : 1) * sizeof(*v));
 
 	if (!v)
 		return diag_nomem(err);
 	for (uint32_t i = 0; i < n; i++)
-		v[i] = (struct ranked){agg_requests(a, groups[i]), groups[i]};
+		v[i] = (struct ranked){count(ctx, idx[i]), idx[i]};
 	qsort(v, n, sizeof(*v), ranked_cmp);
 	for (uint32_t i = 0; i < n; i++)
-		groups[i] = v[i].group;
+		idx[i] = v[i].index;
 	free(v);
 	return H5SNOOP_OK;
+}
+
+static uint64_t group_requests(const void *a, uint32_t g)
+{
+	return agg_requests(a, g);
+}
+
+enum h5snoop_status agg_rank(const struct agg *a, uint32_t *groups,
+			     uint32_t n, struct h5snoop_error *err)
+{
+	return agg_rank_by(groups, n, group_requests, a, err);
 }
 
 enum h5snoop_status agg_select(struct agg *a, long also,

@@ -183,6 +183,14 @@ uint64_t agg_requests(const struct agg *a, uint32_t g);
  * a limit: the top ones must be selected and the traces run again). */
 int agg_incomplete(const struct agg *a);
 
+/* Sorts idx[0..n) by count(ctx, idx[i]), most first; ties by the index,
+ * smaller first.  H5SNOOP_OK or H5SNOOP_ERROR (out of memory).  The one
+ * ranking of the model: groups (agg_rank) and tally rows (tally_rank). */
+enum h5snoop_status agg_rank_by(uint32_t *idx, uint32_t n,
+				uint64_t (*count)(const void *ctx,
+						  uint32_t i),
+				const void *ctx, struct h5snoop_error *err);
+
 /* Sorts groups[0..n) by requests, most first; ties by index (order of
  * appearance).  H5SNOOP_OK or H5SNOOP_ERROR (out of memory). */
 enum h5snoop_status agg_rank(const struct agg *a, uint32_t *groups,

@@ -5,6 +5,8 @@
  */
 #include "tally.h"
 
+#include "aggregate.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,39 +163,25 @@ struct run_sink tally_sink(struct tally *t)
 				 .event = event, .restart = restart};
 }
 
-struct ranked {
-	uint64_t requests;
-	uint32_t index;
-};
-
-static int ranked_cmp(const void *a, const void *b)
+static uint64_t row_requests(const void *rows, uint32_t i)
 {
-	const struct ranked *x = a, *y = b;
+	const struct tally_row *row = (const struct tally_row *)rows + i;
 
-	if (x->requests != y->requests)
-		return x->requests < y->requests ? 1 : -1;
-	return (x->index > y->index) - (x->index < y->index);
+	return row->requests[LAYER_VFD] + row->requests[LAYER_HTTP];
 }
 
 enum h5snoop_status tally_rank(const struct tally_row *rows, uint32_t n,
 			       uint32_t **out, struct h5snoop_error *err)
 {
-	struct ranked *v = malloc((n ? n : 1) * sizeof(*v));
-
 	*out = malloc((n ? n : 1) * sizeof(**out));
-	if (!v || !*out) {
-		free(v);
+	if (!*out)
+		return diag_nomem(err);
+	for (uint32_t i = 0; i < n; i++)
+		(*out)[i] = i;
+	if (agg_rank_by(*out, n, row_requests, rows, err) != H5SNOOP_OK) {
 		free(*out);
 		*out = NULL;
-		return diag_nomem(err);
+		return H5SNOOP_ERROR;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		v[i] = (struct ranked){rows[i].requests[LAYER_VFD] +
-					       rows[i].requests[LAYER_HTTP],
-				       i};
-	qsort(v, n, sizeof(*v), ranked_cmp);
-	for (uint32_t i = 0; i < n; i++)
-		(*out)[i] = v[i].index;
-	free(v);
 	return H5SNOOP_OK;
 }
