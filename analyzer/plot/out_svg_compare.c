@@ -22,32 +22,11 @@
 #define PANEL_GAP 34.0
 #define VALUE_W 96.0  /* room right of a bar for its value */
 
-/* What the chart counts requests and bytes of: HTTP when it was recorded
- * (what costs in the cloud), else driver reads. */
-static enum layer counted_layer(const struct report *r)
-{
-	return report_layer_shown(r, LAYER_HTTP) ? LAYER_HTTP : LAYER_VFD;
-}
-
-/* NOTE: the group's time as the report states it (aggregate.h). */
-static uint64_t group_time_ns(const struct report *r, uint32_t g)
-{
-	const struct agg_group *ag = r->agg->g[g];
-
-	return report_wall_ns(&ag->span);
-}
-
-/* Value of panel k for group g. */
+/* Value of panel k for group g: the panels are the figures of
+ * report_figure, in order. */
 static uint64_t value(const struct report *r, int k, uint32_t g)
 {
-	const struct agg_layer *al = &r->agg->g[g]->layer[counted_layer(r)];
-
-	if (k == 0)
-		return group_time_ns(r, g);
-	if (k == 1)
-		return al->row[AGG_ROW_ALL].requests;
-	return counted_layer(r) == LAYER_HTTP ? al->bytes_fetched
-					      : al->row[AGG_ROW_ALL].bytes;
+	return report_figure_of(r, g, (enum report_figure)k);
 }
 
 /* Height of the bars of all rows: a bar per flavor a run has (a run
@@ -70,7 +49,7 @@ static const char *panel_title(const struct report *r, int k)
 {
 	if (k == 0)
 		return "time (less is better)";
-	if (counted_layer(r) == LAYER_HTTP)
+	if (report_counted_layer(r) == LAYER_HTTP)
 		return k == 1 ? "HTTP requests" : "bytes fetched over HTTP";
 	return k == 1 ? "driver reads" : "bytes read by the driver";
 }
@@ -175,13 +154,13 @@ static enum h5snoop_status draw(const struct plot_page *p,
 			 "and bytes of the %s layer",
 			 report_grid_name(&gr, r->groups->keys[r->baseline],
 					  r->baseline, b, sizeof(b)),
-			 layer_names[counted_layer(r)]);
+			 layer_names[report_counted_layer(r)]);
 	else
 		snprintf(line, sizeof(line),
 			 "ratios to each row's baseline, %s (dashed line); "
 			 "requests and bytes of the %s layer",
 			 base_column_name(&gr, r),
-			 layer_names[counted_layer(r)]);
+			 layer_names[report_counted_layer(r)]);
 	svg_fit(f, PLOT_WIDTH / 2, 46, "middle", 12, PLOT_WIDTH - 40, line);
 	y = plot_left_out(f, r, 64);
 	y = legend(f, &gr, y + 8);

@@ -54,11 +54,10 @@ static void num_cell(FILE *f, uint64_t v)
 }
 
 /* A value and, unless g is its own baseline or has none, its ratio to
- * the value base_value gives for g's baseline group: each group is
- * compared with its own baseline (report.h), as the text report does. */
+ * figure k of g's baseline group: each group is compared with its own
+ * baseline (report.h), as the text report does. */
 static void ratio_cell(FILE *f, const struct report *r, uint32_t g,
-		       const char *value, double v,
-		       double (*base_value)(const struct report *, uint32_t))
+		       const char *value, enum report_figure k)
 {
 	uint32_t bg = r->base_of[g];
 	char b[32];
@@ -67,43 +66,10 @@ static void ratio_cell(FILE *f, const struct report *r, uint32_t g,
 	text(f, value);
 	if (bg != g && bg != REPORT_NO_BASE)
 		fprintf(f, " <span class=\"ratio\">%s</span>",
-			units_ratio(b, sizeof(b), v, base_value(r, bg)));
+			units_ratio(b, sizeof(b),
+				    (double)report_figure_of(r, g, k),
+				    (double)report_figure_of(r, bg, k)));
 	fputs("</td>", f);
-}
-
-/* The layer whose requests and bytes are compared: HTTP when recorded,
- * else driver reads (as the compare picture does). */
-static enum layer counted(const struct report *r)
-{
-	return report_layer_shown(r, LAYER_HTTP) ? LAYER_HTTP : LAYER_VFD;
-}
-
-static uint64_t group_time_ns(const struct report *r, uint32_t g)
-{
-	const struct agg_group *ag = r->agg->g[g];
-
-	return report_wall_ns(&ag->span);
-}
-
-/* The figures a ratio cell compares, each as a double of group g. */
-static double time_of(const struct report *r, uint32_t g)
-{
-	return (double)group_time_ns(r, g);
-}
-
-static double requests_of(const struct report *r, uint32_t g)
-{
-	return (double)r->agg->g[g]->layer[counted(r)]
-		.row[AGG_ROW_ALL]
-		.requests;
-}
-
-static double bytes_of(const struct report *r, uint32_t g)
-{
-	const struct agg_layer *al = &r->agg->g[g]->layer[counted(r)];
-
-	return (double)(counted(r) == LAYER_HTTP ? al->bytes_fetched
-						 : al->row[AGG_ROW_ALL].bytes);
 }
 
 /* One note, as an item of the notes list. */
@@ -153,7 +119,7 @@ static void summary(FILE *f, const struct report *r)
 static void pivot(FILE *f, const struct report *r,
 		  const struct report_grid *gr)
 {
-	enum layer l = counted(r);
+	enum layer l = report_counted_layer(r);
 	char b[64];
 
 	fputs("<h2 id=\"pivot\">Runs by flavor</h2>\n<p>", f);
@@ -194,12 +160,12 @@ static void pivot(FILE *f, const struct report *r,
 				fputs("<td>-</td><td>-</td>", f);
 				continue;
 			}
-			n = r->agg->g[g]->layer[l].row[AGG_ROW_ALL].requests;
-			t = group_time_ns(r, g);
+			n = report_figure_of(r, g, REPORT_FIGURE_REQUESTS);
+			t = report_figure_of(r, g, REPORT_FIGURE_TIME);
 			snprintf(b, sizeof(b), "%llu", (unsigned long long)n);
-			ratio_cell(f, r, g, b, (double)n, requests_of);
+			ratio_cell(f, r, g, b, REPORT_FIGURE_REQUESTS);
 			ratio_cell(f, r, g, units_ns(b, sizeof(b), t),
-				   (double)t, time_of);
+				   REPORT_FIGURE_TIME);
 		}
 		fputs("</tr>\n", f);
 	}
@@ -246,7 +212,7 @@ static void findings(FILE *f, const struct report *r)
 
 static void groups(FILE *f, const struct report *r)
 {
-	enum layer l = counted(r);
+	enum layer l = report_counted_layer(r);
 	char b[64];
 
 	fputs("<h2 id=\"groups\">Groups</h2>\n<table><tr>"
@@ -259,8 +225,8 @@ static void groups(FILE *f, const struct report *r)
 		uint32_t g = r->order[i];
 		const struct agg_layer *al = &r->agg->g[g]->layer[l];
 		const struct agg_stats *all = &al->row[AGG_ROW_ALL];
-		uint64_t bytes = l == LAYER_HTTP ? al->bytes_fetched
-						 : all->bytes;
+		uint64_t bytes = report_figure_of(r, g, REPORT_FIGURE_BYTES);
+		uint64_t time_ns = report_figure_of(r, g, REPORT_FIGURE_TIME);
 
 		fputs("<tr>", f);
 		cell(f, "td", "name", r->groups->keys[g]);
@@ -277,10 +243,9 @@ static void groups(FILE *f, const struct report *r)
 						(double)all->requests
 				      : 0.0);
 		ratio_cell(f, r, g, units_bytes(b, sizeof(b), bytes),
-			   (double)bytes, bytes_of);
-		ratio_cell(f, r, g,
-			   units_ns(b, sizeof(b), group_time_ns(r, g)),
-			   (double)group_time_ns(r, g), time_of);
+			   REPORT_FIGURE_BYTES);
+		ratio_cell(f, r, g, units_ns(b, sizeof(b), time_ns),
+			   REPORT_FIGURE_TIME);
 		cell(f, "td", NULL,
 		     all->requests ? units_ns(b, sizeof(b),
 					      hist_quantile(&all->latency,

@@ -291,6 +291,25 @@ int report_layer_shown(const struct report *r, enum layer l)
 	return r->layer_shown[l];
 }
 
+enum layer report_counted_layer(const struct report *r)
+{
+	return report_layer_shown(r, LAYER_HTTP) ? LAYER_HTTP : LAYER_VFD;
+}
+
+uint64_t report_figure_of(const struct report *r, uint32_t g,
+			  enum report_figure k)
+{
+	enum layer l = report_counted_layer(r);
+	const struct agg_group *ag = r->agg->g[g];
+
+	if (k == REPORT_FIGURE_TIME)
+		return report_wall_ns(&ag->span);
+	if (k == REPORT_FIGURE_REQUESTS)
+		return ag->layer[l].row[AGG_ROW_ALL].requests;
+	return l == LAYER_HTTP ? ag->layer[l].bytes_fetched
+			       : ag->layer[l].row[AGG_ROW_ALL].bytes;
+}
+
 uint64_t report_busy_ns(const struct report *r, uint32_t group,
 			enum layer l)
 {

@@ -128,6 +128,22 @@ static inline uint64_t report_wall_ns(const struct agg_span *s)
  * (after report_prepare; constant time). */
 int report_layer_shown(const struct report *r, enum layer l);
 
+/* The figures groups are compared by, in the compare picture and the
+ * HTML report. */
+enum report_figure {
+	REPORT_FIGURE_TIME,     /* report_wall_ns of the group's span */
+	REPORT_FIGURE_REQUESTS, /* of report_counted_layer */
+	REPORT_FIGURE_BYTES     /* HTTP: fetched; driver reads: asked */
+};
+
+/* The layer whose requests and bytes are compared: HTTP when shown (what
+ * costs in the cloud), else driver reads. */
+enum layer report_counted_layer(const struct report *r);
+
+/* Group g's value of figure k (after report_prepare). */
+uint64_t report_figure_of(const struct report *r, uint32_t g,
+			  enum report_figure k);
+
 /* Statistics of one row of a group's layer. */
 static inline const struct agg_stats *
 report_row(const struct report *r, uint32_t group, enum layer l, int row)
