@@ -121,6 +121,12 @@ struct agg_layer {
 	struct agg_span span;
 };
 
+/* Requests under 10 KiB: the first two size bins. */
+static inline uint64_t agg_small_requests(const struct agg_layer *l)
+{
+	return l->row[0].requests + l->row[1].requests;
+}
+
 struct agg_group {
 	struct agg_layer layer[LAYER_COUNT];
 	struct agg_span span;          /* over both layers */

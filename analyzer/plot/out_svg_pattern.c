@@ -90,7 +90,7 @@ static double panel(const struct plot_page *p, const struct report_grid *gr,
 		if (p->r->agg->g[g]->largest_file_size > size)
 			size = p->r->agg->g[g]->largest_file_size;
 		total += al->row[AGG_ROW_ALL].requests;
-		small += al->row[0].requests + al->row[1].requests;
+		small += agg_small_requests(al);
 	}
 	xmax = fmax(xmax, (double)size);
 	end = svg_axis_end(xmax, 6, 1024, &step);
@@ -123,8 +123,7 @@ static double panel(const struct plot_page *p, const struct report_grid *gr,
 			gr->short_rows.name[row]);
 		snprintf(line, sizeof(line), "%llu requests, %llu < 10 KiB",
 			 (unsigned long long)al->row[AGG_ROW_ALL].requests,
-			 (unsigned long long)(al->row[0].requests +
-					      al->row[1].requests));
+			 (unsigned long long)agg_small_requests(al));
 		svg_text(f, PLOT_LEFT - 8, y + 27, "end", 10, line);
 		y += ROW_H;
 	}

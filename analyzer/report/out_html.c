@@ -227,6 +227,7 @@ static void groups(FILE *f, const struct report *r)
 		const struct agg_stats *all = &al->row[AGG_ROW_ALL];
 		uint64_t bytes = report_figure_of(r, g, REPORT_FIGURE_BYTES);
 		uint64_t time_ns = report_figure_of(r, g, REPORT_FIGURE_TIME);
+		uint64_t small = agg_small_requests(al);
 
 		fputs("<tr>", f);
 		cell(f, "td", "name", r->groups->keys[g]);
@@ -237,9 +238,7 @@ static void groups(FILE *f, const struct report *r)
 				    .row[AGG_ROW_ALL]
 				    .requests);
 		fprintf(f, "<td>%.0f%%</td>",
-			all->requests ? 100.0 *
-						(double)(al->row[0].requests +
-							 al->row[1].requests) /
+			all->requests ? 100.0 * (double)small /
 						(double)all->requests
 				      : 0.0);
 		ratio_cell(f, r, g, units_bytes(b, sizeof(b), bytes),

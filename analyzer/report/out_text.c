@@ -355,7 +355,8 @@ static uint64_t measure_of(const struct agg_group *g, enum measure m)
 		return v[AGG_ROW_ALL].requests;
 	case M_VFD_SMALL:
 		return v[AGG_ROW_ALL].requests
-			       ? (v[0].requests + v[1].requests) * 1000u /
+			       ? agg_small_requests(&g->layer[LAYER_VFD]) *
+					 1000u /
 					 v[AGG_ROW_ALL].requests
 			       : 0;
 	case M_VFD_BYTES:
