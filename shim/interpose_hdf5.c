@@ -163,16 +163,19 @@ static uint32_t file_id_add(const struct shim_h5fd *file)
 	return id;
 }
 
+/* A file the table does not hold: opened while it was full (or before
+ * tracing).  Its events go out with file_id 0, counted. */
+static uint32_t file_id_unknown(void)
+{
+	trace_count_loss(H5SNOOP_LOSS_file_table, 1);
+	return 0;
+}
+
 static uint32_t file_id_find(const struct shim_h5fd *file)
 {
 	size_t i = open_table_find(&files, open_table_key_pointer(file));
 
-	if (i != OPEN_TABLE_NONE)
-		return file_ids[i];
-	/* A file opened while the table was full (or before tracing): its
-	 * events go out with file_id 0, counted. */
-	trace_count_loss(H5SNOOP_LOSS_file_table, 1);
-	return 0;
+	return i != OPEN_TABLE_NONE ? file_ids[i] : file_id_unknown();
 }
 
 /* file_id_find for a file other than this thread's last one; caches
@@ -183,7 +186,7 @@ file_id_find_uncached(const struct shim_h5fd *file, unsigned gen)
 	size_t i = open_table_find(&files, open_table_key_pointer(file));
 
 	if (i == OPEN_TABLE_NONE)
-		return file_id_find(file);
+		return file_id_unknown();
 	trace_hot_tls.last_file = file;
 	trace_hot_tls.last_file_id = file_ids[i];
 	trace_hot_tls.last_file_gen = gen;
