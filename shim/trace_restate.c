@@ -17,6 +17,7 @@
 
 #include "h5snoop/trace_schema.h"
 #include "shim_config.h"
+#include "shim_critical.h"
 #include "shim_log.h"
 #include "trace_session.h"
 #include "trace_stream.h"
@@ -136,7 +137,7 @@ static void restate_chunk(struct trace_stream *s, uint64_t ts,
 
 	if (keep_free < keep_bytes)
 		keep_free = keep_bytes;
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	shim_enter_critical(&cancel_state);
 	pthread_mutex_lock(&restate_lock);
 	for (unsigned i = 0; i < file_count && !full; i++)
 		full = put(s, files[i].ev, files[i].len, ts, keep_free) != 0;
@@ -155,7 +156,7 @@ static void restate_chunk(struct trace_stream *s, uint64_t ts,
 	tls_modules_held = m;
 	memset(tls_used, 0, sizeof(tls_used));
 	pthread_mutex_unlock(&restate_lock);
-	pthread_setcancelstate(cancel_state, NULL);
+	shim_leave_critical(cancel_state);
 }
 
 void trace_restate_init(void)
@@ -270,7 +271,7 @@ void trace_restate_stack_used(uint32_t stack_id, uint64_t ts)
 	 * a time so that no event is written under the lock (modules are
 	 * few, and appended only). */
 	for (;;) {
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+		shim_enter_critical(&cancel_state);
 		pthread_mutex_lock(&restate_lock);
 		len = tls_modules_held < module_count
 			      ? module_len[tls_modules_held]
@@ -278,7 +279,7 @@ void trace_restate_stack_used(uint32_t stack_id, uint64_t ts)
 		if (len)
 			memcpy(mod, modules[tls_modules_held++], len);
 		pthread_mutex_unlock(&restate_lock);
-		pthread_setcancelstate(cancel_state, NULL);
+		shim_leave_critical(cancel_state);
 		if (!len)
 			break;
 		restate_now(mod, len, ts);
