@@ -78,6 +78,8 @@ static TRACE_TLS uint32_t tls_used[USED_CACHE];
 /* Definitions a chunk had no room for, for the debug line at the end. */
 static int left_out_said;
 
+int trace_restate_stacks_on;
+
 static void *reserve(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -179,6 +181,7 @@ void trace_restate_init(void)
 	if (!files)
 		return;
 	restate_on = 1;
+	trace_restate_stacks_on = stacks != NULL;
 	trace_stream_set_chunk_hook(restate_chunk);
 }
 
@@ -255,7 +258,7 @@ static int stack_in_chunk(uint32_t id)
 	return id >= tls_stacks_from;
 }
 
-void trace_restate_stack_used(uint32_t stack_id, uint64_t ts)
+void trace_restate_stack_used_slow(uint32_t stack_id, uint64_t ts)
 {
 	uint8_t ev[STACK_SLOT_BYTES], mod[MODULE_SLOT_BYTES];
 	size_t len;

@@ -42,6 +42,11 @@ void trace_restate_file_close(uint32_t file_id);
 void trace_restate_stack(uint32_t stack_id, const void *ev, size_t len);
 void trace_restate_module(const void *ev, size_t len);
 
+/* 1 once a ring with stacks keeps them (set by trace_restate_init). */
+extern int trace_restate_stacks_on;
+__attribute__((cold)) void trace_restate_stack_used_slow(uint32_t stack_id,
+							 uint64_t ts);
+
 /*
  * Stack `stack_id`, recorded before, names an event starting at `ts`:
  * when this thread's current chunk does not hold it (another thread
@@ -49,8 +54,14 @@ void trace_restate_module(const void *ev, size_t len);
  * writes it there now, as stack_restated, after the modules the chunk
  * lacks.  Each at most once per chunk and thread (a small cache: rarely
  * twice).  Thread-safe; keeps errno; only with stacks on.
+ * RATIONALE: inline, so that a process without a ring pays one load per
+ * stack it captures, not a call.
  */
-void trace_restate_stack_used(uint32_t stack_id, uint64_t ts);
+static inline void trace_restate_stack_used(uint32_t stack_id, uint64_t ts)
+{
+	if (__builtin_expect(trace_restate_stacks_on, 0))
+		trace_restate_stack_used_slow(stack_id, ts);
+}
 
 /* Fork: the lock is held across fork(); the child keeps the files (it
  * inherits them, with their ids) and forgets the stacks and modules (it
