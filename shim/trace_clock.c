@@ -38,7 +38,6 @@
 #define TSC_MIN_HZ 50000000ull
 #define TSC_MAX_HZ 20000000000ull
 
-
 static int tsc_usable;          /* the CPU's TSC is invariant */
 static int tsc_broken;          /* gave it up for good */
 static int calibration_claimed; /* one thread calibrates */

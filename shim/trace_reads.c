@@ -8,7 +8,6 @@
  */
 #include "trace_reads.h"
 
-
 static struct trace_read_slot slots[TRACE_READ_SLOTS];
 /* Slots ever claimed: the scan stops there. */
 static unsigned slots_used;

@@ -41,7 +41,6 @@ static struct {
 	struct trace_env env;
 } session;
 
-
 void trace_session_lock(int *cancel_state)
 {
 	shim_enter_critical(cancel_state);

@@ -56,7 +56,6 @@ static struct {
 	uint64_t lost_by_gone[H5SNOOP_LOSS_COUNT]; /* of ended threads */
 } threads;
 
-
 static TRACE_TLS struct thread_state *tls_state;
 static TRACE_TLS unsigned tls_generation;
 static TRACE_TLS int tls_in_emit;

@@ -9,7 +9,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-
 uint32_t trace_thread_id_slow(void)
 {
 	trace_hot_tls.tid = (uint32_t)syscall(SYS_gettid);
